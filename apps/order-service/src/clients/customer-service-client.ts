@@ -1,0 +1,80 @@
+import { BadGatewayError, GatewayTimeoutError, type Logger } from '@sigv4-auth/lambda-http';
+import { TimeoutError } from '@sigv4-auth/signed-fetch';
+import type { CustomerSnapshot } from '../domain/order';
+
+/** `fetch`'s signature; in production a SigV4-signing fetch (`createSignedFetch`). */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+function isCustomerSnapshot(value: unknown): value is CustomerSnapshot {
+  const candidate = value as Partial<CustomerSnapshot> | null;
+  return (
+    typeof candidate?.id === 'string' &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.email === 'string'
+  );
+}
+
+/**
+ * customer-service's `GET /customers/{id}` over IAM-signed HTTP. Every failure of the dependency becomes
+ * an answer a caller of order-service can act on (502/504); the detail (status, body) goes to the log only.
+ */
+export class CustomerServiceClient {
+  private readonly baseUrl: string;
+
+  public constructor(
+    baseUrl: string,
+    private readonly fetch: FetchFunction,
+  ) {
+    this.baseUrl = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  }
+
+  /** The customer, or `undefined` when customer-service says it does not exist. */
+  public async getCustomer(id: string, logger: Logger): Promise<CustomerSnapshot | undefined> {
+    const url = new URL(`customers/${encodeURIComponent(id)}`, this.baseUrl);
+    let response: Response;
+    try {
+      response = await this.fetch(url, { method: 'GET', headers: { accept: 'application/json' } });
+    } catch (error) {
+      logger.error('customer-service call failed', { url: url.href, error });
+      if (error instanceof TimeoutError) {
+        throw new GatewayTimeoutError('customer-service did not answer in time', { cause: error });
+      }
+      throw new BadGatewayError('customer-service could not be reached', { cause: error });
+    }
+    if (response.status === 404) return undefined;
+    const body = await response.text();
+    if (response.status === 200) {
+      const customer = parseJson(body);
+      if (isCustomerSnapshot(customer))
+        return { id: customer.id, name: customer.name, email: customer.email };
+      logger.error('customer-service answered an unexpected body', {
+        url: url.href,
+        body: body.slice(0, 1000),
+      });
+      throw new BadGatewayError('customer-service answered an unexpected body');
+    }
+    // The body is API Gateway's or customer-service's error message; it names our role and the resource ARN,
+    // never a secret, and it is what an operator needs to fix a refused signature or policy.
+    logger.error('customer-service refused the request', {
+      url: url.href,
+      status: response.status,
+      body: body.slice(0, 2000),
+    });
+    if (response.status === 403) {
+      throw new BadGatewayError(
+        'customer-service refused our credentials (403): check the order-service role policy and the customer-service resource policy',
+      );
+    }
+    if (response.status >= 500)
+      throw new BadGatewayError(`customer-service failed with status ${response.status}`);
+    throw new BadGatewayError(`customer-service rejected the request with status ${response.status}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

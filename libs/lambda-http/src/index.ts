@@ -1,0 +1,21 @@
+export { callerIdentityOf, type CallerIdentity } from './caller-identity';
+export {
+  BadGatewayError,
+  BadRequestError,
+  ConflictError,
+  GatewayTimeoutError,
+  HttpError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnprocessableEntityError,
+} from './errors';
+export {
+  httpHandler,
+  jsonResponse,
+  type HttpRequest,
+  type HttpRoute,
+  type ProxyHandler,
+} from './http-handler';
+export { parseJsonObjectBody } from './json-body';
+export { createLogger, type LogFields, type Logger, type LoggerOptions } from './logger';
+export { InputValidator } from './validation';
