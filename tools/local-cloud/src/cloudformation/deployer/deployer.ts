@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import type { DynamoDBService } from '../../dynamodb';
+import type { ApiGatewayService, ApiResource, RestApi } from '../../gateway';
+import { validatePolicyDocument } from '../../iam';
+import { stableUniqueId, type IdentityStore } from '../../identity';
+import type { LambdaService } from '../../lambda';
+import {
+  evaluateConditions,
+  resolveOutputs,
+  resolveValue,
+  resourceOrder,
+  type CloudFormationTemplate,
+  type ResolutionContext,
+} from '../template';
+import { DeploymentError } from './errors';
+import { PLANNERS, type Planned } from './resource-plans';
+import type { Stack, StackOutput } from './stack';
+
+export interface DeployerOptions {
+  accountId: string;
+  region: string;
+  identities: IdentityStore;
+  lambda: LambdaService;
+  gateway: ApiGatewayService;
+  dynamodb: DynamoDBService;
+  /** Where function code is extracted. */
+  codeDir: string;
+  /** The local cloud's URL, to turn `https://{api}.execute-api...` outputs into local URLs. */
+  endpointUrl: () => string;
+  log: (line: string) => void;
+}
+
+export interface DeployInput {
+  stackName: string;
+  template: CloudFormationTemplate;
+  /** Folder holding the deployment packages (`serverless package` output, `.serverless/`). */
+  artifactsDir: string;
+}
+
+const EXECUTE_API_URL = /^https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([^/]+)(\/.*)?$/;
+
+/**
+ * Deploys packaged CloudFormation templates into the local cloud: plans every resource first (resolving
+ * intrinsics, validating policies, checking code packages), and only then changes anything, so a bad
+ * template never leaves a half-deployed stack. Redeploying replaces code and config and keeps table data.
+ */
+export class Deployer {
+  private readonly deployed = new Map<string, { stack: Stack; planned: Map<string, Planned>; imports: Set<string> }>();
+
+  public constructor(private readonly options: DeployerOptions) {}
+
+  public stacks(): Stack[] {
+    return [...this.deployed.values()].map((entry) => entry.stack);
+  }
+
+  public stack(name: string): Stack | undefined {
+    return this.deployed.get(name)?.stack;
+  }
+
+  public async deploy(input: DeployInput): Promise<Stack> {
+    const { planned, outputs, imports } = this.plan(input);
+    await this.apply(input.stackName, planned);
+    const previous = this.deployed.get(input.stackName)?.stack;
+    const now = new Date();
+    const stack: Stack = {
+      stackName: input.stackName,
+      stackId: `arn:aws:cloudformation:${this.options.region}:${this.options.accountId}:stack/${input.stackName}/${stableUniqueId('AIDA', input.stackName).slice(4).toLowerCase()}`,
+      status: previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      description: input.template.Description,
+      outputs,
+      resources: [...planned].map(([logicalId, resource]) => ({
+        logicalId,
+        type: input.template.Resources[logicalId]?.Type ?? 'unknown',
+        physicalId: resource.physicalId,
+        status: resource.plan.kind === 'skipped' ? 'skipped' : 'created',
+      })),
+    };
+    this.deployed.set(input.stackName, { stack, planned, imports });
+    return stack;
+  }
+
+  /** Removes a stack's functions, APIs and roles. Tables are kept (like DeletionPolicy: Retain) - no data lost. */
+  public async remove(stackName: string): Promise<void> {
+    const entry = this.deployed.get(stackName);
+    if (!entry) throw new DeploymentError(`Stack ${stackName} does not exist`);
+    const importers = this.importersOf(stackName);
+    if (importers.length > 0) {
+      throw new DeploymentError(`Stack ${stackName} cannot be removed: its exports are imported by ${importers.join(', ')}`);
+    }
+    await this.retire(entry.planned, new Map());
+    this.deployed.delete(stackName);
+  }
+
+  private importersOf(stackName: string): string[] {
+    const exportNames = new Set(this.stack(stackName)?.outputs.flatMap((output) => output.exportName ?? []));
+    return [...this.deployed.values()]
+      .filter((entry) => entry.stack.stackName !== stackName && [...entry.imports].some((name) => exportNames.has(name)))
+      .map((entry) => entry.stack.stackName);
+  }
+
+  private exportValue(name: string, exceptStack: string): string | undefined {
+    for (const { stack } of this.deployed.values()) {
+      if (stack.stackName === exceptStack) continue;
+      const output = stack.outputs.find((candidate) => candidate.exportName === name);
+      if (output) return output.value;
+    }
+    return undefined;
+  }
+
+  private plan(input: DeployInput): { planned: Map<string, Planned>; outputs: StackOutput[]; imports: Set<string> } {
+    const { accountId, region } = this.options;
+    const { stackName, template } = input;
+    if (!template || typeof template !== 'object' || !template.Resources) {
+      throw new DeploymentError(`${stackName}: the template has no Resources`);
+    }
+    const unsupported = Object.entries(template.Resources)
+      .filter(([, resource]) => !PLANNERS[resource.Type])
+      .map(([logicalId, resource]) => `${logicalId} (${resource.Type})`);
+    if (unsupported.length > 0) {
+      throw new DeploymentError(`${stackName}: resource types not supported by the local cloud: ${unsupported.join(', ')}`);
+    }
+    const planned = new Map<string, Planned>();
+    const imports = new Set<string>();
+    const ctx: ResolutionContext = {
+      accountId,
+      region,
+      stackName,
+      stackId: `arn:aws:cloudformation:${region}:${accountId}:stack/${stackName}/local`,
+      ref: (logicalId) => planned.get(logicalId)?.physicalId,
+      getAtt: (logicalId, attribute) => planned.get(logicalId)?.attributes[attribute],
+      importValue: (name) => {
+        imports.add(name);
+        return this.exportValue(name, stackName);
+      },
+    };
+    try {
+      const conditions = evaluateConditions(template, ctx);
+      for (const logicalId of resourceOrder(template)) {
+        const resource = template.Resources[logicalId];
+        if (!resource || (resource.Condition && !conditions[resource.Condition])) continue;
+        const props = (resolveValue(resource.Properties ?? {}, ctx, conditions, template, `Resources.${logicalId}.Properties`) ?? {}) as Record<string, unknown>;
+        const planner = PLANNERS[resource.Type] as (typeof PLANNERS)[string];
+        const result = planner(props, { stackName, logicalId, accountId, region, artifactsDir: input.artifactsDir });
+        this.validatePolicies(logicalId, result);
+        planned.set(logicalId, result);
+      }
+      const outputs = resolveOutputs(template, ctx, conditions).map((output) => ({
+        ...output,
+        value: this.localUrl(output.value, planned),
+      }));
+      for (const output of outputs) {
+        if (!output.exportName) continue;
+        const owner = this.stacks().find(
+          (stack) => stack.stackName !== stackName && stack.outputs.some((other) => other.exportName === output.exportName),
+        );
+        if (owner) throw new DeploymentError(`Export with name ${output.exportName} is already exported by stack ${owner.stackName}`);
+      }
+      return { planned, outputs, imports };
+    } catch (error) {
+      if (error instanceof DeploymentError) throw error;
+      throw new DeploymentError(`${stackName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  private validatePolicies(logicalId: string, planned: Planned): void {
+    const { plan } = planned;
+    const documents =
+      plan.kind === 'role'
+        ? [plan.trustPolicy, ...plan.policies.map((policy) => policy.document)]
+        : plan.kind === 'rest-api' && plan.policy
+          ? [plan.policy]
+          : [];
+    for (const document of documents) {
+      const problems = validatePolicyDocument(document);
+      if (problems.length > 0) throw new DeploymentError(`${logicalId}: invalid policy: ${problems.join('; ')}`);
+    }
+  }
+
+  /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}` of a local API -> its local-cloud URL. */
+  private localUrl(value: string, planned: Map<string, Planned>): string {
+    const match = EXECUTE_API_URL.exec(value);
+    if (!match) return value;
+    const [, apiId, stage, rest = ''] = match;
+    const isLocal = [...planned.values()].some((resource) => resource.plan.kind === 'rest-api' && resource.physicalId === apiId);
+    if (!isLocal && !this.options.gateway.get(apiId as string)) return value;
+    return `${this.options.endpointUrl()}/restapis/${apiId}/${stage}/_user_request_${rest}`;
+  }
+
+  private async apply(stackName: string, planned: Map<string, Planned>): Promise<void> {
+    const { identities, lambda, gateway, dynamodb, accountId, region } = this.options;
+    const previous = this.deployed.get(stackName)?.planned;
+    if (previous) await this.retire(previous, planned);
+    const plans = [...planned.values()].map((resource) => resource.plan);
+    for (const plan of plans) {
+      if (plan.kind !== 'table') continue;
+      const { status, output } = await dynamodb.call<{ __type?: string; message?: string }>('CreateTable', plan.definition);
+      // An existing table is kept as it is, with its data (redeploys must never lose data).
+      if (status !== 200 && !String(output.__type).endsWith('ResourceInUseException')) {
+        throw new DeploymentError(`Table ${plan.name}: ${output.message ?? output.__type ?? status}`);
+      }
+    }
+    for (const plan of plans) {
+      if (plan.kind !== 'role') continue;
+      identities.putRole({
+        kind: 'role',
+        name: plan.name,
+        accountId,
+        arn: plan.arn,
+        roleId: stableUniqueId('AROA', plan.arn),
+        trustPolicy: plan.trustPolicy,
+        policies: plan.policies,
+        maxSessionDurationSeconds: plan.maxSessionDurationSeconds,
+        tags: {},
+        stackName,
+      });
+    }
+    for (const plan of plans) {
+      if (plan.kind !== 'function') continue;
+      await lambda.put({
+        name: plan.name,
+        arn: plan.arn,
+        handler: plan.handler,
+        runtime: plan.runtime,
+        timeoutSeconds: plan.timeoutSeconds,
+        memoryMb: plan.memoryMb,
+        environment: plan.environment,
+        roleArn: plan.roleArn,
+        codeDir: this.extract(plan.name, plan.zipFile),
+        stackName,
+      });
+    }
+    for (const plan of plans) {
+      if (plan.kind !== 'rest-api') continue;
+      gateway.put(this.buildApi(stackName, plan.id, plan.name, planned, accountId, region, plan.policy, plan.binaryMediaTypes));
+    }
+  }
+
+  private buildApi(
+    stackName: string,
+    id: string,
+    name: string,
+    planned: Map<string, Planned>,
+    accountId: string,
+    region: string,
+    policy: RestApi['policy'],
+    binaryMediaTypes: string[],
+  ): RestApi {
+    const plans = [...planned.values()].map((resource) => resource.plan);
+    const rootId = planned.get([...planned.keys()].find((key) => planned.get(key)?.physicalId === id) as string)
+      ?.attributes.RootResourceId as string;
+    const resources = new Map<string, ApiResource>([[rootId, { id: rootId, pathPart: '', path: '/', methods: new Map() }]]);
+    const pending = plans.filter((plan) => plan.kind === 'api-resource' && plan.restApiId === id);
+    // Parents before children: resolve paths until nothing changes.
+    while (pending.length > 0) {
+      const index = pending.findIndex((plan) => plan.kind === 'api-resource' && resources.has(plan.parentId));
+      if (index < 0) throw new DeploymentError(`API ${name}: resources with unknown parents`);
+      const [plan] = pending.splice(index, 1);
+      if (plan?.kind !== 'api-resource') continue;
+      const parent = resources.get(plan.parentId) as ApiResource;
+      const resourcePath = `${parent.path === '/' ? '' : parent.path}/${plan.pathPart}`;
+      resources.set(plan.id, { id: plan.id, parentId: plan.parentId, pathPart: plan.pathPart, path: resourcePath, methods: new Map() });
+    }
+    for (const plan of plans) {
+      if (plan.kind !== 'api-method' || plan.restApiId !== id) continue;
+      resources.get(plan.resourceId)?.methods.set(plan.method.httpMethod, plan.method);
+    }
+    const stages = new Set(plans.flatMap((plan) => (plan.kind === 'api-stage' && plan.restApiId === id ? [plan.stageName] : [])));
+    return { id, name, stackName, accountId, region, policy, binaryMediaTypes, stages, resources };
+  }
+
+  /** Shuts down what a stack had and the new version no longer has (or replaces). */
+  private async retire(previous: Map<string, Planned>, next: Map<string, Planned>): Promise<void> {
+    const nextIds = new Set([...next.values()].map((resource) => `${resource.plan.kind}:${resource.physicalId}`));
+    for (const resource of previous.values()) {
+      const { plan } = resource;
+      const kept = nextIds.has(`${plan.kind}:${resource.physicalId}`);
+      if (plan.kind === 'function' && !kept) await this.options.lambda.remove(plan.name);
+      if (plan.kind === 'rest-api' && !kept) this.options.gateway.remove(plan.id);
+      if (plan.kind === 'role' && !kept) this.options.identities.removeRole(plan.arn);
+    }
+  }
+
+  private extract(functionName: string, zipFile: string): string {
+    const zip = readFileSync(zipFile);
+    const digest = createHash('sha256').update(zip).digest('hex').slice(0, 16);
+    const dir = path.join(this.options.codeDir, functionName, digest);
+    // Content-addressed: an unchanged package is already extracted.
+    if (existsSync(dir)) return dir;
+    // Extract beside, then rename: a crash mid-way never leaves a half-extracted package behind.
+    const partial = `${dir}.partial-${process.pid}`;
+    for (const [name, content] of Object.entries(unzipSync(new Uint8Array(zip)))) {
+      const target = path.join(partial, name);
+      if (!target.startsWith(partial + path.sep)) throw new DeploymentError(`${zipFile}: entry ${name} escapes the package`);
+      if (name.endsWith('/')) continue;
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    renameSync(partial, dir);
+    return dir;
+  }
+}

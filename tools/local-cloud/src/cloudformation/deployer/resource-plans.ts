@@ -1,0 +1,229 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ApiMethod, AuthorizationType } from '../../gateway';
+import type { PolicyDocument } from '../../iam';
+import { DeploymentError } from './errors';
+import { deterministicId, generatedName } from './physical-ids';
+
+/** What one resource becomes locally; applied only after every resource of the stack planned cleanly. */
+export type PlannedResource =
+  | { kind: 'role'; name: string; path: string; arn: string; trustPolicy: PolicyDocument; policies: Array<{ name: string; document: PolicyDocument }>; maxSessionDurationSeconds: number }
+  | { kind: 'function'; name: string; arn: string; handler: string; runtime: string; timeoutSeconds: number; memoryMb: number; environment: Record<string, string>; roleArn: string; zipFile: string }
+  | { kind: 'rest-api'; id: string; name: string; policy?: PolicyDocument; binaryMediaTypes: string[] }
+  | { kind: 'api-resource'; id: string; restApiId: string; parentId: string; pathPart: string }
+  | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
+  | { kind: 'api-stage'; restApiId: string; stageName: string }
+  | { kind: 'table'; name: string; definition: Record<string, unknown> }
+  | { kind: 'skipped'; reason: string };
+
+export interface Planned {
+  physicalId: string;
+  attributes: Record<string, unknown>;
+  plan: PlannedResource;
+}
+
+export interface PlanContext {
+  stackName: string;
+  logicalId: string;
+  accountId: string;
+  region: string;
+  artifactsDir: string;
+}
+
+type Props = Record<string, unknown>;
+type Planner = (props: Props, ctx: PlanContext) => Planned;
+
+function str(props: Props, key: string, ctx: PlanContext, fallback?: string): string {
+  const value = props[key];
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'number') return String(value);
+  if (fallback !== undefined) return fallback;
+  throw new DeploymentError(`${ctx.logicalId}: property ${key} is required`);
+}
+
+function skipped(reason: string, physicalId: string, attributes: Record<string, unknown> = {}): Planned {
+  return { physicalId, attributes, plan: { kind: 'skipped', reason } };
+}
+
+/** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function arn}/invocations` -> function name */
+function functionNameFromUri(uri: string, ctx: PlanContext): string {
+  const match = /functions\/arn:aws:lambda:[^:]+:\d+:function:([^/:]+)(?::[^/]+)?\/invocations$/.exec(uri);
+  if (!match) throw new DeploymentError(`${ctx.logicalId}: integration URI ${uri} is not a Lambda proxy integration`);
+  return match[1] as string;
+}
+
+/** API Gateway stores `execute-api:/...` resource policy ARNs expanded to this API's own ARN. */
+function expandExecuteApiArns(policy: PolicyDocument, region: string, accountId: string, apiId: string): PolicyDocument {
+  const expand = (resource: unknown) =>
+    typeof resource === 'string' && resource.startsWith('execute-api:/')
+      ? `arn:aws:execute-api:${region}:${accountId}:${apiId}/${resource.slice('execute-api:/'.length)}`
+      : resource;
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  return {
+    ...policy,
+    Statement: statements.map((statement) => {
+      const copy: Record<string, unknown> = { ...statement };
+      for (const key of ['Resource', 'NotResource']) {
+        const value = copy[key];
+        if (value !== undefined) copy[key] = Array.isArray(value) ? value.map(expand) : expand(value);
+      }
+      return copy as unknown as typeof statement;
+    }),
+  };
+}
+
+const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM'];
+
+export const PLANNERS: Record<string, Planner> = {
+  'AWS::IAM::Role': (props, ctx) => {
+    const name = str(props, 'RoleName', ctx, generatedName(ctx.stackName, ctx.logicalId));
+    const rolePath = str(props, 'Path', ctx, '/');
+    const arn = `arn:aws:iam::${ctx.accountId}:role${rolePath}${name}`;
+    if (Array.isArray(props.ManagedPolicyArns) && props.ManagedPolicyArns.length > 0) {
+      throw new DeploymentError(`${ctx.logicalId}: ManagedPolicyArns are not supported by the local cloud yet; use inline Policies`);
+    }
+    const policies = ((props.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>) ?? []).map(
+      (policy) => ({ name: `role/${name} inline policy '${policy.PolicyName}'`, document: policy.PolicyDocument }),
+    );
+    return {
+      physicalId: name,
+      attributes: { Arn: arn, RoleId: `AROA${deterministicId(17, arn).toUpperCase()}` },
+      plan: {
+        kind: 'role',
+        name,
+        path: rolePath,
+        arn,
+        trustPolicy: props.AssumeRolePolicyDocument as PolicyDocument,
+        policies,
+        maxSessionDurationSeconds: Number(props.MaxSessionDuration ?? 3600),
+      },
+    };
+  },
+  'AWS::Lambda::Function': (props, ctx) => {
+    const name = str(props, 'FunctionName', ctx, generatedName(ctx.stackName, ctx.logicalId));
+    const arn = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${name}`;
+    const code = (props.Code ?? {}) as Props;
+    const s3Key = str(code, 'S3Key', { ...ctx, logicalId: `${ctx.logicalId}.Code` });
+    const zipFile = path.join(ctx.artifactsDir, path.basename(s3Key));
+    if (!existsSync(zipFile)) {
+      throw new DeploymentError(`${ctx.logicalId}: deployment package ${zipFile} not found (run serverless package first)`);
+    }
+    const variables = ((props.Environment as Props | undefined)?.Variables ?? {}) as Record<string, unknown>;
+    return {
+      physicalId: name,
+      attributes: { Arn: arn },
+      plan: {
+        kind: 'function',
+        name,
+        arn,
+        handler: str(props, 'Handler', ctx),
+        runtime: str(props, 'Runtime', ctx),
+        timeoutSeconds: Number(props.Timeout ?? 3),
+        memoryMb: Number(props.MemorySize ?? 128),
+        environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+        roleArn: str(props, 'Role', ctx),
+        zipFile,
+      },
+    };
+  },
+  'AWS::ApiGateway::RestApi': (props, ctx) => {
+    const id = deterministicId(10, ctx.accountId, ctx.region, ctx.stackName, ctx.logicalId);
+    const policy = props.Policy as PolicyDocument | undefined;
+    return {
+      physicalId: id,
+      attributes: { RootResourceId: deterministicId(10, id, '/') },
+      plan: {
+        kind: 'rest-api',
+        id,
+        name: str(props, 'Name', ctx, ctx.logicalId),
+        policy: policy && expandExecuteApiArns(policy, ctx.region, ctx.accountId, id),
+        binaryMediaTypes: (props.BinaryMediaTypes as string[] | undefined) ?? [],
+      },
+    };
+  },
+  'AWS::ApiGateway::Resource': (props, ctx) => {
+    const restApiId = str(props, 'RestApiId', ctx);
+    const id = deterministicId(6, restApiId, ctx.logicalId);
+    return {
+      physicalId: id,
+      attributes: { ResourceId: id },
+      plan: { kind: 'api-resource', id, restApiId, parentId: str(props, 'ParentId', ctx), pathPart: str(props, 'PathPart', ctx) },
+    };
+  },
+  'AWS::ApiGateway::Method': (props, ctx) => {
+    const authorizationType = str(props, 'AuthorizationType', ctx, 'NONE').toUpperCase() as AuthorizationType;
+    if (!AUTHORIZATION_TYPES.includes(authorizationType)) {
+      throw new DeploymentError(`${ctx.logicalId}: AuthorizationType ${authorizationType} is not supported by the local cloud yet`);
+    }
+    const integration = (props.Integration ?? {}) as Props;
+    if (integration.Type !== 'AWS_PROXY') {
+      throw new DeploymentError(`${ctx.logicalId}: only Lambda proxy (AWS_PROXY) integrations are supported, got ${String(integration.Type)}`);
+    }
+    const httpMethod = str(props, 'HttpMethod', ctx).toUpperCase();
+    return {
+      physicalId: `${ctx.logicalId}`,
+      attributes: {},
+      plan: {
+        kind: 'api-method',
+        restApiId: str(props, 'RestApiId', ctx),
+        resourceId: str(props, 'ResourceId', ctx),
+        method: { httpMethod, authorizationType, functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx) },
+      },
+    };
+  },
+  'AWS::ApiGateway::Deployment': (props, ctx) => {
+    const restApiId = str(props, 'RestApiId', ctx);
+    const stageName = typeof props.StageName === 'string' ? props.StageName : undefined;
+    const id = deterministicId(6, restApiId, ctx.logicalId);
+    return stageName
+      ? { physicalId: id, attributes: {}, plan: { kind: 'api-stage', restApiId, stageName } }
+      : skipped('deployment without a stage', id);
+  },
+  'AWS::ApiGateway::Stage': (props, ctx) => ({
+    physicalId: str(props, 'StageName', ctx),
+    attributes: {},
+    plan: { kind: 'api-stage', restApiId: str(props, 'RestApiId', ctx), stageName: str(props, 'StageName', ctx) },
+  }),
+  'AWS::DynamoDB::Table': (props, ctx) => {
+    const name = str(props, 'TableName', ctx, generatedName(ctx.stackName, ctx.logicalId, 255));
+    const definition: Props = {
+      TableName: name,
+      AttributeDefinitions: props.AttributeDefinitions,
+      KeySchema: props.KeySchema,
+      BillingMode: props.BillingMode ?? 'PROVISIONED',
+      ...(props.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: props.GlobalSecondaryIndexes } : {}),
+      ...(props.LocalSecondaryIndexes ? { LocalSecondaryIndexes: props.LocalSecondaryIndexes } : {}),
+      ...(props.ProvisionedThroughput ? { ProvisionedThroughput: props.ProvisionedThroughput } : {}),
+    };
+    if (definition.BillingMode === 'PROVISIONED' && !definition.ProvisionedThroughput) {
+      definition.ProvisionedThroughput = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+    }
+    return {
+      physicalId: name,
+      attributes: {
+        Arn: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`,
+        StreamArn: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}/stream/1970-01-01T00:00:00.000`,
+      },
+      plan: { kind: 'table', name, definition },
+    };
+  },
+  // Types with no local meaning: reported as skipped, but with the ids and attributes other resources refer to.
+  'AWS::S3::Bucket': (props, ctx) => {
+    const name = str(props, 'BucketName', ctx, generatedName(ctx.stackName, ctx.logicalId, 63).toLowerCase());
+    return skipped('deployment artifacts are read from .serverless locally', name, { Arn: `arn:aws:s3:::${name}` });
+  },
+  'AWS::S3::BucketPolicy': (_props, ctx) => skipped('no S3 locally', ctx.logicalId),
+  'AWS::Logs::LogGroup': (props, ctx) => {
+    const name = str(props, 'LogGroupName', ctx, ctx.logicalId);
+    return skipped('function logs go to the local cloud output', name, {
+      Arn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${name}:*`,
+    });
+  },
+  'AWS::Lambda::Version': (props, ctx) => {
+    const functionName = str(props, 'FunctionName', ctx);
+    const arn = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${functionName}:1`;
+    return skipped('versions are not emulated; $LATEST runs', arn, { Version: '1' });
+  },
+  'AWS::Lambda::Permission': (_props, ctx) =>
+    skipped('API Gateway may invoke every local function (resource-based Lambda permissions not enforced yet)', ctx.logicalId),
+};

@@ -1,0 +1,1 @@
+export { DynamoDBService, type DynamoDBServiceOptions, type ForwardedResponse } from './dynamodb-service';

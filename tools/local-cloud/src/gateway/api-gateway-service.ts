@@ -1,0 +1,188 @@
+import type { Clock } from '../clock/clock';
+import type { Authenticator } from '../http/authenticate';
+import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import { authorize } from '../iam';
+import type { Caller } from '../identity';
+import type { LambdaService } from '../lambda';
+import type { AccessLogEntry } from './access-log';
+import { buildProxyEvent } from './proxy-event';
+import { mapProxyResult } from './proxy-result';
+import { matchRoute } from './routing';
+import type { RestApi } from './types';
+
+/** API Gateway's payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface ApiGatewayServiceOptions {
+  authenticator: Authenticator;
+  lambda: LambdaService;
+  clock: Clock;
+  accessLog: (entry: AccessLogEntry) => void;
+  /** Why a request was refused, with the deciding policy statement: for people, never for the caller. */
+  log: (line: string) => void;
+}
+
+/** `execute-api` URL of the local cloud: `/restapis/{apiId}/{stage}/_user_request_/{path}` */
+export const EXECUTE_API_PATH = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/;
+
+interface Refusal {
+  response: OutgoingResponse;
+  authError: string;
+}
+
+const missingToken = (): Refusal => ({
+  response: jsonReply(403, { message: 'Missing Authentication Token' }, { 'x-amzn-errortype': 'MissingAuthenticationTokenException' }),
+  authError: 'Missing Authentication Token',
+});
+
+/**
+ * REST APIs (v1) deployed from templates: routing, AWS_IAM authorization exactly as API Gateway does it
+ * (SigV4, then the caller's identity policies and the API's resource policy), Lambda proxy integration.
+ */
+export class ApiGatewayService {
+  private readonly apis = new Map<string, RestApi>();
+
+  public constructor(private readonly options: ApiGatewayServiceOptions) {}
+
+  public put(api: RestApi): void {
+    this.apis.set(api.id, api);
+  }
+
+  public remove(apiId: string): void {
+    this.apis.delete(apiId);
+  }
+
+  public get(apiId: string): RestApi | undefined {
+    return this.apis.get(apiId);
+  }
+
+  public list(): RestApi[] {
+    return [...this.apis.values()];
+  }
+
+  public async handle(request: IncomingRequest, apiId: string, stage: string, rawPath: string): Promise<OutgoingResponse> {
+    const started = performance.now();
+    const path = rawPath || '/';
+    const entry: AccessLogEntry = {
+      time: request.receivedAt.toISOString(),
+      requestId: request.requestId,
+      apiId,
+      stage,
+      httpMethod: request.method,
+      resourcePath: null,
+      path,
+      status: 0,
+      authorizationType: null,
+      principal: null,
+      authError: null,
+      latencyMs: 0,
+      integrationLatencyMs: null,
+      sourceIp: request.sourceIp,
+    };
+    const response = await this.route(request, apiId, stage, path, entry);
+    response.headers['x-amzn-requestid'] = request.requestId;
+    entry.status = response.status;
+    entry.latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    this.options.accessLog(entry);
+    return response;
+  }
+
+  private async route(
+    request: IncomingRequest,
+    apiId: string,
+    stage: string,
+    path: string,
+    entry: AccessLogEntry,
+  ): Promise<OutgoingResponse> {
+    const api = this.apis.get(apiId);
+    if (!api || !api.stages.has(stage)) {
+      entry.authError = 'Missing Authentication Token';
+      return missingToken().response;
+    }
+    const route = matchRoute(api, path, request.method);
+    // API Gateway answers an unknown resource or method with 403 Missing Authentication Token, not 404.
+    if (route === undefined || route === 'method-not-allowed') {
+      entry.authError = 'Missing Authentication Token';
+      return missingToken().response;
+    }
+    entry.resourcePath = route.resource.path;
+    entry.authorizationType = route.method.authorizationType;
+    if (request.body.length > MAX_REQUEST_BYTES) {
+      return {
+        status: 413,
+        headers: { 'content-type': 'text; charset=utf-8' },
+        body: `HTTP content length exceeded ${MAX_REQUEST_BYTES} bytes.`,
+      };
+    }
+    let caller: Caller | undefined;
+    if (route.method.authorizationType === 'AWS_IAM') {
+      const outcome = this.authorizeIam(request, api, stage, path);
+      if ('response' in outcome) {
+        entry.authError = outcome.authError;
+        entry.principal = outcome.principal ?? null;
+        return outcome.response;
+      }
+      caller = outcome.caller;
+      entry.principal = caller.principal.arn;
+    }
+    if (!route.method.functionName) return jsonReply(500, { message: 'Internal server error' });
+    const event = buildProxyEvent(request, api, stage, path, route, caller);
+    const integrationStarted = performance.now();
+    const outcome = await this.options.lambda.invoke(route.method.functionName, event);
+    entry.integrationLatencyMs = Math.round((performance.now() - integrationStarted) * 100) / 100;
+    if (outcome.kind === 'timeout') {
+      return jsonReply(504, { message: 'Endpoint request timed out' });
+    }
+    if (outcome.kind === 'error') {
+      this.options.log(`Lambda execution failed with status 200 due to customer function error: ${outcome.errorMessage}`);
+      return jsonReply(502, { message: 'Internal server error' });
+    }
+    const mapped = mapProxyResult(outcome.payload);
+    if (!mapped) {
+      this.options.log(`Execution failed due to configuration error: Malformed Lambda proxy response (${route.method.functionName})`);
+      return jsonReply(502, { message: 'Internal server error' });
+    }
+    return mapped;
+  }
+
+  private authorizeIam(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+  ): { caller: Caller } | (Refusal & { principal?: string }) {
+    const authentication = this.options.authenticator.authenticate(request, 'execute-api');
+    if (!authentication.ok) {
+      const { error } = authentication;
+      return {
+        response: jsonReply(
+          403,
+          { message: error.message },
+          { 'x-amzn-errortype': `${error.code}Exception` },
+        ),
+        authError: error.message.split('\n')[0] ?? error.message,
+      };
+    }
+    const { caller } = authentication;
+    const methodArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${request.method}${path}`;
+    const decision = authorize({
+      principal: caller.principal,
+      action: 'execute-api:Invoke',
+      resource: methodArn,
+      resourceAccountId: api.accountId,
+      identityPolicies: caller.identityPolicies,
+      resourcePolicy: api.policy ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy } : undefined,
+      context: { 'aws:SourceIp': request.sourceIp, 'aws:SecureTransport': false, 'aws:CurrentTime': this.options.clock.now().toISOString() },
+    });
+    if (decision.allowed) return { caller };
+    const message = `User: ${caller.principal.arn} is not authorized to perform: execute-api:Invoke on resource: ${methodArn}${
+      decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : ''
+    }`;
+    this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
+    return {
+      response: jsonReply(403, { Message: message }, { 'x-amzn-errortype': 'AccessDeniedException' }),
+      authError: message,
+      principal: caller.principal.arn,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export type { AccessLogEntry } from './access-log';
+export { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type ApiGatewayServiceOptions } from './api-gateway-service';
+export type { ApiMethod, ApiResource, AuthorizationType, RestApi } from './types';

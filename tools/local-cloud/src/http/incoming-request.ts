@@ -1,0 +1,26 @@
+/** An HTTP request as it arrived, with the raw pieces SigV4 verification needs. */
+export interface IncomingRequest {
+  method: string;
+  /** Path exactly as on the wire (percent-encoding kept), without the query. */
+  rawPath: string;
+  /** Query exactly as on the wire, without '?'. */
+  rawQuery: string;
+  /** Header pairs in arrival order, names as sent, duplicates kept. */
+  headerPairs: Array<[string, string]>;
+  /** Lower-cased names; repeated headers joined with ',' as HTTP allows. */
+  headers: Record<string, string>;
+  body: Buffer;
+  sourceIp: string;
+  requestId: string;
+  receivedAt: Date;
+}
+
+export interface OutgoingResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | string;
+}
+
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): OutgoingResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,157 @@
+import { evaluateCondition } from './conditions';
+import type {
+  AuthorizationRequest,
+  ContextValue,
+  Decision,
+  DecidingStatement,
+  NamedPolicy,
+  PolicyStatement,
+  RequestPrincipal,
+} from './types';
+import { substituteVariables } from './variables';
+import { wildcardMatch } from './wildcard';
+
+type Lookup = (key: string) => ContextValue | undefined;
+
+const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : ([] as string[]).concat(value));
+
+function statementsOf(policy: NamedPolicy): Array<{ statement: PolicyStatement; id: string }> {
+  const statements = ([] as PolicyStatement[]).concat(policy.document.Statement ?? []);
+  return statements.map((statement, index) => ({ statement, id: statement.Sid ?? `Statement[${index}]` }));
+}
+
+/** Global condition keys of the request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). */
+function contextLookup(request: AuthorizationRequest): Lookup {
+  const { principal } = request;
+  const keys = new Map<string, ContextValue>();
+  const set = (key: string, value: ContextValue | undefined) => value !== undefined && keys.set(key.toLowerCase(), value);
+  set('aws:PrincipalArn', principal.type === 'AssumedRole' ? principal.roleArn : principal.arn);
+  set('aws:PrincipalAccount', principal.accountId);
+  set('aws:PrincipalType', principal.type);
+  if (principal.type === 'User') set('aws:username', principal.userName);
+  set('aws:userid', principal.userId);
+  for (const [tag, value] of Object.entries(principal.tags ?? {})) set(`aws:PrincipalTag/${tag}`, value);
+  const now = new Date();
+  set('aws:CurrentTime', now.toISOString());
+  set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
+  set('aws:SecureTransport', false);
+  for (const [key, value] of Object.entries(request.context ?? {})) set(key, value);
+  return (key) => keys.get(key.toLowerCase());
+}
+
+/** How a resource-policy principal element matched: `specific` grants alone, `account` delegates to IAM. */
+type PrincipalMatch = 'specific' | 'account' | undefined;
+
+function matchPrincipalElement(element: PolicyStatement['Principal'], principal: RequestPrincipal): PrincipalMatch {
+  if (element === undefined) return undefined;
+  if (element === '*') return 'specific';
+  let best: PrincipalMatch;
+  for (const [kind, raw] of Object.entries(element)) {
+    for (const value of list(raw)) {
+      if (kind === 'Service') {
+        if (principal.type === 'Service' && value === principal.arn) return 'specific';
+      } else if (kind === 'AWS') {
+        if (value === '*') return 'specific';
+        if (principal.type === 'Service') continue;
+        if (value === principal.arn || (principal.roleArn !== undefined && value === principal.roleArn)) return 'specific';
+        if (value === principal.accountId || value === `arn:aws:iam::${principal.accountId}:root`) best = 'account';
+      }
+    }
+  }
+  return best;
+}
+
+interface StatementMatch {
+  effect: 'Allow' | 'Deny';
+  ref: DecidingStatement;
+  principalMatch?: PrincipalMatch;
+}
+
+function matches(
+  statement: PolicyStatement,
+  request: AuthorizationRequest,
+  lookup: Lookup,
+  variables: boolean,
+): boolean {
+  const substitute = (text: string) => (variables ? substituteVariables(text, lookup) : text);
+  const actionMatch = (pattern: string) => wildcardMatch(pattern, request.action, true);
+  if (statement.Action !== undefined && !list(statement.Action).some(actionMatch)) return false;
+  if (statement.NotAction !== undefined && list(statement.NotAction).some(actionMatch)) return false;
+  const resourceMatch = (pattern: string) => {
+    const resolved = substitute(pattern);
+    return resolved !== undefined && wildcardMatch(resolved, request.resource);
+  };
+  if (statement.Resource !== undefined && !list(statement.Resource).some(resourceMatch)) return false;
+  if (statement.NotResource !== undefined && list(statement.NotResource).some(resourceMatch)) return false;
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+    for (const [key, expected] of Object.entries(entries)) {
+      if (!evaluateCondition(operator, key, expected, lookup, substitute)) return false;
+    }
+  }
+  return true;
+}
+
+function evaluatePolicies(
+  policies: NamedPolicy[],
+  request: AuthorizationRequest,
+  lookup: Lookup,
+  isResourcePolicy: boolean,
+): StatementMatch[] {
+  const found: StatementMatch[] = [];
+  for (const policy of policies) {
+    const variables = policy.document.Version === '2012-10-17';
+    for (const { statement, id } of statementsOf(policy)) {
+      let principalMatch: PrincipalMatch;
+      if (isResourcePolicy) {
+        if (statement.NotPrincipal !== undefined) {
+          if (matchPrincipalElement(statement.NotPrincipal, request.principal)) continue;
+          principalMatch = 'specific';
+        } else {
+          principalMatch = matchPrincipalElement(statement.Principal, request.principal);
+          if (!principalMatch) continue;
+        }
+      }
+      if (!matches(statement, request, lookup, variables)) continue;
+      found.push({ effect: statement.Effect, ref: { policy: policy.name, statement: id }, principalMatch });
+    }
+  }
+  return found;
+}
+
+const describe = (refs: DecidingStatement[]) => refs.map((ref) => `statement ${ref.statement} of ${ref.policy}`).join(', ');
+
+/**
+ * AWS's policy evaluation logic: an explicit Deny in any policy wins; then, in the same account, an Allow
+ * in the identity policies OR the resource policy; across accounts, an Allow in BOTH. A resource-policy
+ * Allow that names only the account (root) delegates to IAM, so the identity policy must allow too.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ */
+export function authorize(request: AuthorizationRequest): Decision {
+  const lookup = contextLookup(request);
+  const identity = evaluatePolicies(request.identityPolicies, request, lookup, false);
+  const resource = request.resourcePolicy ? evaluatePolicies([request.resourcePolicy], request, lookup, true) : [];
+  const denies = [...identity, ...resource].filter((match) => match.effect === 'Deny').map((match) => match.ref);
+  const subject = `${request.principal.arn} -> ${request.action} on ${request.resource}`;
+  if (denies.length > 0) {
+    return { allowed: false, kind: 'ExplicitDeny', decidedBy: denies, explanation: `${subject}: explicit deny by ${describe(denies)}` };
+  }
+  const identityAllows = identity.filter((match) => match.effect === 'Allow');
+  const resourceAllows = resource.filter((match) => match.effect === 'Allow');
+  const sameAccount = request.principal.accountId === request.resourceAccountId;
+  const resourceGrantsAlone = resourceAllows.filter((match) => match.principalMatch === 'specific');
+  let deciding: StatementMatch[] = [];
+  if (sameAccount) {
+    deciding = identityAllows.length > 0 ? identityAllows : resourceGrantsAlone;
+  } else if (identityAllows.length > 0 && resourceAllows.length > 0) {
+    deciding = [...identityAllows, ...resourceAllows];
+  }
+  if (deciding.length > 0) {
+    const refs = deciding.map((match) => match.ref);
+    return { allowed: true, kind: 'Allow', decidedBy: refs, explanation: `${subject}: allowed by ${describe(refs)}` };
+  }
+  const why = sameAccount
+    ? 'no identity-policy statement allows it (implicit deny)'
+    : `cross-account access needs an allow in both the identity policy (${identityAllows.length > 0 ? 'yes' : 'no'}) and the resource policy (${resourceAllows.length > 0 ? 'yes' : 'no'})`;
+  return { allowed: false, kind: 'ImplicitDeny', decidedBy: [], explanation: `${subject}: ${why}` };
+}

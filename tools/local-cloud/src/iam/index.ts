@@ -1,0 +1,12 @@
+export { authorize } from './authorize';
+export type {
+  AuthorizationRequest,
+  ContextValue,
+  Decision,
+  DecidingStatement,
+  NamedPolicy,
+  PolicyDocument,
+  PolicyStatement,
+  RequestPrincipal,
+} from './types';
+export { validatePolicyDocument } from './validate';

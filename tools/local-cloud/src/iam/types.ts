@@ -1,0 +1,61 @@
+export type ConditionBlock = Record<string, Record<string, unknown>>;
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | Record<string, string | string[]>;
+  NotPrincipal?: '*' | Record<string, string | string[]>;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: PolicyStatement | PolicyStatement[];
+}
+
+/** A policy and the name that explanations use for it. */
+export interface NamedPolicy {
+  name: string;
+  document: PolicyDocument;
+}
+
+export interface RequestPrincipal {
+  arn: string;
+  accountId: string;
+  type: 'User' | 'AssumedRole' | 'Account' | 'Service' | 'Anonymous';
+  /** For AssumedRole: the role's ARN. */
+  roleArn?: string;
+  userName?: string;
+  userId?: string;
+  tags?: Record<string, string>;
+}
+
+export type ContextValue = string | string[] | number | boolean;
+
+export interface AuthorizationRequest {
+  principal: RequestPrincipal;
+  action: string;
+  resource: string;
+  resourceAccountId: string;
+  identityPolicies: NamedPolicy[];
+  resourcePolicy?: NamedPolicy;
+  context?: Record<string, ContextValue>;
+}
+
+export interface DecidingStatement {
+  policy: string;
+  statement: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  kind: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+  decidedBy: DecidingStatement[];
+  /** One line for logs: which statement of which policy decided, and why. */
+  explanation: string;
+}

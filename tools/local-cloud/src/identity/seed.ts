@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { validatePolicyDocument, type NamedPolicy, type PolicyDocument } from '../iam';
+import { stableUniqueId } from './credentials';
+import type { IdentityStore } from './identity-store';
+
+interface SeedFile {
+  users?: Array<{
+    name: string;
+    accountId: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    policies?: NamedPolicy[];
+    tags?: Record<string, string>;
+  }>;
+  roles?: Array<{
+    name: string;
+    accountId: string;
+    trustPolicy: PolicyDocument;
+    policies?: NamedPolicy[];
+    maxSessionDurationSeconds?: number;
+    tags?: Record<string, string>;
+  }>;
+}
+
+export class IdentitySeedError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'IdentitySeedError';
+  }
+}
+
+function checkPolicy(where: string, document: unknown): void {
+  const problems = validatePolicyDocument(document);
+  if (problems.length > 0) throw new IdentitySeedError(`${where}: invalid policy: ${problems.join('; ')}`);
+}
+
+/** Loads `infra/local/identities.json` into the store: the fixed, documented identities of the local cloud. */
+export function seedIdentities(store: IdentityStore, file: string): void {
+  let seed: SeedFile;
+  try {
+    seed = JSON.parse(readFileSync(file, 'utf8')) as SeedFile;
+  } catch (error) {
+    throw new IdentitySeedError(`Cannot read identities from ${file}`, { cause: error });
+  }
+  for (const user of seed.users ?? []) {
+    const arn = `arn:aws:iam::${user.accountId}:user/${user.name}`;
+    for (const policy of user.policies ?? []) checkPolicy(`${file}: user ${user.name} policy ${policy.name}`, policy.document);
+    store.putUser({
+      kind: 'user',
+      name: user.name,
+      accountId: user.accountId,
+      arn,
+      userId: stableUniqueId('AIDA', arn),
+      accessKeys: [{ accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }],
+      policies: (user.policies ?? []).map((policy) => ({ ...policy, name: `user/${user.name} policy ${policy.name}` })),
+      tags: user.tags ?? {},
+    });
+  }
+  for (const role of seed.roles ?? []) {
+    const arn = `arn:aws:iam::${role.accountId}:role/${role.name}`;
+    checkPolicy(`${file}: role ${role.name} trust policy`, role.trustPolicy);
+    for (const policy of role.policies ?? []) checkPolicy(`${file}: role ${role.name} policy ${policy.name}`, policy.document);
+    store.putRole({
+      kind: 'role',
+      name: role.name,
+      accountId: role.accountId,
+      arn,
+      roleId: stableUniqueId('AROA', arn),
+      trustPolicy: role.trustPolicy,
+      policies: (role.policies ?? []).map((policy) => ({ ...policy, name: `role/${role.name} policy ${policy.name}` })),
+      maxSessionDurationSeconds: role.maxSessionDurationSeconds ?? 3600,
+      tags: role.tags ?? {},
+    });
+  }
+}

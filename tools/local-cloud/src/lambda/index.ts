@@ -1,0 +1,2 @@
+export { LambdaService, type LambdaServiceOptions } from './lambda-service';
+export type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { ExecutionEnvironment } from './execution-environment';
+import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
+
+/** An environment is retired this long before its role credentials expire (Lambda recycles them too). */
+const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** Concurrent executions per function; further invocations wait for a free environment. */
+const MAX_ENVIRONMENTS_PER_FUNCTION = 8;
+
+export interface LambdaServiceOptions {
+  region: string;
+  endpointUrl: () => string;
+  now: () => Date;
+  /** Temporary credentials of the function's execution role (assumed as lambda.amazonaws.com). */
+  credentialsFor: (config: LambdaFunctionConfig) => FunctionCredentials;
+  log: (functionName: string, line: string) => void;
+}
+
+interface FunctionState {
+  config: LambdaFunctionConfig;
+  idle: ExecutionEnvironment[];
+  busy: Set<ExecutionEnvironment>;
+  waiters: Array<() => void>;
+}
+
+/**
+ * Deployed functions and their warm execution environments. Environments are reused while warm, one
+ * invocation at a time each, and replaced when their credentials near expiry or after a timeout.
+ */
+export class LambdaService {
+  private readonly functions = new Map<string, FunctionState>();
+
+  public constructor(private readonly options: LambdaServiceOptions) {}
+
+  /** Adds or replaces a function; a replaced function's environments are shut down (new code, new config). */
+  public async put(config: LambdaFunctionConfig): Promise<void> {
+    await this.remove(config.name);
+    this.functions.set(config.name, { config, idle: [], busy: new Set(), waiters: [] });
+  }
+
+  public async remove(name: string): Promise<void> {
+    const state = this.functions.get(name);
+    if (!state) return;
+    this.functions.delete(name);
+    await Promise.all([...state.idle, ...state.busy].map((environment) => environment.destroy()));
+  }
+
+  public get(name: string): LambdaFunctionConfig | undefined {
+    return this.functions.get(name)?.config;
+  }
+
+  public list(): LambdaFunctionConfig[] {
+    return [...this.functions.values()].map((state) => state.config);
+  }
+
+  public async invoke(name: string, event: unknown): Promise<InvokeOutcome> {
+    const state = this.functions.get(name);
+    if (!state) throw new Error(`Function not found: ${name}`);
+    const environment = await this.acquire(state);
+    try {
+      return await environment.invoke(event, randomUUID());
+    } finally {
+      this.release(state, environment);
+    }
+  }
+
+  public async stop(): Promise<void> {
+    await Promise.all([...this.functions.keys()].map((name) => this.remove(name)));
+  }
+
+  private async acquire(state: FunctionState): Promise<ExecutionEnvironment> {
+    for (;;) {
+      const now = this.options.now().getTime();
+      let environment = state.idle.pop();
+      while (
+        environment &&
+        (!environment.alive || environment.credentialsExpireAt.getTime() - now < CREDENTIAL_REFRESH_MARGIN_MS)
+      ) {
+        void environment.destroy();
+        environment = state.idle.pop();
+      }
+      if (!environment && state.busy.size < MAX_ENVIRONMENTS_PER_FUNCTION) {
+        environment = new ExecutionEnvironment({
+          config: state.config,
+          credentials: this.options.credentialsFor(state.config),
+          region: this.options.region,
+          endpointUrl: this.options.endpointUrl(),
+          log: (line) => this.options.log(state.config.name, line),
+        });
+      }
+      if (environment) {
+        state.busy.add(environment);
+        return environment;
+      }
+      await new Promise<void>((resolve) => state.waiters.push(resolve));
+    }
+  }
+
+  private release(state: FunctionState, environment: ExecutionEnvironment): void {
+    state.busy.delete(environment);
+    if (environment.alive && this.functions.get(state.config.name) === state) state.idle.push(environment);
+    state.waiters.shift()?.();
+  }
+}

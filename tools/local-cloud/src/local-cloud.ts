@@ -1,0 +1,329 @@
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudFormationService } from './cloudformation/api/cloudformation-service';
+import { Deployer, type DeployInput } from './cloudformation/deployer/deployer';
+import { DeploymentError } from './cloudformation/deployer/errors';
+import type { Stack } from './cloudformation/deployer/stack';
+import type { CloudFormationTemplate } from './cloudformation/template';
+import { Clock } from './clock/clock';
+import { DynamoDBService } from './dynamodb';
+import { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type AccessLogEntry } from './gateway';
+import { Authenticator } from './http/authenticate';
+import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
+import { readRequest } from './http/read-request';
+import { IdentityStore, seedIdentities } from './identity';
+import { LambdaService } from './lambda';
+import { readCredentialScope } from './sigv4';
+import { StsService } from './sts';
+
+export const DEFAULT_ACCOUNT_ID = '000000000000';
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_PORT = 4566;
+
+export interface LocalCloudOptions {
+  /** 0 picks a free port (tests). Default 4566, or LOCAL_CLOUD_PORT. */
+  port?: number;
+  host?: string;
+  /** Folder for data that survives restarts (`.local-cloud/`); undefined = everything in memory. */
+  stateDir?: string;
+  identitiesFile: string;
+  accountId?: string;
+  region?: string;
+  /** Human-readable output (access lines, function logs, refusals). */
+  log?: (line: string) => void;
+}
+
+interface PersistedStack {
+  stackName: string;
+}
+
+/**
+ * The local cloud: one HTTP port that answers like API Gateway (execute-api), STS, DynamoDB and
+ * CloudFormation, enforcing SigV4 and IAM policies the way AWS does.
+ */
+export class LocalCloud {
+  public readonly clock = new Clock();
+  public readonly identities = new IdentityStore();
+  /** Every API request, as written to `logs/access.jsonl`. */
+  public readonly accessLog: AccessLogEntry[] = [];
+  private server?: Server;
+  private dynamodb?: DynamoDBService;
+  private lambda!: LambdaService;
+  private gateway!: ApiGatewayService;
+  private deployer!: Deployer;
+  private sts!: StsService;
+  private cloudformation!: CloudFormationService;
+  private readonly accountId: string;
+  private readonly region: string;
+  private readonly log: (line: string) => void;
+  private codeDir = '';
+  private baseUrl = '';
+
+  private constructor(private readonly options: LocalCloudOptions) {
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.region = options.region ?? DEFAULT_REGION;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  public static async start(options: LocalCloudOptions): Promise<LocalCloud> {
+    const cloud = new LocalCloud(options);
+    await cloud.boot();
+    return cloud;
+  }
+
+  public get url(): string {
+    return this.baseUrl;
+  }
+
+  public get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  public stacks(): Stack[] {
+    return this.deployer.stacks();
+  }
+
+  /** Deploys a packaged template; in disk mode also keeps a copy so a restart redeploys it. */
+  public async deploy(input: DeployInput): Promise<Stack> {
+    const stack = await this.deployer.deploy(input);
+    if (this.options.stateDir) this.persist(input, stack);
+    return stack;
+  }
+
+  public async remove(stackName: string): Promise<void> {
+    await this.deployer.remove(stackName);
+    if (this.options.stateDir) {
+      rmSync(path.join(this.options.stateDir, 'stacks', stackName), { recursive: true, force: true });
+      this.writeStackOrder(this.readStackOrder().filter((name) => name !== stackName));
+    }
+  }
+
+  public async stop(): Promise<void> {
+    await this.lambda?.stop();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+    await this.dynamodb?.stop();
+    if (!this.options.stateDir && this.codeDir) rmSync(this.codeDir, { recursive: true, force: true });
+  }
+
+  private async boot(): Promise<void> {
+    const { stateDir } = this.options;
+    seedIdentities(this.identities, this.options.identitiesFile);
+    if (stateDir) {
+      mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+      this.codeDir = path.join(stateDir, 'functions');
+    } else {
+      this.codeDir = mkdtempSync(path.join(tmpdir(), 'local-cloud-'));
+    }
+    this.dynamodb = await DynamoDBService.start({ dataDir: stateDir && path.join(stateDir, 'dynamodb') });
+    const authenticator = new Authenticator(this.identities, this.clock, this.region);
+    this.sts = new StsService(this.identities, authenticator, this.clock, this.log);
+    this.lambda = new LambdaService({
+      region: this.region,
+      endpointUrl: () => this.baseUrl,
+      now: () => this.clock.now(),
+      credentialsFor: (config) => {
+        const role = this.identities.role(config.roleArn);
+        const { session } = this.sts.assumeRole(
+          {
+            principal: { arn: 'lambda.amazonaws.com', accountId: role?.accountId ?? this.accountId, type: 'Service' },
+            identityPolicies: [],
+          },
+          { roleArn: config.roleArn, sessionName: config.name.slice(0, 64) },
+        );
+        return session;
+      },
+      log: (functionName, line) => this.log(`[${functionName}] ${line}`),
+    });
+    this.gateway = new ApiGatewayService({
+      authenticator,
+      lambda: this.lambda,
+      clock: this.clock,
+      accessLog: (entry) => this.recordAccess(entry),
+      log: this.log,
+    });
+    this.deployer = new Deployer({
+      accountId: this.accountId,
+      region: this.region,
+      identities: this.identities,
+      lambda: this.lambda,
+      gateway: this.gateway,
+      dynamodb: this.dynamodb,
+      codeDir: this.codeDir,
+      endpointUrl: () => this.baseUrl,
+      log: this.log,
+    });
+    this.cloudformation = new CloudFormationService(this.deployer, authenticator, this.region, this.accountId);
+    const server = createServer((request, response) => void this.serve(request, response));
+    server.keepAliveTimeout = 65_000;
+    this.server = server;
+    const port = this.options.port ?? Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.baseUrl = `http://${host}:${this.port}`;
+    if (stateDir) await this.restoreStacks();
+  }
+
+  private async serve(message: IncomingMessage, response: ServerResponse): Promise<void> {
+    let reply: OutgoingResponse;
+    try {
+      const request = await readRequest(message, this.clock, MAX_REQUEST_BYTES);
+      reply = await this.dispatch(request);
+    } catch (error) {
+      this.log(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      reply = jsonReply(500, { message: 'Internal server error' });
+    }
+    response.writeHead(reply.status, reply.headers);
+    response.end(reply.body);
+  }
+
+  private async dispatch(request: IncomingRequest): Promise<OutgoingResponse> {
+    if (request.rawPath.startsWith('/_local/')) return this.admin(request);
+    const executeApi = EXECUTE_API_PATH.exec(request.rawPath);
+    if (executeApi) {
+      const [, apiId, stage, rest] = executeApi;
+      return this.gateway.handle(request, apiId as string, stage as string, rest ?? '/');
+    }
+    const target = request.headers['x-amz-target'] ?? '';
+    const scope = readCredentialScope({
+      method: request.method,
+      path: request.rawPath,
+      query: request.rawQuery,
+      headers: request.headerPairs,
+      body: request.body,
+    });
+    const service = scope?.service ?? (target.startsWith('DynamoDB_') ? 'dynamodb' : undefined);
+    switch (service) {
+      case 'sts':
+        return this.sts.handle(request);
+      case 'cloudformation':
+        return this.cloudformation.handle(request);
+      case 'dynamodb':
+        return this.handleDynamoDB(request, target);
+      default:
+        return jsonReply(400, {
+          message:
+            'The local cloud could not tell which service this request is for: sign it with SigV4 (the credential scope names the service: sts, dynamodb, cloudformation) or call /restapis/{apiId}/{stage}/_user_request_/...',
+        });
+    }
+  }
+
+  private async handleDynamoDB(request: IncomingRequest, target: string): Promise<OutgoingResponse> {
+    const authentication = new Authenticator(this.identities, this.clock, this.region).authenticate(request, 'dynamodb');
+    if (!authentication.ok) {
+      const { error } = authentication;
+      return jsonReply(400, { __type: `com.amazon.coral.service#${error.code}`, message: error.message }, {
+        'content-type': 'application/x-amz-json-1.0',
+      });
+    }
+    const forwarded = await (this.dynamodb as DynamoDBService).forward(target, request.body);
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'x-amz-crc32', 'x-amzn-requestid']) {
+      const value = forwarded.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    return { status: forwarded.status, headers, body: forwarded.body };
+  }
+
+  /** The local cloud's own endpoints (loopback only): health, deploy, remove. */
+  private async admin(request: IncomingRequest): Promise<OutgoingResponse> {
+    const route = `${request.method} ${request.rawPath}`;
+    if (route === 'GET /_local/health') {
+      return jsonReply(200, {
+        status: 'ok',
+        accountId: this.accountId,
+        region: this.region,
+        endpoint: this.baseUrl,
+        persistence: this.options.stateDir ? 'disk' : 'memory',
+        stacks: this.deployer.stacks().map((stack) => ({ stackName: stack.stackName, status: stack.status, outputs: stack.outputs })),
+      });
+    }
+    if (route === 'POST /_local/deploy') {
+      let input: { stackName?: string; templateFile?: string; artifactsDir?: string };
+      try {
+        input = JSON.parse(request.body.toString('utf8'));
+      } catch {
+        return jsonReply(400, { message: 'Body must be JSON: {"stackName", "templateFile", "artifactsDir"}' });
+      }
+      if (!input.stackName || !input.templateFile || !input.artifactsDir) {
+        return jsonReply(400, { message: 'stackName, templateFile and artifactsDir are required' });
+      }
+      try {
+        const template = JSON.parse(readFileSync(input.templateFile, 'utf8')) as CloudFormationTemplate;
+        const stack = await this.deploy({ stackName: input.stackName, template, artifactsDir: input.artifactsDir });
+        return jsonReply(200, stack);
+      } catch (error) {
+        if (error instanceof DeploymentError || (error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) {
+          return jsonReply(400, { message: (error as Error).message });
+        }
+        throw error;
+      }
+    }
+    const removeMatch = /^DELETE \/_local\/stacks\/([\w-]+)$/.exec(route);
+    if (removeMatch) {
+      try {
+        await this.remove(removeMatch[1] as string);
+        return jsonReply(200, { removed: removeMatch[1] });
+      } catch (error) {
+        if (error instanceof DeploymentError) return jsonReply(400, { message: error.message });
+        throw error;
+      }
+    }
+    return jsonReply(404, { message: `No local-cloud endpoint ${route}` });
+  }
+
+  private recordAccess(entry: AccessLogEntry): void {
+    this.accessLog.push(entry);
+    if (this.accessLog.length > 10_000) this.accessLog.splice(0, this.accessLog.length - 10_000);
+    if (this.options.stateDir) appendFileSync(path.join(this.options.stateDir, 'logs', 'access.jsonl'), `${JSON.stringify(entry)}\n`);
+    this.log(
+      `${entry.status} ${entry.httpMethod} ${entry.path} api=${entry.apiId}/${entry.stage} principal=${entry.principal ?? '-'} ${entry.latencyMs}ms${entry.authError ? ` auth="${entry.authError}"` : ''}`,
+    );
+  }
+
+  private persist(input: DeployInput, stack: Stack): void {
+    const dir = path.join(this.options.stateDir as string, 'stacks', input.stackName);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, 'artifacts'), { recursive: true });
+    writeFileSync(path.join(dir, 'template.json'), JSON.stringify(input.template));
+    for (const resource of Object.values(input.template.Resources)) {
+      const key = (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+      if (resource.Type !== 'AWS::Lambda::Function' || typeof key !== 'string') continue;
+      copyFileSync(path.join(input.artifactsDir, path.basename(key)), path.join(dir, 'artifacts', path.basename(key)));
+    }
+    const order = this.readStackOrder().filter((name) => name !== stack.stackName);
+    this.writeStackOrder([...order, stack.stackName]);
+  }
+
+  private readStackOrder(): string[] {
+    const file = path.join(this.options.stateDir as string, 'stacks', 'order.json');
+    if (!existsSync(file)) return [];
+    return (JSON.parse(readFileSync(file, 'utf8')) as PersistedStack[]).map((entry) => entry.stackName);
+  }
+
+  private writeStackOrder(names: string[]): void {
+    const dir = path.join(this.options.stateDir as string, 'stacks');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'order.json'), JSON.stringify(names.map((stackName) => ({ stackName }))));
+  }
+
+  /** Disk mode: redeploy what was deployed before the restart, in the original order (exports first). */
+  private async restoreStacks(): Promise<void> {
+    for (const stackName of this.readStackOrder()) {
+      const dir = path.join(this.options.stateDir as string, 'stacks', stackName);
+      try {
+        const template = JSON.parse(readFileSync(path.join(dir, 'template.json'), 'utf8')) as CloudFormationTemplate;
+        await this.deployer.deploy({ stackName, template, artifactsDir: path.join(dir, 'artifacts') });
+        this.log(`restored stack ${stackName}`);
+      } catch (error) {
+        this.log(`could not restore stack ${stackName}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { AssumeRoleError, StsService, type AssumeRoleInput } from './sts-service';
