@@ -39,25 +39,47 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
     const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = {};
     new Headers(init.headers ?? request?.headers).forEach((value, name) => (headers[name] = value));
-    const { bytes, contentType } = await bodyBytes(init.body ?? (request?.body as BodyInit | null | undefined));
+    const { bytes, contentType } = await bodyBytes(
+      init.body ?? (request?.body as BodyInit | null | undefined),
+    );
     if (contentType && !headers['content-type']) headers['content-type'] = contentType;
     const scope = resolveSigningScope(url, options);
     const retryable = IDEMPOTENT.has(method) || options.retry?.retryNonIdempotent === true;
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-    const signals = [timeout, init.signal ?? undefined].filter((signal): signal is AbortSignal => signal !== undefined);
+    const signals = [timeout, init.signal ?? undefined].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    );
     const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
     let skewRetried = false;
 
     for (let attempt = 1; ; attempt += 1) {
-      const signedHeaders = await signRequest({ method, url, headers, body: bytes }, await credentials(), scope, new Date(now() + clockOffsetMs));
+      const signedHeaders = await signRequest(
+        { method, url, headers, body: bytes },
+        await credentials(),
+        scope,
+        new Date(now() + clockOffsetMs),
+      );
       let response: Response;
       try {
-        response = await send(url, { ...init, method, headers: signedHeaders, body: bytes as BodyInit | undefined, signal });
+        response = await send(url, {
+          ...init,
+          method,
+          headers: signedHeaders,
+          body: bytes as BodyInit | undefined,
+          signal,
+        });
       } catch (error) {
-        if (timeout?.aborted) throw new TimeoutError(`${method} ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms`, { cause: error });
+        if (timeout?.aborted)
+          throw new TimeoutError(
+            `${method} ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms`,
+            { cause: error },
+          );
         if (signal.aborted) throw error;
         if (!retryable || attempt >= maxAttempts) {
-          throw new NetworkError(`${method} ${url.origin}${url.pathname} failed: ${(error as Error).message}`, { cause: error });
+          throw new NetworkError(
+            `${method} ${url.origin}${url.pathname} failed: ${(error as Error).message}`,
+            { cause: error },
+          );
         }
         await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), signal);
         continue;
@@ -76,12 +98,13 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
       if (retryable && attempt < maxAttempts && (response.status === 429 || response.status >= 500)) {
         await response.body?.cancel();
         await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), signal);
-        if (timeout?.aborted) throw new TimeoutError(`${method} ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms`);
+        if (timeout?.aborted)
+          throw new TimeoutError(
+            `${method} ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms`,
+          );
         continue;
       }
       return response;
     }
   };
 }
-
-

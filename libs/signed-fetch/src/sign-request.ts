@@ -34,7 +34,12 @@ export async function signRequest(
   scope: { region: string; service: string },
   signingDate: Date,
 ): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ credentials, region: scope.region, service: scope.service, sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials,
+    region: scope.region,
+    service: scope.service,
+    sha256: Sha256,
+  });
   const signed = await signer.sign(
     {
       method: request.method,

@@ -22,7 +22,8 @@ export function inferSigningScope(url: URL | string): Partial<SigningScope> {
 
 export function resolveSigningScope(url: URL, options: { region?: string; service?: string }): SigningScope {
   const inferred = inferSigningScope(url);
-  const region = options.region ?? inferred.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region =
+    options.region ?? inferred.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new ConfigurationError(`No region for ${url.host}: pass { region } or set AWS_REGION`);
   }

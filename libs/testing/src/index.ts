@@ -1,2 +1,9 @@
 export { apiGatewayProxyEvent, lambdaContext, type ProxyEventInput } from './api-gateway-event';
 export { startLocalDynamoDB, type LocalDynamoDB, type TableDefinition } from './local-dynamodb';
+export {
+  loadSigV4TestVectors,
+  parseHttpRequest,
+  sigv4TestSuiteDir,
+  type ParsedHttpRequest,
+  type SigV4Vector,
+} from './sigv4-test-vectors';

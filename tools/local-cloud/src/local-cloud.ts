@@ -1,4 +1,13 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+  existsSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,7 +138,11 @@ export class LocalCloud {
         const role = this.identities.role(config.roleArn);
         const { session } = this.sts.assumeRole(
           {
-            principal: { arn: 'lambda.amazonaws.com', accountId: role?.accountId ?? this.accountId, type: 'Service' },
+            principal: {
+              arn: 'lambda.amazonaws.com',
+              accountId: role?.accountId ?? this.accountId,
+              type: 'Service',
+            },
             identityPolicies: [],
           },
           { roleArn: config.roleArn, sessionName: config.name.slice(0, 64) },
@@ -156,7 +169,12 @@ export class LocalCloud {
       endpointUrl: () => this.baseUrl,
       log: this.log,
     });
-    this.cloudformation = new CloudFormationService(this.deployer, authenticator, this.region, this.accountId);
+    this.cloudformation = new CloudFormationService(
+      this.deployer,
+      authenticator,
+      this.region,
+      this.accountId,
+    );
     const server = createServer((request, response) => void this.serve(request, response));
     server.keepAliveTimeout = 65_000;
     this.server = server;
@@ -215,12 +233,19 @@ export class LocalCloud {
   }
 
   private async handleDynamoDB(request: IncomingRequest, target: string): Promise<OutgoingResponse> {
-    const authentication = new Authenticator(this.identities, this.clock, this.region).authenticate(request, 'dynamodb');
+    const authentication = new Authenticator(this.identities, this.clock, this.region).authenticate(
+      request,
+      'dynamodb',
+    );
     if (!authentication.ok) {
       const { error } = authentication;
-      return jsonReply(400, { __type: `com.amazon.coral.service#${error.code}`, message: error.message }, {
-        'content-type': 'application/x-amz-json-1.0',
-      });
+      return jsonReply(
+        400,
+        { __type: `com.amazon.coral.service#${error.code}`, message: error.message },
+        {
+          'content-type': 'application/x-amz-json-1.0',
+        },
+      );
     }
     const forwarded = await (this.dynamodb as DynamoDBService).forward(target, request.body);
     const headers: Record<string, string> = {};
@@ -241,7 +266,9 @@ export class LocalCloud {
         region: this.region,
         endpoint: this.baseUrl,
         persistence: this.options.stateDir ? 'disk' : 'memory',
-        stacks: this.deployer.stacks().map((stack) => ({ stackName: stack.stackName, status: stack.status, outputs: stack.outputs })),
+        stacks: this.deployer
+          .stacks()
+          .map((stack) => ({ stackName: stack.stackName, status: stack.status, outputs: stack.outputs })),
       });
     }
     if (route === 'POST /_local/deploy') {
@@ -249,17 +276,27 @@ export class LocalCloud {
       try {
         input = JSON.parse(request.body.toString('utf8'));
       } catch {
-        return jsonReply(400, { message: 'Body must be JSON: {"stackName", "templateFile", "artifactsDir"}' });
+        return jsonReply(400, {
+          message: 'Body must be JSON: {"stackName", "templateFile", "artifactsDir"}',
+        });
       }
       if (!input.stackName || !input.templateFile || !input.artifactsDir) {
         return jsonReply(400, { message: 'stackName, templateFile and artifactsDir are required' });
       }
       try {
         const template = JSON.parse(readFileSync(input.templateFile, 'utf8')) as CloudFormationTemplate;
-        const stack = await this.deploy({ stackName: input.stackName, template, artifactsDir: input.artifactsDir });
+        const stack = await this.deploy({
+          stackName: input.stackName,
+          template,
+          artifactsDir: input.artifactsDir,
+        });
         return jsonReply(200, stack);
       } catch (error) {
-        if (error instanceof DeploymentError || (error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) {
+        if (
+          error instanceof DeploymentError ||
+          (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+          error instanceof SyntaxError
+        ) {
           return jsonReply(400, { message: (error as Error).message });
         }
         throw error;
@@ -281,7 +318,8 @@ export class LocalCloud {
   private recordAccess(entry: AccessLogEntry): void {
     this.accessLog.push(entry);
     if (this.accessLog.length > 10_000) this.accessLog.splice(0, this.accessLog.length - 10_000);
-    if (this.options.stateDir) appendFileSync(path.join(this.options.stateDir, 'logs', 'access.jsonl'), `${JSON.stringify(entry)}\n`);
+    if (this.options.stateDir)
+      appendFileSync(path.join(this.options.stateDir, 'logs', 'access.jsonl'), `${JSON.stringify(entry)}\n`);
     this.log(
       `${entry.status} ${entry.httpMethod} ${entry.path} api=${entry.apiId}/${entry.stage} principal=${entry.principal ?? '-'} ${entry.latencyMs}ms${entry.authError ? ` auth="${entry.authError}"` : ''}`,
     );
@@ -295,7 +333,10 @@ export class LocalCloud {
     for (const resource of Object.values(input.template.Resources)) {
       const key = (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
       if (resource.Type !== 'AWS::Lambda::Function' || typeof key !== 'string') continue;
-      copyFileSync(path.join(input.artifactsDir, path.basename(key)), path.join(dir, 'artifacts', path.basename(key)));
+      copyFileSync(
+        path.join(input.artifactsDir, path.basename(key)),
+        path.join(dir, 'artifacts', path.basename(key)),
+      );
     }
     const order = this.readStackOrder().filter((name) => name !== stack.stackName);
     this.writeStackOrder([...order, stack.stackName]);
@@ -318,11 +359,15 @@ export class LocalCloud {
     for (const stackName of this.readStackOrder()) {
       const dir = path.join(this.options.stateDir as string, 'stacks', stackName);
       try {
-        const template = JSON.parse(readFileSync(path.join(dir, 'template.json'), 'utf8')) as CloudFormationTemplate;
+        const template = JSON.parse(
+          readFileSync(path.join(dir, 'template.json'), 'utf8'),
+        ) as CloudFormationTemplate;
         await this.deployer.deploy({ stackName, template, artifactsDir: path.join(dir, 'artifacts') });
         this.log(`restored stack ${stackName}`);
       } catch (error) {
-        this.log(`could not restore stack ${stackName}: ${error instanceof Error ? error.message : String(error)}`);
+        this.log(
+          `could not restore stack ${stackName}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }

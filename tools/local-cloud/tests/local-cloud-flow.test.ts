@@ -17,10 +17,15 @@ const keysOf = (name: string) => {
 
 function packageService(service: string): { template: never; artifactsDir: string } {
   const dir = path.join(ROOT, 'apps', service);
-  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local'], { cwd: dir, stdio: 'pipe' });
+  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local'], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   const artifactsDir = path.join(dir, '.serverless');
   return {
-    template: JSON.parse(readFileSync(path.join(artifactsDir, 'cloudformation-template-update-stack.json'), 'utf8')) as never,
+    template: JSON.parse(
+      readFileSync(path.join(artifactsDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as never,
     artifactsDir,
   };
 }
@@ -30,7 +35,11 @@ describe('the whole flow on the local cloud (in memory)', () => {
   let customerUrl: string;
   let orderUrl: string;
   const logs: string[] = [];
-  const developer = createSignedFetch({ credentials: keysOf('developer'), region: 'us-east-1', service: 'execute-api' });
+  const developer = createSignedFetch({
+    credentials: keysOf('developer'),
+    region: 'us-east-1',
+    service: 'execute-api',
+  });
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES, log: (line) => logs.push(line) });
@@ -39,7 +48,10 @@ describe('the whole flow on the local cloud (in memory)', () => {
     const order = packageService('order-service');
     await cloud.deploy({ stackName: 'order-service-local', ...order });
     const endpoint = (stack: string) =>
-      cloud.stacks().find((s) => s.stackName === stack)?.outputs.find((o) => o.key === 'ServiceEndpoint')?.value as string;
+      cloud
+        .stacks()
+        .find((s) => s.stackName === stack)
+        ?.outputs.find((o) => o.key === 'ServiceEndpoint')?.value as string;
     customerUrl = endpoint('customer-service-local');
     orderUrl = endpoint('order-service-local');
   }, 120_000);
@@ -62,7 +74,10 @@ describe('the whole flow on the local cloud (in memory)', () => {
     const ordered = await developer(`${orderUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerId: customer.id, items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 1250 }] }),
+      body: JSON.stringify({
+        customerId: customer.id,
+        items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 1250 }],
+      }),
     });
     const order = await ordered.json();
 
@@ -70,7 +85,9 @@ describe('the whole flow on the local cloud (in memory)', () => {
       status: 201,
       body: { customer: { id: customer.id, name: 'Ada', email: 'ada@example.com' }, total: 2500 },
     });
-    const hop = cloud.accessLog.find((entry) => entry.resourcePath === '/customers/{id}' && entry.status === 200);
+    const hop = cloud.accessLog.find(
+      (entry) => entry.resourcePath === '/customers/{id}' && entry.status === 200,
+    );
     expect(hop?.principal).toMatch(
       /^arn:aws:sts::000000000000:assumed-role\/order-service-local-us-east-1-lambdaRole\/order-service-local-createOrder$/,
     );

@@ -31,7 +31,11 @@ interface Refusal {
 }
 
 const missingToken = (): Refusal => ({
-  response: jsonReply(403, { message: 'Missing Authentication Token' }, { 'x-amzn-errortype': 'MissingAuthenticationTokenException' }),
+  response: jsonReply(
+    403,
+    { message: 'Missing Authentication Token' },
+    { 'x-amzn-errortype': 'MissingAuthenticationTokenException' },
+  ),
   authError: 'Missing Authentication Token',
 });
 
@@ -60,7 +64,12 @@ export class ApiGatewayService {
     return [...this.apis.values()];
   }
 
-  public async handle(request: IncomingRequest, apiId: string, stage: string, rawPath: string): Promise<OutgoingResponse> {
+  public async handle(
+    request: IncomingRequest,
+    apiId: string,
+    stage: string,
+    rawPath: string,
+  ): Promise<OutgoingResponse> {
     const started = performance.now();
     const path = rawPath || '/';
     const entry: AccessLogEntry = {
@@ -134,12 +143,16 @@ export class ApiGatewayService {
       return jsonReply(504, { message: 'Endpoint request timed out' });
     }
     if (outcome.kind === 'error') {
-      this.options.log(`Lambda execution failed with status 200 due to customer function error: ${outcome.errorMessage}`);
+      this.options.log(
+        `Lambda execution failed with status 200 due to customer function error: ${outcome.errorMessage}`,
+      );
       return jsonReply(502, { message: 'Internal server error' });
     }
     const mapped = mapProxyResult(outcome.payload);
     if (!mapped) {
-      this.options.log(`Execution failed due to configuration error: Malformed Lambda proxy response (${route.method.functionName})`);
+      this.options.log(
+        `Execution failed due to configuration error: Malformed Lambda proxy response (${route.method.functionName})`,
+      );
       return jsonReply(502, { message: 'Internal server error' });
     }
     return mapped;
@@ -171,8 +184,14 @@ export class ApiGatewayService {
       resource: methodArn,
       resourceAccountId: api.accountId,
       identityPolicies: caller.identityPolicies,
-      resourcePolicy: api.policy ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy } : undefined,
-      context: { 'aws:SourceIp': request.sourceIp, 'aws:SecureTransport': false, 'aws:CurrentTime': this.options.clock.now().toISOString() },
+      resourcePolicy: api.policy
+        ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy }
+        : undefined,
+      context: {
+        'aws:SourceIp': request.sourceIp,
+        'aws:SecureTransport': false,
+        'aws:CurrentTime': this.options.clock.now().toISOString(),
+      },
     });
     if (decision.allowed) return { caller };
     const message = `User: ${caller.principal.arn} is not authorized to perform: execute-api:Invoke on resource: ${methodArn}${

@@ -1,3 +1,8 @@
 export type { AccessLogEntry } from './access-log';
-export { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type ApiGatewayServiceOptions } from './api-gateway-service';
+export {
+  ApiGatewayService,
+  EXECUTE_API_PATH,
+  MAX_REQUEST_BYTES,
+  type ApiGatewayServiceOptions,
+} from './api-gateway-service';
 export type { ApiMethod, ApiResource, AuthorizationType, RestApi } from './types';

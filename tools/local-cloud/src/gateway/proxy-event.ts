@@ -51,7 +51,9 @@ export function buildProxyEvent(
     headers,
     multiValueHeaders,
     queryStringParameters: hasQuery
-      ? Object.fromEntries(Object.entries(multiValueQuery).map(([key, values]) => [key, values.at(-1) as string]))
+      ? Object.fromEntries(
+          Object.entries(multiValueQuery).map(([key, values]) => [key, values.at(-1) as string]),
+        )
       : null,
     multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
     pathParameters: route.pathParameters,

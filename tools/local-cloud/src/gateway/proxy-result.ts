@@ -9,13 +9,15 @@ export function mapProxyResult(payload: unknown): OutgoingResponse | undefined {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
   const result = payload as Record<string, unknown>;
   const status = result.statusCode;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return undefined;
   if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') return undefined;
   const headers: Record<string, string | string[]> = {};
   if (result.headers !== undefined && result.headers !== null) {
     if (typeof result.headers !== 'object') return undefined;
     for (const [name, value] of Object.entries(result.headers as Record<string, unknown>)) {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return undefined;
       headers[name.toLowerCase()] = String(value);
     }
   }

@@ -15,7 +15,11 @@ function segmentsOf(path: string): string[] {
  * `{param}`, which beats a greedy `{proxy+}` (which must be last and matches one or more segments).
  * Returns undefined when no resource matches (API Gateway then answers 403 Missing Authentication Token).
  */
-export function matchRoute(api: RestApi, path: string, httpMethod: string): RouteMatch | undefined | 'method-not-allowed' {
+export function matchRoute(
+  api: RestApi,
+  path: string,
+  httpMethod: string,
+): RouteMatch | undefined | 'method-not-allowed' {
   const requestSegments = segmentsOf(path);
   let best: { resource: ApiResource; params: Record<string, string>; score: number[] } | undefined;
   for (const resource of api.resources.values()) {

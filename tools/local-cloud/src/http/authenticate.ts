@@ -17,7 +17,9 @@ export class Authenticator {
   ) {}
 
   public authenticate(request: IncomingRequest, service: string): Authentication {
-    const result = this.verify(request, service, (accessKeyId) => this.identities.lookupCredential(accessKeyId));
+    const result = this.verify(request, service, (accessKeyId) =>
+      this.identities.lookupCredential(accessKeyId),
+    );
     if (!result.ok) return result;
     const caller = this.identities.callerFor(result.accessKeyId);
     if (caller) return { ok: true, caller };
@@ -33,7 +35,13 @@ export class Authenticator {
     lookupCredential: (accessKeyId: string) => CredentialRecord | undefined,
   ) {
     return verifySigV4(
-      { method: request.method, path: request.rawPath, query: request.rawQuery, headers: request.headerPairs, body: request.body },
+      {
+        method: request.method,
+        path: request.rawPath,
+        query: request.rawQuery,
+        headers: request.headerPairs,
+        body: request.body,
+      },
       { now: this.clock.now(), service, region: this.region, lookupCredential },
     );
   }

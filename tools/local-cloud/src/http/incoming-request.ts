@@ -21,6 +21,10 @@ export interface OutgoingResponse {
   body: Buffer | string;
 }
 
-export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): OutgoingResponse {
+export function jsonReply(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): OutgoingResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }

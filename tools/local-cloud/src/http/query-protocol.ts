@@ -12,7 +12,12 @@ export function queryParameters(request: IncomingRequest): URLSearchParams {
   return params;
 }
 
-export function xmlResult(namespace: string, action: string, result: Record<string, unknown>, requestId: string): OutgoingResponse {
+export function xmlResult(
+  namespace: string,
+  action: string,
+  result: Record<string, unknown>,
+  requestId: string,
+): OutgoingResponse {
   return {
     status: 200,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },

@@ -4,7 +4,11 @@ import type { Clock } from '../clock/clock';
 import type { IncomingRequest } from './incoming-request';
 
 /** Reads a request fully, stopping (not buffering) past `maxBytes`: `body` then holds `maxBytes + 1` bytes. */
-export async function readRequest(message: IncomingMessage, clock: Clock, maxBytes: number): Promise<IncomingRequest> {
+export async function readRequest(
+  message: IncomingMessage,
+  clock: Clock,
+  maxBytes: number,
+): Promise<IncomingRequest> {
   const receivedAt = clock.now();
   const chunks: Buffer[] = [];
   let size = 0;

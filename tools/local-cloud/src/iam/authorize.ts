@@ -13,7 +13,8 @@ import { wildcardMatch } from './wildcard';
 
 type Lookup = (key: string) => ContextValue | undefined;
 
-const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : ([] as string[]).concat(value));
+const list = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : ([] as string[]).concat(value);
 
 function statementsOf(policy: NamedPolicy): Array<{ statement: PolicyStatement; id: string }> {
   const statements = ([] as PolicyStatement[]).concat(policy.document.Statement ?? []);
@@ -24,7 +25,8 @@ function statementsOf(policy: NamedPolicy): Array<{ statement: PolicyStatement; 
 function contextLookup(request: AuthorizationRequest): Lookup {
   const { principal } = request;
   const keys = new Map<string, ContextValue>();
-  const set = (key: string, value: ContextValue | undefined) => value !== undefined && keys.set(key.toLowerCase(), value);
+  const set = (key: string, value: ContextValue | undefined) =>
+    value !== undefined && keys.set(key.toLowerCase(), value);
   set('aws:PrincipalArn', principal.type === 'AssumedRole' ? principal.roleArn : principal.arn);
   set('aws:PrincipalAccount', principal.accountId);
   set('aws:PrincipalType', principal.type);
@@ -42,7 +44,10 @@ function contextLookup(request: AuthorizationRequest): Lookup {
 /** How a resource-policy principal element matched: `specific` grants alone, `account` delegates to IAM. */
 type PrincipalMatch = 'specific' | 'account' | undefined;
 
-function matchPrincipalElement(element: PolicyStatement['Principal'], principal: RequestPrincipal): PrincipalMatch {
+function matchPrincipalElement(
+  element: PolicyStatement['Principal'],
+  principal: RequestPrincipal,
+): PrincipalMatch {
   if (element === undefined) return undefined;
   if (element === '*') return 'specific';
   let best: PrincipalMatch;
@@ -53,8 +58,10 @@ function matchPrincipalElement(element: PolicyStatement['Principal'], principal:
       } else if (kind === 'AWS') {
         if (value === '*') return 'specific';
         if (principal.type === 'Service') continue;
-        if (value === principal.arn || (principal.roleArn !== undefined && value === principal.roleArn)) return 'specific';
-        if (value === principal.accountId || value === `arn:aws:iam::${principal.accountId}:root`) best = 'account';
+        if (value === principal.arn || (principal.roleArn !== undefined && value === principal.roleArn))
+          return 'specific';
+        if (value === principal.accountId || value === `arn:aws:iam::${principal.accountId}:root`)
+          best = 'account';
       }
     }
   }
@@ -118,7 +125,8 @@ function evaluatePolicies(
   return found;
 }
 
-const describe = (refs: DecidingStatement[]) => refs.map((ref) => `statement ${ref.statement} of ${ref.policy}`).join(', ');
+const describe = (refs: DecidingStatement[]) =>
+  refs.map((ref) => `statement ${ref.statement} of ${ref.policy}`).join(', ');
 
 /**
  * AWS's policy evaluation logic: an explicit Deny in any policy wins; then, in the same account, an Allow
@@ -130,11 +138,20 @@ const describe = (refs: DecidingStatement[]) => refs.map((ref) => `statement ${r
 export function authorize(request: AuthorizationRequest): Decision {
   const lookup = contextLookup(request);
   const identity = evaluatePolicies(request.identityPolicies, request, lookup, false);
-  const resource = request.resourcePolicy ? evaluatePolicies([request.resourcePolicy], request, lookup, true) : [];
-  const denies = [...identity, ...resource].filter((match) => match.effect === 'Deny').map((match) => match.ref);
+  const resource = request.resourcePolicy
+    ? evaluatePolicies([request.resourcePolicy], request, lookup, true)
+    : [];
+  const denies = [...identity, ...resource]
+    .filter((match) => match.effect === 'Deny')
+    .map((match) => match.ref);
   const subject = `${request.principal.arn} -> ${request.action} on ${request.resource}`;
   if (denies.length > 0) {
-    return { allowed: false, kind: 'ExplicitDeny', decidedBy: denies, explanation: `${subject}: explicit deny by ${describe(denies)}` };
+    return {
+      allowed: false,
+      kind: 'ExplicitDeny',
+      decidedBy: denies,
+      explanation: `${subject}: explicit deny by ${describe(denies)}`,
+    };
   }
   const identityAllows = identity.filter((match) => match.effect === 'Allow');
   const resourceAllows = resource.filter((match) => match.effect === 'Allow');
@@ -148,7 +165,12 @@ export function authorize(request: AuthorizationRequest): Decision {
   }
   if (deciding.length > 0) {
     const refs = deciding.map((match) => match.ref);
-    return { allowed: true, kind: 'Allow', decidedBy: refs, explanation: `${subject}: allowed by ${describe(refs)}` };
+    return {
+      allowed: true,
+      kind: 'Allow',
+      decidedBy: refs,
+      explanation: `${subject}: allowed by ${describe(refs)}`,
+    };
   }
   const why = sameAccount
     ? 'no identity-policy statement allows it (implicit deny)'

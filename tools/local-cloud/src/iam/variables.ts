@@ -6,14 +6,18 @@ import type { ContextValue } from './types';
  * that value then matches nothing. Only Version 2012-10-17 policies use variables.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
-export function substituteVariables(text: string, lookup: (key: string) => ContextValue | undefined): string | undefined {
+export function substituteVariables(
+  text: string,
+  lookup: (key: string) => ContextValue | undefined,
+): string | undefined {
   if (!text.includes('${')) return text;
   let unresolved = false;
   const result = text.replace(/\$\{([^}]*)\}/g, (_match, inner: string) => {
     if (inner === '*' || inner === '?' || inner === '$') return inner;
     const [key, fallback] = inner.split(',').map((part) => part.trim());
     const value = lookup(key as string);
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      return String(value);
     const defaultMatch = fallback === undefined ? undefined : /^'(.*)'$/.exec(fallback);
     if (defaultMatch) return defaultMatch[1] as string;
     unresolved = true;

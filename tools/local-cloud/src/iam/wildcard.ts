@@ -8,7 +8,10 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   const key = `${ignoreCase ? 'i' : 's'}:${pattern}`;
   let regex = compiled.get(key);
   if (!regex) {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     regex = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(key, regex);

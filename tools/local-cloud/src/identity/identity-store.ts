@@ -14,7 +14,8 @@ export class IdentityStore {
 
   public putUser(user: IamUser): void {
     this.users.set(user.arn, user);
-    for (const key of user.accessKeys) this.userKeys.set(key.accessKeyId, { user, secretAccessKey: key.secretAccessKey });
+    for (const key of user.accessKeys)
+      this.userKeys.set(key.accessKeyId, { user, secretAccessKey: key.secretAccessKey });
   }
 
   public putRole(role: IamRole): void {
@@ -66,7 +67,11 @@ export class IdentityStore {
     if (userKey) return { secretAccessKey: userKey.secretAccessKey };
     const session = this.sessions.get(accessKeyId);
     if (session && this.roles.has(session.roleArn)) {
-      return { secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiresAt: session.expiresAt };
+      return {
+        secretAccessKey: session.secretAccessKey,
+        sessionToken: session.sessionToken,
+        expiresAt: session.expiresAt,
+      };
     }
     return undefined;
   }

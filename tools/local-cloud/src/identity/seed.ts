@@ -44,7 +44,8 @@ export function seedIdentities(store: IdentityStore, file: string): void {
   }
   for (const user of seed.users ?? []) {
     const arn = `arn:aws:iam::${user.accountId}:user/${user.name}`;
-    for (const policy of user.policies ?? []) checkPolicy(`${file}: user ${user.name} policy ${policy.name}`, policy.document);
+    for (const policy of user.policies ?? [])
+      checkPolicy(`${file}: user ${user.name} policy ${policy.name}`, policy.document);
     store.putUser({
       kind: 'user',
       name: user.name,
@@ -52,14 +53,18 @@ export function seedIdentities(store: IdentityStore, file: string): void {
       arn,
       userId: stableUniqueId('AIDA', arn),
       accessKeys: [{ accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }],
-      policies: (user.policies ?? []).map((policy) => ({ ...policy, name: `user/${user.name} policy ${policy.name}` })),
+      policies: (user.policies ?? []).map((policy) => ({
+        ...policy,
+        name: `user/${user.name} policy ${policy.name}`,
+      })),
       tags: user.tags ?? {},
     });
   }
   for (const role of seed.roles ?? []) {
     const arn = `arn:aws:iam::${role.accountId}:role/${role.name}`;
     checkPolicy(`${file}: role ${role.name} trust policy`, role.trustPolicy);
-    for (const policy of role.policies ?? []) checkPolicy(`${file}: role ${role.name} policy ${policy.name}`, policy.document);
+    for (const policy of role.policies ?? [])
+      checkPolicy(`${file}: role ${role.name} policy ${policy.name}`, policy.document);
     store.putRole({
       kind: 'role',
       name: role.name,
@@ -67,7 +72,10 @@ export function seedIdentities(store: IdentityStore, file: string): void {
       arn,
       roleId: stableUniqueId('AROA', arn),
       trustPolicy: role.trustPolicy,
-      policies: (role.policies ?? []).map((policy) => ({ ...policy, name: `role/${role.name} policy ${policy.name}` })),
+      policies: (role.policies ?? []).map((policy) => ({
+        ...policy,
+        name: `role/${role.name} policy ${policy.name}`,
+      })),
       maxSessionDurationSeconds: role.maxSessionDurationSeconds ?? 3600,
       tags: role.tags ?? {},
     });

@@ -94,7 +94,9 @@ export class ExecutionEnvironment {
         else if (message.type === 'init-error')
           reject(new Error(`${message.error.errorType}: ${message.error.errorMessage}`));
       });
-      this.worker.once('exit', (code) => reject(this.exitError ?? new Error(`Runtime exited with code ${code}`)));
+      this.worker.once('exit', (code) =>
+        reject(this.exitError ?? new Error(`Runtime exited with code ${code}`)),
+      );
     });
     this.ready.catch(() => undefined);
     this.worker.on('message', (message: WorkerMessage) => {
@@ -132,7 +134,11 @@ export class ExecutionEnvironment {
         this.coldStartReported = true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { type: 'result' as const, requestId, error: { errorType: 'Runtime.ImportModuleError', errorMessage: message } };
+        return {
+          type: 'result' as const,
+          requestId,
+          error: { errorType: 'Runtime.ImportModuleError', errorMessage: message },
+        };
       }
       return new Promise<WorkerMessage & { type: 'result' }>((resolve) => {
         this.pending = { requestId, resolve };
@@ -144,7 +150,10 @@ export class ExecutionEnvironment {
         resolve({
           type: 'result',
           requestId,
-          error: { errorType: 'Runtime.ExitError', errorMessage: this.exitError?.message ?? 'Runtime exited' },
+          error: {
+            errorType: 'Runtime.ExitError',
+            errorMessage: this.exitError?.message ?? 'Runtime exited',
+          },
         }),
       ),
     );

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { HEADER } from './constants';
 import type { SignedRequest } from './types';
 
 /** RFC 3986 encoding with only the unreserved set left alone, as SigV4 requires. */
 export function uriEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function safeDecode(value: string): string {
@@ -20,7 +22,11 @@ function safeDecode(value: string): string {
  * as it came over the wire once more - which is why AWS SDKs "double-encode" paths for execute-api.
  */
 export function canonicalUri(path: string, normalize: boolean): string {
-  if (!normalize) return path.split('/').map((segment) => uriEncode(safeDecode(segment))).join('/');
+  if (!normalize)
+    return path
+      .split('/')
+      .map((segment) => uriEncode(safeDecode(segment)))
+      .join('/');
   const segments: string[] = [];
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -41,7 +47,9 @@ export function canonicalQuery(query: string, exclude?: string): string {
     if (key === exclude) continue;
     pairs.push([uriEncode(key), uriEncode(safeDecode(equals < 0 ? '' : part.slice(equals + 1)))]);
   }
-  pairs.sort(([keyA, valueA], [keyB, valueB]) => (keyA < keyB ? -1 : keyA > keyB ? 1 : valueA < valueB ? -1 : valueA > valueB ? 1 : 0));
+  pairs.sort(([keyA, valueA], [keyB, valueB]) =>
+    keyA < keyB ? -1 : keyA > keyB ? 1 : valueA < valueB ? -1 : valueA > valueB ? 1 : 0,
+  );
   return pairs.map(([key, value]) => `${key}=${value}`).join('&');
 }
 
@@ -74,4 +82,3 @@ export function buildCanonicalRequest(
     payloadHash,
   ].join('\n');
 }
-

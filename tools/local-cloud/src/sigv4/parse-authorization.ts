@@ -58,7 +58,9 @@ function parseHeaderForm(request: SignedRequest, authorization: string): ParsedS
   const space = authorization.indexOf(' ');
   const algorithm = space < 0 ? authorization : authorization.slice(0, space);
   if (algorithm !== ALGORITHM) {
-    throw incomplete(`Authorization header requires the algorithm ${ALGORITHM}. Authorization=${authorization}`);
+    throw incomplete(
+      `Authorization header requires the algorithm ${ALGORITHM}. Authorization=${authorization}`,
+    );
   }
   const fields = new Map<string, string>();
   for (const part of authorization.slice(space + 1).split(',')) {
@@ -72,7 +74,8 @@ function parseHeaderForm(request: SignedRequest, authorization: string): ParsedS
     );
   }
   const credential = parseCredential(fields.get('Credential') as string);
-  if (!credential) throw incomplete(`Authorization header has a malformed Credential. Authorization=${authorization}`);
+  if (!credential)
+    throw incomplete(`Authorization header has a malformed Credential. Authorization=${authorization}`);
   const amzDate = headersNamed(request, HEADER.date)[0] ?? headersNamed(request, HEADER.httpDate)[0];
   if (!amzDate) {
     throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
@@ -95,7 +98,9 @@ function parseQueryForm(request: SignedRequest, algorithm: string): ParsedSignat
     (name) => !get(name),
   );
   if (missing.length > 0) {
-    throw incomplete(`AWS query-string parameters must include ${missing.map((name) => `'${name}'`).join(', ')}.`);
+    throw incomplete(
+      `AWS query-string parameters must include ${missing.map((name) => `'${name}'`).join(', ')}.`,
+    );
   }
   const credential = parseCredential(get(QUERY.credential) as string);
   if (!credential) throw incomplete('X-Amz-Credential is malformed.');

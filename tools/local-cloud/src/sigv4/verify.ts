@@ -7,7 +7,14 @@ import { signingKey } from './signing-key';
 import type { CredentialRecord, CredentialScope, SignedRequest, VerifyOptions } from './types';
 
 export type VerifyResult =
-  | { ok: true; accessKeyId: string; sessionToken?: string; signedHeaders: string[]; form: 'header' | 'query'; scope: CredentialScope }
+  | {
+      ok: true;
+      accessKeyId: string;
+      sessionToken?: string;
+      signedHeaders: string[];
+      form: 'header' | 'query';
+      scope: CredentialScope;
+    }
   | { ok: false; error: SigV4Error };
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -23,7 +30,10 @@ function parseAmzDate(value: string): Date | undefined {
 }
 
 function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function constantTimeEquals(a: string, b: string): boolean {
@@ -35,10 +45,15 @@ function constantTimeEquals(a: string, b: string): boolean {
 
 function checkScope(parsed: ParsedSignature, requestDate: Date, options: VerifyOptions): void {
   const { scope } = parsed;
-  if (scope.service !== options.service) throw new SigV4Error('SignatureDoesNotMatch', MESSAGES.wrongService(options.service));
-  if (scope.region !== options.region) throw new SigV4Error('SignatureDoesNotMatch', MESSAGES.wrongRegion(scope.region));
+  if (scope.service !== options.service)
+    throw new SigV4Error('SignatureDoesNotMatch', MESSAGES.wrongService(options.service));
+  if (scope.region !== options.region)
+    throw new SigV4Error('SignatureDoesNotMatch', MESSAGES.wrongRegion(scope.region));
   if (parsed.terminator !== SCOPE_TERMINATOR) {
-    throw new SigV4Error('SignatureDoesNotMatch', `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${parsed.terminator}'. `);
+    throw new SigV4Error(
+      'SignatureDoesNotMatch',
+      `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${parsed.terminator}'. `,
+    );
   }
   const day = amzDate(requestDate).slice(0, 8);
   if (scope.date !== day) {
@@ -75,7 +90,11 @@ function checkTime(parsed: ParsedSignature, requestDate: Date, options: VerifyOp
   }
 }
 
-function checkCredential(parsed: ParsedSignature, record: CredentialRecord | undefined, now: Date): CredentialRecord {
+function checkCredential(
+  parsed: ParsedSignature,
+  record: CredentialRecord | undefined,
+  now: Date,
+): CredentialRecord {
   if (!record) throw new SigV4Error('InvalidClientTokenId', MESSAGES.invalidToken);
   if (record.sessionToken !== undefined) {
     if (parsed.sessionToken === undefined || !constantTimeEquals(parsed.sessionToken, record.sessionToken)) {
@@ -96,7 +115,10 @@ function payloadHash(request: SignedRequest, normalize: boolean): string {
   if (declared === undefined || declared === computed) return computed;
   if (declared === 'UNSIGNED-PAYLOAD' && !normalize) return declared;
   // A declared hash that differs from the body would let a body be swapped under a valid signature.
-  throw new SigV4Error('SignatureDoesNotMatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  throw new SigV4Error(
+    'SignatureDoesNotMatch',
+    "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  );
 }
 
 /**
@@ -110,14 +132,20 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     const parsed = parseSignature(request);
     const requestDate = parseAmzDate(parsed.amzDate);
     if (!requestDate) {
-      throw new SigV4Error('IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${parsed.amzDate}'.`);
+      throw new SigV4Error(
+        'IncompleteSignature',
+        `Date must be in ISO-8601 'basic format'. Got '${parsed.amzDate}'.`,
+      );
     }
     checkScope(parsed, requestDate, options);
     checkTime(parsed, requestDate, options);
     const record = checkCredential(parsed, options.lookupCredential(parsed.scope.accessKeyId), options.now);
     const signedHeaders = parsed.signedHeaders;
     if (!signedHeaders.includes(HEADER.host)) {
-      throw new SigV4Error('SignatureDoesNotMatch', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+      throw new SigV4Error(
+        'SignatureDoesNotMatch',
+        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+      );
     }
     const canonical = buildCanonicalRequest(
       request,
@@ -127,8 +155,15 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
       parsed.form === 'query' ? QUERY.signature : undefined,
     );
     const { date, region, service } = parsed.scope;
-    const stringToSign = [ALGORITHM, parsed.amzDate, `${date}/${region}/${service}/${SCOPE_TERMINATOR}`, sha256Hex(canonical)].join('\n');
-    const expected = createHmac('sha256', signingKey(record.secretAccessKey, date, region, service)).update(stringToSign).digest('hex');
+    const stringToSign = [
+      ALGORITHM,
+      parsed.amzDate,
+      `${date}/${region}/${service}/${SCOPE_TERMINATOR}`,
+      sha256Hex(canonical),
+    ].join('\n');
+    const expected = createHmac('sha256', signingKey(record.secretAccessKey, date, region, service))
+      .update(stringToSign)
+      .digest('hex');
     const missingHeader = signedHeaders.some((name) => headerValues(request, name) === undefined);
     if (missingHeader || !constantTimeEquals(expected, parsed.signature)) {
       throw new SigV4Error(
@@ -146,6 +181,9 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     };
   } catch (error) {
     if (error instanceof SigV4Error) return { ok: false, error };
-    return { ok: false, error: new SigV4Error('IncompleteSignature', 'The request signature is malformed.', 400) };
+    return {
+      ok: false,
+      error: new SigV4Error('IncompleteSignature', 'The request signature is malformed.', 400),
+    };
   }
 }

@@ -81,10 +81,17 @@ export class StsService {
           );
         }
         default:
-          return xmlError(NAMESPACE, 400, 'InvalidAction', `Could not find operation ${action ?? ''} for version 2011-06-15`, request.requestId);
+          return xmlError(
+            NAMESPACE,
+            400,
+            'InvalidAction',
+            `Could not find operation ${action ?? ''} for version 2011-06-15`,
+            request.requestId,
+          );
       }
     } catch (error) {
-      if (error instanceof AssumeRoleError) return xmlError(NAMESPACE, error.status, error.code, error.message, request.requestId);
+      if (error instanceof AssumeRoleError)
+        return xmlError(NAMESPACE, error.status, error.code, error.message, request.requestId);
       throw error;
     }
   }
@@ -120,7 +127,10 @@ export class StsService {
       this.log(`AssumeRole refused: ${decision.explanation}`);
       throw new AssumeRoleError('AccessDenied', notAuthorized, 403);
     }
-    return { session: this.identities.issueSession(role, input.sessionName, duration, this.clock.now()), role };
+    return {
+      session: this.identities.issueSession(role, input.sessionName, duration, this.clock.now()),
+      role,
+    };
   }
 }
 
@@ -128,7 +138,8 @@ function parseAssumeRole(params: URLSearchParams): AssumeRoleInput {
   const roleArn = params.get('RoleArn') ?? '';
   const sessionName = params.get('RoleSessionName') ?? '';
   const durationText = params.get('DurationSeconds');
-  if (!ROLE_ARN.test(roleArn)) throw new AssumeRoleError('ValidationError', `${roleArn || 'RoleArn'} is invalid`);
+  if (!ROLE_ARN.test(roleArn))
+    throw new AssumeRoleError('ValidationError', `${roleArn || 'RoleArn'} is invalid`);
   if (!SESSION_NAME.test(sessionName)) {
     throw new AssumeRoleError(
       'ValidationError',

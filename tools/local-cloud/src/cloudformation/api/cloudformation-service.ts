@@ -57,20 +57,43 @@ export class CloudFormationService {
       case 'DescribeStacks': {
         const stacks = stackName ? [this.source.stack(stackName)] : this.source.stacks();
         if (stacks[0] === undefined) {
-          return xmlError(NAMESPACE, 400, 'ValidationError', `Stack with id ${stackName} does not exist`, request.requestId);
+          return xmlError(
+            NAMESPACE,
+            400,
+            'ValidationError',
+            `Stack with id ${stackName} does not exist`,
+            request.requestId,
+          );
         }
-        return xmlResult(NAMESPACE, 'DescribeStacks', { Stacks: stacks.map((stack) => describe(stack as Stack)) }, request.requestId);
+        return xmlResult(
+          NAMESPACE,
+          'DescribeStacks',
+          { Stacks: stacks.map((stack) => describe(stack as Stack)) },
+          request.requestId,
+        );
       }
       case 'ListExports': {
-        const exports = this.source.stacks().flatMap((stack) =>
-          stack.outputs
-            .filter((output) => output.exportName)
-            .map((output) => ({ ExportingStackId: stack.stackId, Name: output.exportName, Value: output.value })),
-        );
+        const exports = this.source
+          .stacks()
+          .flatMap((stack) =>
+            stack.outputs
+              .filter((output) => output.exportName)
+              .map((output) => ({
+                ExportingStackId: stack.stackId,
+                Name: output.exportName,
+                Value: output.value,
+              })),
+          );
         return xmlResult(NAMESPACE, 'ListExports', { Exports: exports }, request.requestId);
       }
       default:
-        return xmlError(NAMESPACE, 400, 'InvalidAction', `Unsupported action ${action} in the local cloud`, request.requestId);
+        return xmlError(
+          NAMESPACE,
+          400,
+          'InvalidAction',
+          `Unsupported action ${action} in the local cloud`,
+          request.requestId,
+        );
     }
   }
 }

@@ -48,7 +48,10 @@ const EXECUTE_API_URL = /^https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazon
  * template never leaves a half-deployed stack. Redeploying replaces code and config and keeps table data.
  */
 export class Deployer {
-  private readonly deployed = new Map<string, { stack: Stack; planned: Map<string, Planned>; imports: Set<string> }>();
+  private readonly deployed = new Map<
+    string,
+    { stack: Stack; planned: Map<string, Planned>; imports: Set<string> }
+  >();
 
   public constructor(private readonly options: DeployerOptions) {}
 
@@ -90,7 +93,9 @@ export class Deployer {
     if (!entry) throw new DeploymentError(`Stack ${stackName} does not exist`);
     const importers = this.importersOf(stackName);
     if (importers.length > 0) {
-      throw new DeploymentError(`Stack ${stackName} cannot be removed: its exports are imported by ${importers.join(', ')}`);
+      throw new DeploymentError(
+        `Stack ${stackName} cannot be removed: its exports are imported by ${importers.join(', ')}`,
+      );
     }
     await this.retire(entry.planned, new Map());
     this.deployed.delete(stackName);
@@ -99,7 +104,10 @@ export class Deployer {
   private importersOf(stackName: string): string[] {
     const exportNames = new Set(this.stack(stackName)?.outputs.flatMap((output) => output.exportName ?? []));
     return [...this.deployed.values()]
-      .filter((entry) => entry.stack.stackName !== stackName && [...entry.imports].some((name) => exportNames.has(name)))
+      .filter(
+        (entry) =>
+          entry.stack.stackName !== stackName && [...entry.imports].some((name) => exportNames.has(name)),
+      )
       .map((entry) => entry.stack.stackName);
   }
 
@@ -112,7 +120,11 @@ export class Deployer {
     return undefined;
   }
 
-  private plan(input: DeployInput): { planned: Map<string, Planned>; outputs: StackOutput[]; imports: Set<string> } {
+  private plan(input: DeployInput): {
+    planned: Map<string, Planned>;
+    outputs: StackOutput[];
+    imports: Set<string>;
+  } {
     const { accountId, region } = this.options;
     const { stackName, template } = input;
     if (!template || typeof template !== 'object' || !template.Resources) {
@@ -122,7 +134,9 @@ export class Deployer {
       .filter(([, resource]) => !PLANNERS[resource.Type])
       .map(([logicalId, resource]) => `${logicalId} (${resource.Type})`);
     if (unsupported.length > 0) {
-      throw new DeploymentError(`${stackName}: resource types not supported by the local cloud: ${unsupported.join(', ')}`);
+      throw new DeploymentError(
+        `${stackName}: resource types not supported by the local cloud: ${unsupported.join(', ')}`,
+      );
     }
     const planned = new Map<string, Planned>();
     const imports = new Set<string>();
@@ -143,9 +157,21 @@ export class Deployer {
       for (const logicalId of resourceOrder(template)) {
         const resource = template.Resources[logicalId];
         if (!resource || (resource.Condition && !conditions[resource.Condition])) continue;
-        const props = (resolveValue(resource.Properties ?? {}, ctx, conditions, template, `Resources.${logicalId}.Properties`) ?? {}) as Record<string, unknown>;
+        const props = (resolveValue(
+          resource.Properties ?? {},
+          ctx,
+          conditions,
+          template,
+          `Resources.${logicalId}.Properties`,
+        ) ?? {}) as Record<string, unknown>;
         const planner = PLANNERS[resource.Type] as (typeof PLANNERS)[string];
-        const result = planner(props, { stackName, logicalId, accountId, region, artifactsDir: input.artifactsDir });
+        const result = planner(props, {
+          stackName,
+          logicalId,
+          accountId,
+          region,
+          artifactsDir: input.artifactsDir,
+        });
         this.validatePolicies(logicalId, result);
         planned.set(logicalId, result);
       }
@@ -156,14 +182,21 @@ export class Deployer {
       for (const output of outputs) {
         if (!output.exportName) continue;
         const owner = this.stacks().find(
-          (stack) => stack.stackName !== stackName && stack.outputs.some((other) => other.exportName === output.exportName),
+          (stack) =>
+            stack.stackName !== stackName &&
+            stack.outputs.some((other) => other.exportName === output.exportName),
         );
-        if (owner) throw new DeploymentError(`Export with name ${output.exportName} is already exported by stack ${owner.stackName}`);
+        if (owner)
+          throw new DeploymentError(
+            `Export with name ${output.exportName} is already exported by stack ${owner.stackName}`,
+          );
       }
       return { planned, outputs, imports };
     } catch (error) {
       if (error instanceof DeploymentError) throw error;
-      throw new DeploymentError(`${stackName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new DeploymentError(`${stackName}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -177,7 +210,8 @@ export class Deployer {
           : [];
     for (const document of documents) {
       const problems = validatePolicyDocument(document);
-      if (problems.length > 0) throw new DeploymentError(`${logicalId}: invalid policy: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new DeploymentError(`${logicalId}: invalid policy: ${problems.join('; ')}`);
     }
   }
 
@@ -186,7 +220,9 @@ export class Deployer {
     const match = EXECUTE_API_URL.exec(value);
     if (!match) return value;
     const [, apiId, stage, rest = ''] = match;
-    const isLocal = [...planned.values()].some((resource) => resource.plan.kind === 'rest-api' && resource.physicalId === apiId);
+    const isLocal = [...planned.values()].some(
+      (resource) => resource.plan.kind === 'rest-api' && resource.physicalId === apiId,
+    );
     if (!isLocal && !this.options.gateway.get(apiId as string)) return value;
     return `${this.options.endpointUrl()}/restapis/${apiId}/${stage}/_user_request_${rest}`;
   }
@@ -198,7 +234,10 @@ export class Deployer {
     const plans = [...planned.values()].map((resource) => resource.plan);
     for (const plan of plans) {
       if (plan.kind !== 'table') continue;
-      const { status, output } = await dynamodb.call<{ __type?: string; message?: string }>('CreateTable', plan.definition);
+      const { status, output } = await dynamodb.call<{ __type?: string; message?: string }>(
+        'CreateTable',
+        plan.definition,
+      );
       // An existing table is kept as it is, with its data (redeploys must never lose data).
       if (status !== 200 && !String(output.__type).endsWith('ResourceInUseException')) {
         throw new DeploymentError(`Table ${plan.name}: ${output.message ?? output.__type ?? status}`);
@@ -236,7 +275,18 @@ export class Deployer {
     }
     for (const plan of plans) {
       if (plan.kind !== 'rest-api') continue;
-      gateway.put(this.buildApi(stackName, plan.id, plan.name, planned, accountId, region, plan.policy, plan.binaryMediaTypes));
+      gateway.put(
+        this.buildApi(
+          stackName,
+          plan.id,
+          plan.name,
+          planned,
+          accountId,
+          region,
+          plan.policy,
+          plan.binaryMediaTypes,
+        ),
+      );
     }
   }
 
@@ -251,9 +301,12 @@ export class Deployer {
     binaryMediaTypes: string[],
   ): RestApi {
     const plans = [...planned.values()].map((resource) => resource.plan);
-    const rootId = planned.get([...planned.keys()].find((key) => planned.get(key)?.physicalId === id) as string)
-      ?.attributes.RootResourceId as string;
-    const resources = new Map<string, ApiResource>([[rootId, { id: rootId, pathPart: '', path: '/', methods: new Map() }]]);
+    const rootId = planned.get(
+      [...planned.keys()].find((key) => planned.get(key)?.physicalId === id) as string,
+    )?.attributes.RootResourceId as string;
+    const resources = new Map<string, ApiResource>([
+      [rootId, { id: rootId, pathPart: '', path: '/', methods: new Map() }],
+    ]);
     const pending = plans.filter((plan) => plan.kind === 'api-resource' && plan.restApiId === id);
     // Parents before children: resolve paths until nothing changes.
     while (pending.length > 0) {
@@ -263,19 +316,29 @@ export class Deployer {
       if (plan?.kind !== 'api-resource') continue;
       const parent = resources.get(plan.parentId) as ApiResource;
       const resourcePath = `${parent.path === '/' ? '' : parent.path}/${plan.pathPart}`;
-      resources.set(plan.id, { id: plan.id, parentId: plan.parentId, pathPart: plan.pathPart, path: resourcePath, methods: new Map() });
+      resources.set(plan.id, {
+        id: plan.id,
+        parentId: plan.parentId,
+        pathPart: plan.pathPart,
+        path: resourcePath,
+        methods: new Map(),
+      });
     }
     for (const plan of plans) {
       if (plan.kind !== 'api-method' || plan.restApiId !== id) continue;
       resources.get(plan.resourceId)?.methods.set(plan.method.httpMethod, plan.method);
     }
-    const stages = new Set(plans.flatMap((plan) => (plan.kind === 'api-stage' && plan.restApiId === id ? [plan.stageName] : [])));
+    const stages = new Set(
+      plans.flatMap((plan) => (plan.kind === 'api-stage' && plan.restApiId === id ? [plan.stageName] : [])),
+    );
     return { id, name, stackName, accountId, region, policy, binaryMediaTypes, stages, resources };
   }
 
   /** Shuts down what a stack had and the new version no longer has (or replaces). */
   private async retire(previous: Map<string, Planned>, next: Map<string, Planned>): Promise<void> {
-    const nextIds = new Set([...next.values()].map((resource) => `${resource.plan.kind}:${resource.physicalId}`));
+    const nextIds = new Set(
+      [...next.values()].map((resource) => `${resource.plan.kind}:${resource.physicalId}`),
+    );
     for (const resource of previous.values()) {
       const { plan } = resource;
       const kept = nextIds.has(`${plan.kind}:${resource.physicalId}`);
@@ -295,7 +358,8 @@ export class Deployer {
     const partial = `${dir}.partial-${process.pid}`;
     for (const [name, content] of Object.entries(unzipSync(new Uint8Array(zip)))) {
       const target = path.join(partial, name);
-      if (!target.startsWith(partial + path.sep)) throw new DeploymentError(`${zipFile}: entry ${name} escapes the package`);
+      if (!target.startsWith(partial + path.sep))
+        throw new DeploymentError(`${zipFile}: entry ${name} escapes the package`);
       if (name.endsWith('/')) continue;
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);

@@ -7,8 +7,27 @@ import { deterministicId, generatedName } from './physical-ids';
 
 /** What one resource becomes locally; applied only after every resource of the stack planned cleanly. */
 export type PlannedResource =
-  | { kind: 'role'; name: string; path: string; arn: string; trustPolicy: PolicyDocument; policies: Array<{ name: string; document: PolicyDocument }>; maxSessionDurationSeconds: number }
-  | { kind: 'function'; name: string; arn: string; handler: string; runtime: string; timeoutSeconds: number; memoryMb: number; environment: Record<string, string>; roleArn: string; zipFile: string }
+  | {
+      kind: 'role';
+      name: string;
+      path: string;
+      arn: string;
+      trustPolicy: PolicyDocument;
+      policies: Array<{ name: string; document: PolicyDocument }>;
+      maxSessionDurationSeconds: number;
+    }
+  | {
+      kind: 'function';
+      name: string;
+      arn: string;
+      handler: string;
+      runtime: string;
+      timeoutSeconds: number;
+      memoryMb: number;
+      environment: Record<string, string>;
+      roleArn: string;
+      zipFile: string;
+    }
   | { kind: 'rest-api'; id: string; name: string; policy?: PolicyDocument; binaryMediaTypes: string[] }
   | { kind: 'api-resource'; id: string; restApiId: string; parentId: string; pathPart: string }
   | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
@@ -48,12 +67,18 @@ function skipped(reason: string, physicalId: string, attributes: Record<string, 
 /** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function arn}/invocations` -> function name */
 function functionNameFromUri(uri: string, ctx: PlanContext): string {
   const match = /functions\/arn:aws:lambda:[^:]+:\d+:function:([^/:]+)(?::[^/]+)?\/invocations$/.exec(uri);
-  if (!match) throw new DeploymentError(`${ctx.logicalId}: integration URI ${uri} is not a Lambda proxy integration`);
+  if (!match)
+    throw new DeploymentError(`${ctx.logicalId}: integration URI ${uri} is not a Lambda proxy integration`);
   return match[1] as string;
 }
 
 /** API Gateway stores `execute-api:/...` resource policy ARNs expanded to this API's own ARN. */
-function expandExecuteApiArns(policy: PolicyDocument, region: string, accountId: string, apiId: string): PolicyDocument {
+function expandExecuteApiArns(
+  policy: PolicyDocument,
+  region: string,
+  accountId: string,
+  apiId: string,
+): PolicyDocument {
   const expand = (resource: unknown) =>
     typeof resource === 'string' && resource.startsWith('execute-api:/')
       ? `arn:aws:execute-api:${region}:${accountId}:${apiId}/${resource.slice('execute-api:/'.length)}`
@@ -80,11 +105,16 @@ export const PLANNERS: Record<string, Planner> = {
     const rolePath = str(props, 'Path', ctx, '/');
     const arn = `arn:aws:iam::${ctx.accountId}:role${rolePath}${name}`;
     if (Array.isArray(props.ManagedPolicyArns) && props.ManagedPolicyArns.length > 0) {
-      throw new DeploymentError(`${ctx.logicalId}: ManagedPolicyArns are not supported by the local cloud yet; use inline Policies`);
+      throw new DeploymentError(
+        `${ctx.logicalId}: ManagedPolicyArns are not supported by the local cloud yet; use inline Policies`,
+      );
     }
-    const policies = ((props.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>) ?? []).map(
-      (policy) => ({ name: `role/${name} inline policy '${policy.PolicyName}'`, document: policy.PolicyDocument }),
-    );
+    const policies = (
+      (props.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>) ?? []
+    ).map((policy) => ({
+      name: `role/${name} inline policy '${policy.PolicyName}'`,
+      document: policy.PolicyDocument,
+    }));
     return {
       physicalId: name,
       attributes: { Arn: arn, RoleId: `AROA${deterministicId(17, arn).toUpperCase()}` },
@@ -106,7 +136,9 @@ export const PLANNERS: Record<string, Planner> = {
     const s3Key = str(code, 'S3Key', { ...ctx, logicalId: `${ctx.logicalId}.Code` });
     const zipFile = path.join(ctx.artifactsDir, path.basename(s3Key));
     if (!existsSync(zipFile)) {
-      throw new DeploymentError(`${ctx.logicalId}: deployment package ${zipFile} not found (run serverless package first)`);
+      throw new DeploymentError(
+        `${ctx.logicalId}: deployment package ${zipFile} not found (run serverless package first)`,
+      );
     }
     const variables = ((props.Environment as Props | undefined)?.Variables ?? {}) as Record<string, unknown>;
     return {
@@ -120,7 +152,9 @@ export const PLANNERS: Record<string, Planner> = {
         runtime: str(props, 'Runtime', ctx),
         timeoutSeconds: Number(props.Timeout ?? 3),
         memoryMb: Number(props.MemorySize ?? 128),
-        environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+        environment: Object.fromEntries(
+          Object.entries(variables).map(([key, value]) => [key, String(value)]),
+        ),
         roleArn: str(props, 'Role', ctx),
         zipFile,
       },
@@ -147,17 +181,27 @@ export const PLANNERS: Record<string, Planner> = {
     return {
       physicalId: id,
       attributes: { ResourceId: id },
-      plan: { kind: 'api-resource', id, restApiId, parentId: str(props, 'ParentId', ctx), pathPart: str(props, 'PathPart', ctx) },
+      plan: {
+        kind: 'api-resource',
+        id,
+        restApiId,
+        parentId: str(props, 'ParentId', ctx),
+        pathPart: str(props, 'PathPart', ctx),
+      },
     };
   },
   'AWS::ApiGateway::Method': (props, ctx) => {
     const authorizationType = str(props, 'AuthorizationType', ctx, 'NONE').toUpperCase() as AuthorizationType;
     if (!AUTHORIZATION_TYPES.includes(authorizationType)) {
-      throw new DeploymentError(`${ctx.logicalId}: AuthorizationType ${authorizationType} is not supported by the local cloud yet`);
+      throw new DeploymentError(
+        `${ctx.logicalId}: AuthorizationType ${authorizationType} is not supported by the local cloud yet`,
+      );
     }
     const integration = (props.Integration ?? {}) as Props;
     if (integration.Type !== 'AWS_PROXY') {
-      throw new DeploymentError(`${ctx.logicalId}: only Lambda proxy (AWS_PROXY) integrations are supported, got ${String(integration.Type)}`);
+      throw new DeploymentError(
+        `${ctx.logicalId}: only Lambda proxy (AWS_PROXY) integrations are supported, got ${String(integration.Type)}`,
+      );
     }
     const httpMethod = str(props, 'HttpMethod', ctx).toUpperCase();
     return {
@@ -167,7 +211,11 @@ export const PLANNERS: Record<string, Planner> = {
         kind: 'api-method',
         restApiId: str(props, 'RestApiId', ctx),
         resourceId: str(props, 'ResourceId', ctx),
-        method: { httpMethod, authorizationType, functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx) },
+        method: {
+          httpMethod,
+          authorizationType,
+          functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx),
+        },
       },
     };
   },
@@ -182,7 +230,11 @@ export const PLANNERS: Record<string, Planner> = {
   'AWS::ApiGateway::Stage': (props, ctx) => ({
     physicalId: str(props, 'StageName', ctx),
     attributes: {},
-    plan: { kind: 'api-stage', restApiId: str(props, 'RestApiId', ctx), stageName: str(props, 'StageName', ctx) },
+    plan: {
+      kind: 'api-stage',
+      restApiId: str(props, 'RestApiId', ctx),
+      stageName: str(props, 'StageName', ctx),
+    },
   }),
   'AWS::DynamoDB::Table': (props, ctx) => {
     const name = str(props, 'TableName', ctx, generatedName(ctx.stackName, ctx.logicalId, 255));
@@ -210,7 +262,9 @@ export const PLANNERS: Record<string, Planner> = {
   // Types with no local meaning: reported as skipped, but with the ids and attributes other resources refer to.
   'AWS::S3::Bucket': (props, ctx) => {
     const name = str(props, 'BucketName', ctx, generatedName(ctx.stackName, ctx.logicalId, 63).toLowerCase());
-    return skipped('deployment artifacts are read from .serverless locally', name, { Arn: `arn:aws:s3:::${name}` });
+    return skipped('deployment artifacts are read from .serverless locally', name, {
+      Arn: `arn:aws:s3:::${name}`,
+    });
   },
   'AWS::S3::BucketPolicy': (_props, ctx) => skipped('no S3 locally', ctx.logicalId),
   'AWS::Logs::LogGroup': (props, ctx) => {
@@ -225,5 +279,8 @@ export const PLANNERS: Record<string, Planner> = {
     return skipped('versions are not emulated; $LATEST runs', arn, { Version: '1' });
   },
   'AWS::Lambda::Permission': (_props, ctx) =>
-    skipped('API Gateway may invoke every local function (resource-based Lambda permissions not enforced yet)', ctx.logicalId),
+    skipped(
+      'API Gateway may invoke every local function (resource-based Lambda permissions not enforced yet)',
+      ctx.logicalId,
+    ),
 };

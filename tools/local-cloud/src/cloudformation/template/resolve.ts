@@ -37,7 +37,8 @@ function parameter(name: string, scope: Scope): string | undefined {
   if (given !== undefined) return given;
   const declared = scope.template?.Parameters?.[name];
   if (!declared) return undefined;
-  if (declared.Default === undefined) throw new TemplateError(`Parameter ${name} has no value and no Default`, `Parameters.${name}`);
+  if (declared.Default === undefined)
+    throw new TemplateError(`Parameter ${name} has no value and no Default`, `Parameters.${name}`);
   return String(declared.Default);
 }
 
@@ -47,13 +48,15 @@ function ref(name: string, scope: Scope, at: string): unknown {
   const param = parameter(name, scope);
   if (param !== undefined) return param;
   const physical = scope.ctx.ref(name);
-  if (physical === undefined) throw new TemplateError(`Ref to ${name}, which is not a parameter or a created resource`, at);
+  if (physical === undefined)
+    throw new TemplateError(`Ref to ${name}, which is not a parameter or a created resource`, at);
   return physical;
 }
 
 function getAtt(logicalId: string, attribute: string, scope: Scope, at: string): unknown {
   const value = scope.ctx.getAtt(logicalId, attribute);
-  if (value === undefined) throw new TemplateError(`Fn::GetAtt ${logicalId}.${attribute} is not available`, at);
+  if (value === undefined)
+    throw new TemplateError(`Fn::GetAtt ${logicalId}.${attribute} is not available`, at);
   return value;
 }
 
@@ -74,7 +77,8 @@ function substitute(text: string, variables: Record<string, unknown>, scope: Sco
     if (name.startsWith('!')) return `\${${name.slice(1)}}`;
     if (name in variables) return asString(variables[name], 'Fn::Sub', at);
     const dot = name.indexOf('.');
-    if (dot > 0 && !name.startsWith('AWS::')) return asString(getAtt(name.slice(0, dot), name.slice(dot + 1), scope, at), 'Fn::Sub', at);
+    if (dot > 0 && !name.startsWith('AWS::'))
+      return asString(getAtt(name.slice(0, dot), name.slice(dot + 1), scope, at), 'Fn::Sub', at);
     return asString(ref(name, scope, at), 'Fn::Sub', at);
   });
 }
@@ -90,8 +94,10 @@ const INTRINSICS: Record<string, IntrinsicFn> = {
   Ref: (argument, scope, at) => ref(asString(argument, 'Ref', at), scope, at),
   'Fn::GetAtt': (argument, scope, at) => {
     const resolved = resolve(argument, scope, at);
-    const [logicalId, ...attribute] = typeof resolved === 'string' ? resolved.split('.') : asArray(resolved, 'Fn::GetAtt', at).map(String);
-    if (!logicalId || attribute.length === 0) throw new TemplateError('Fn::GetAtt expects [LogicalId, Attribute]', at);
+    const [logicalId, ...attribute] =
+      typeof resolved === 'string' ? resolved.split('.') : asArray(resolved, 'Fn::GetAtt', at).map(String);
+    if (!logicalId || attribute.length === 0)
+      throw new TemplateError('Fn::GetAtt expects [LogicalId, Attribute]', at);
     return getAtt(logicalId, attribute.join('.'), scope, at);
   },
   'Fn::Join': (argument, scope, at) => {
@@ -133,12 +139,16 @@ const INTRINSICS: Record<string, IntrinsicFn> = {
     const [left, right] = asArray(argument, 'Fn::Equals', at).map((item) => resolve(item, scope, at));
     return JSON.stringify(left) === JSON.stringify(right);
   },
-  'Fn::And': (argument, scope, at) => asArray(argument, 'Fn::And', at).every((item) => resolve(item, scope, at) === true),
-  'Fn::Or': (argument, scope, at) => asArray(argument, 'Fn::Or', at).some((item) => resolve(item, scope, at) === true),
+  'Fn::And': (argument, scope, at) =>
+    asArray(argument, 'Fn::And', at).every((item) => resolve(item, scope, at) === true),
+  'Fn::Or': (argument, scope, at) =>
+    asArray(argument, 'Fn::Or', at).some((item) => resolve(item, scope, at) === true),
   'Fn::Not': (argument, scope, at) => resolve(asArray(argument, 'Fn::Not', at)[0], scope, at) !== true,
   Condition: (argument, scope, at) => condition(asString(argument, 'Condition', at), scope, at),
   'Fn::FindInMap': (argument, scope, at) => {
-    const [map, top, second] = asArray(resolve(argument, scope, at), 'Fn::FindInMap', at).map((item) => asString(item, 'Fn::FindInMap', at));
+    const [map, top, second] = asArray(resolve(argument, scope, at), 'Fn::FindInMap', at).map((item) =>
+      asString(item, 'Fn::FindInMap', at),
+    );
     const value = scope.template?.Mappings?.[map as string]?.[top as string]?.[second as string];
     if (value === undefined) throw new TemplateError(`Fn::FindInMap ${map}.${top}.${second} not found`, at);
     return value;
@@ -147,12 +157,15 @@ const INTRINSICS: Record<string, IntrinsicFn> = {
     const region = asString(resolve(argument, scope, at), 'Fn::GetAZs', at) || scope.ctx.region;
     return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
   },
-  'Fn::Base64': (argument, scope, at) => Buffer.from(asString(resolve(argument, scope, at), 'Fn::Base64', at)).toString('base64'),
+  'Fn::Base64': (argument, scope, at) =>
+    Buffer.from(asString(resolve(argument, scope, at), 'Fn::Base64', at)).toString('base64'),
 };
 
 function resolve(value: unknown, scope: Scope, at: string): unknown {
   if (Array.isArray(value)) {
-    return value.map((item, index) => resolve(item, scope, `${at}[${index}]`)).filter((item) => item !== NO_VALUE);
+    return value
+      .map((item, index) => resolve(item, scope, `${at}[${index}]`))
+      .filter((item) => item !== NO_VALUE);
   }
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
@@ -183,17 +196,25 @@ export function resolveValue(
 }
 
 /** Evaluates the template's Conditions (which may refer to each other). */
-export function evaluateConditions(template: CloudFormationTemplate, ctx: ResolutionContext): Record<string, boolean> {
+export function evaluateConditions(
+  template: CloudFormationTemplate,
+  ctx: ResolutionContext,
+): Record<string, boolean> {
   const definitions = template.Conditions ?? {};
   const conditions: Record<string, boolean> = {};
   const evaluating = new Set<string>();
-  const scope: Scope = { ctx, template, conditions: new Proxy(conditions, {
-    has: (_target, name) => typeof name === 'string' && name in definitions,
-    get: (_target, name) => evaluate(String(name)),
-  }) };
+  const scope: Scope = {
+    ctx,
+    template,
+    conditions: new Proxy(conditions, {
+      has: (_target, name) => typeof name === 'string' && name in definitions,
+      get: (_target, name) => evaluate(String(name)),
+    }),
+  };
   const evaluate = (name: string): boolean => {
     if (name in conditions) return conditions[name] as boolean;
-    if (evaluating.has(name)) throw new TemplateError(`Condition ${name} refers to itself`, `Conditions.${name}`);
+    if (evaluating.has(name))
+      throw new TemplateError(`Condition ${name} refers to itself`, `Conditions.${name}`);
     evaluating.add(name);
     conditions[name] = resolve(definitions[name], scope, `Conditions.${name}`) === true;
     return conditions[name] as boolean;
@@ -213,7 +234,9 @@ export function resolveOutputs(
     .map(([key, output]) => {
       const at = `Outputs.${key}`;
       const scope: Scope = { ctx, template, conditions };
-      const exportName = output.Export ? asString(resolve(output.Export.Name, scope, `${at}.Export.Name`), 'Export', at) : undefined;
+      const exportName = output.Export
+        ? asString(resolve(output.Export.Name, scope, `${at}.Export.Name`), 'Export', at)
+        : undefined;
       return {
         key,
         value: asString(resolve(output.Value, scope, `${at}.Value`), 'Output', at),

@@ -10,7 +10,12 @@ function references(value: unknown, found: Set<string>): void {
   for (const [key, argument] of Object.entries(value as Record<string, unknown>)) {
     if (key === 'Ref' && typeof argument === 'string') found.add(argument);
     else if (key === 'Fn::GetAtt') {
-      const target = typeof argument === 'string' ? argument.split('.')[0] : Array.isArray(argument) ? argument[0] : undefined;
+      const target =
+        typeof argument === 'string'
+          ? argument.split('.')[0]
+          : Array.isArray(argument)
+            ? argument[0]
+            : undefined;
       if (typeof target === 'string') found.add(target);
     } else if (key === 'Fn::Sub') {
       const text = typeof argument === 'string' ? argument : Array.isArray(argument) ? argument[0] : '';
@@ -32,7 +37,10 @@ export function resourceOrder(template: CloudFormationTemplate): string[] {
   const visit = (logicalId: string, chain: string[]): void => {
     if (state.get(logicalId) === 'done') return;
     if (state.get(logicalId) === 'visiting') {
-      throw new TemplateError(`Circular dependency between resources: ${[...chain, logicalId].join(' -> ')}`, `Resources.${logicalId}`);
+      throw new TemplateError(
+        `Circular dependency between resources: ${[...chain, logicalId].join(' -> ')}`,
+        `Resources.${logicalId}`,
+      );
     }
     state.set(logicalId, 'visiting');
     const resource = resources[logicalId];
@@ -41,7 +49,8 @@ export function resourceOrder(template: CloudFormationTemplate): string[] {
     const dependsOn = resource?.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn);
     for (const dependency of [...found, ...dependsOn]) {
       if (dependency.startsWith('AWS::') || parameters.has(dependency)) continue;
-      if (!resources[dependency]) throw new TemplateError(`Unresolved resource dependency ${dependency}`, `Resources.${logicalId}`);
+      if (!resources[dependency])
+        throw new TemplateError(`Unresolved resource dependency ${dependency}`, `Resources.${logicalId}`);
       visit(dependency, [...chain, logicalId]);
     }
     state.set(logicalId, 'done');
