@@ -73,17 +73,15 @@ export class CloudFormationService {
         );
       }
       case 'ListExports': {
-        const exports = this.source
-          .stacks()
-          .flatMap((stack) =>
-            stack.outputs
-              .filter((output) => output.exportName)
-              .map((output) => ({
-                ExportingStackId: stack.stackId,
-                Name: output.exportName,
-                Value: output.value,
-              })),
-          );
+        const exports = this.source.stacks().flatMap((stack) =>
+          stack.outputs
+            .filter((output) => output.exportName)
+            .map((output) => ({
+              ExportingStackId: stack.stackId,
+              Name: output.exportName,
+              Value: output.value,
+            })),
+        );
         return xmlResult(NAMESPACE, 'ListExports', { Exports: exports }, request.requestId);
       }
       default:

@@ -1,0 +1,158 @@
+/* eslint-disable no-console -- a command-line program: stdout is its interface */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_PORT, DEFAULT_REGION, LocalCloud } from '../local-cloud';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const STATE_DIR = path.join(ROOT, '.local-cloud');
+const IDENTITIES = path.join(ROOT, 'infra/local/identities.json');
+const SERVICES = ['customer-service', 'order-service'];
+const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
+const baseUrl = `http://127.0.0.1:${port}`;
+
+function packageService(serviceDir: string): {
+  stackName: string;
+  templateFile: string;
+  artifactsDir: string;
+} {
+  const started = Date.now();
+  process.stdout.write(`- packaging ${path.basename(serviceDir)} (serverless package --stage local)... `);
+  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local'], {
+    cwd: serviceDir,
+    stdio: 'pipe',
+  });
+  console.log(`${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const artifactsDir = path.join(serviceDir, '.serverless');
+  const state = JSON.parse(readFileSync(path.join(artifactsDir, 'serverless-state.json'), 'utf8')) as {
+    service: { service: string };
+  };
+  return {
+    stackName: `${state.service.service}-local`,
+    templateFile: path.join(artifactsDir, 'cloudformation-template-update-stack.json'),
+    artifactsDir,
+  };
+}
+
+function writeProfiles(url: string): void {
+  const identities = JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
+    users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
+  };
+  const developer = identities.users.find((user) => user.name === 'developer');
+  if (!developer) throw new Error(`${IDENTITIES} has no developer user`);
+  writeFileSync(
+    path.join(STATE_DIR, 'aws-credentials'),
+    `[local]\naws_access_key_id = ${developer.accessKeyId}\naws_secret_access_key = ${developer.secretAccessKey}\n`,
+  );
+  writeFileSync(
+    path.join(STATE_DIR, 'aws-config'),
+    `[profile local]\nregion = ${DEFAULT_REGION}\nendpoint_url = ${url}\n`,
+  );
+}
+
+async function deployToRunningCloud(serviceDir: string): Promise<void> {
+  const input = packageService(path.resolve(serviceDir));
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/_local/deploy`, { method: 'POST', body: JSON.stringify(input) });
+  } catch {
+    console.error(`No local cloud answers at ${baseUrl}. Start it first: npm start`);
+    process.exit(1);
+  }
+  const body = (await response.json()) as {
+    message?: string;
+    outputs?: Array<{ key: string; value: string }>;
+  };
+  if (!response.ok) {
+    console.error(`Deploy of ${input.stackName} refused: ${body.message}`);
+    process.exit(1);
+  }
+  console.log(`- deployed ${input.stackName}`);
+  for (const output of body.outputs ?? [])
+    if (output.key === 'ServiceEndpoint') console.log(`  ${output.value}`);
+}
+
+async function start(): Promise<void> {
+  const started = Date.now();
+  console.log(
+    `Starting the local cloud on ${baseUrl} (state in ${path.relative(process.cwd(), STATE_DIR) || '.'}/)`,
+  );
+  mkdirSync(STATE_DIR, { recursive: true });
+  const cloud = await LocalCloud.start({
+    port,
+    stateDir: STATE_DIR,
+    identitiesFile: IDENTITIES,
+    log: (line) => console.log(`  ${line}`),
+  });
+  writeProfiles(cloud.url);
+  for (const service of SERVICES) {
+    const input = packageService(path.join(ROOT, 'apps', service));
+    await cloud.deploy({
+      stackName: input.stackName,
+      template: JSON.parse(readFileSync(input.templateFile, 'utf8')),
+      artifactsDir: input.artifactsDir,
+    });
+    console.log(`- deployed ${input.stackName}`);
+  }
+  const endpoint = (stack: string) =>
+    cloud
+      .stacks()
+      .find((s) => s.stackName === stack)
+      ?.outputs.find((o) => o.key === 'ServiceEndpoint')?.value;
+  console.log(`
+Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.
+
+  customer-service  ${endpoint('customer-service-local')}
+  order-service     ${endpoint('order-service-local')}
+
+Identities (infra/local/identities.json): user developer (admin, profile "local"), user partner (account
+111111111111), roles customer-reader and no-access (arn:aws:iam::000000000000:role/...).
+
+Try (AWS CLI with the local profile):
+  export AWS_CONFIG_FILE=${path.join(STATE_DIR, 'aws-config')} AWS_SHARED_CREDENTIALS_FILE=${path.join(STATE_DIR, 'aws-credentials')} AWS_PROFILE=local
+  aws sts get-caller-identity --endpoint-url ${cloud.url}
+  aws cloudformation describe-stacks --endpoint-url ${cloud.url}
+  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "$(aws configure get aws_access_key_id):$(aws configure get aws_secret_access_key)" ${endpoint('customer-service-local')}/whoami
+
+Ctrl-C stops it; data stays in .local-cloud/.`);
+  const stop = async () => {
+    console.log('\nStopping...');
+    await cloud.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  const serviceDir = args[args.indexOf('--service-dir') + 1] ?? '.';
+  switch (command) {
+    case 'start':
+      return start();
+    case 'deploy':
+      return deployToRunningCloud(serviceDir);
+    case 'remove': {
+      const state = JSON.parse(
+        readFileSync(path.join(serviceDir, '.serverless/serverless-state.json'), 'utf8'),
+      ) as { service: { service: string } };
+      const response = await fetch(`${baseUrl}/_local/stacks/${state.service.service}-local`, {
+        method: 'DELETE',
+      }).catch(() => undefined);
+      if (!response) {
+        console.error(`No local cloud answers at ${baseUrl}. Start it first: npm start`);
+        process.exit(1);
+      }
+      console.log(JSON.stringify(await response.json()));
+      return;
+    }
+    default:
+      console.error('Usage: local-cloud start | deploy --service-dir <dir> | remove --service-dir <dir>');
+      process.exit(2);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
