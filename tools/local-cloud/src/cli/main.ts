@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a command-line program: stdout is its interface */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

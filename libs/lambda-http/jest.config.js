@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'lambda-http',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,0 +1,100 @@
+import { createSignedFetch } from './create-signed-fetch';
+import { TimeoutError } from './errors';
+
+const credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
+const URL_ = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/customers/42?b=2&a=1&a=0';
+
+function recordingFetch(statuses: number[]) {
+  const calls: Array<{ url: string; init: RequestInit }> = [];
+  const fetchFn = (async (url: URL, init: RequestInit) => {
+    calls.push({ url: url.toString(), init });
+    return new Response('{}', { status: statuses[Math.min(calls.length - 1, statuses.length - 1)] });
+  }) as unknown as typeof fetch;
+  return { calls, fetchFn };
+}
+
+describe('createSignedFetch', () => {
+  it('signs with the region and service inferred from an execute-api URL and sends the URL unchanged', async () => {
+    const { calls, fetchFn } = recordingFetch([200]);
+    const signedFetch = createSignedFetch({
+      credentials,
+      fetch: fetchFn,
+      now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    });
+
+    await signedFetch(URL_);
+
+    const headers = calls[0]?.init.headers as Record<string, string>;
+    expect(calls[0]?.url).toBe(URL_);
+    expect(headers['x-amz-date']).toBe('20260102T030405Z');
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20260102\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
+  });
+
+  it('resolves credentials once for many concurrent requests', async () => {
+    const { fetchFn } = recordingFetch([200]);
+    const provider = jest.fn(async () => ({
+      ...credentials,
+      sessionToken: 'token',
+      expiration: new Date(Date.now() + 3_600_000),
+    }));
+    const signedFetch = createSignedFetch({ credentials: provider, fetch: fetchFn });
+
+    await Promise.all(Array.from({ length: 10 }, () => signedFetch(URL_)));
+
+    expect(provider).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries an idempotent GET on 503 with a fresh signature, and never retries a POST', async () => {
+    const get = recordingFetch([503, 200]);
+    const post = recordingFetch([503, 200]);
+    let clock = 0;
+    const options = { credentials, retry: { baseDelayMs: 1 }, now: () => (clock += 1000) };
+
+    const getResponse = await createSignedFetch({ ...options, fetch: get.fetchFn })(URL_);
+    const postResponse = await createSignedFetch({ ...options, fetch: post.fetchFn })(URL_, {
+      method: 'POST',
+      body: '{}',
+    });
+
+    expect([getResponse.status, get.calls.length]).toEqual([200, 2]);
+    const dates = get.calls.map((call) => (call.init.headers as Record<string, string>)['x-amz-date']);
+    expect(new Set(dates).size).toBe(2);
+    expect([postResponse.status, post.calls.length]).toEqual([503, 1]);
+  });
+
+  it('corrects its clock from the Date header after "Signature expired" and retries once', async () => {
+    const calls: string[] = [];
+    const fetchFn = (async (_url: URL, init: RequestInit) => {
+      const date = (init.headers as Record<string, string>)['x-amz-date'] as string;
+      calls.push(date);
+      return calls.length === 1
+        ? new Response('{"message":"Signature expired: 20200101T000000Z is now earlier than ..."}', {
+            status: 403,
+            headers: { date: 'Fri, 02 Jan 2026 03:04:05 GMT' },
+          })
+        : new Response('{}', { status: 200 });
+    }) as unknown as typeof fetch;
+    const signedFetch = createSignedFetch({ credentials, fetch: fetchFn, now: () => Date.UTC(2020, 0, 1) });
+
+    const response = await signedFetch(URL_);
+
+    expect(response.status).toBe(200);
+    expect(calls).toEqual(['20200101T000000Z', '20260102T030405Z']);
+  });
+
+  it('throws TimeoutError when the overall budget runs out', async () => {
+    const never = ((_url: URL, init: RequestInit) =>
+      new Promise((_resolve, reject) =>
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+      )) as unknown as typeof fetch;
+
+    await expect(
+      createSignedFetch({ credentials, fetch: never, timeoutMs: 50 })(URL_),
+    ).rejects.toBeInstanceOf(TimeoutError);
+  });
+});
