@@ -1,6 +1,6 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { cachedCredentials } from './credentials-cache';
-import { NetworkError, TimeoutError } from './errors';
+import { NetworkError, SigningError, TimeoutError } from './errors';
 import { bodyBytes } from './request-body';
 import { signRequest } from './sign-request';
 import { resolveSigningScope } from './signing-scope';
@@ -53,12 +53,20 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
     let skewRetried = false;
 
     for (let attempt = 1; ; attempt += 1) {
-      const signedHeaders = await signRequest(
-        { method, url, headers, body: bytes },
-        await credentials(),
-        scope,
-        new Date(now() + clockOffsetMs),
-      );
+      const identity = await credentials();
+      let signedHeaders: Record<string, string>;
+      try {
+        signedHeaders = await signRequest({ method, url, headers, body: bytes }, identity, scope, {
+          signingDate: new Date(now() + clockOffsetMs),
+        });
+      } catch (error) {
+        throw new SigningError(
+          `Could not sign ${method} ${url.origin}${url.pathname}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
       let response: Response;
       try {
         response = await send(url, {

@@ -8,7 +8,17 @@ export {
   SigningError,
   TimeoutError,
 } from './errors';
-export { signRequest, type RequestToSign } from './sign-request';
+export { PortableSha256, Sha256, sha256Implementation } from './sha256';
+export {
+  MAX_PRESIGN_EXPIRES_SECONDS,
+  presignRequest,
+  signerQuery,
+  signRequest,
+  type RequestToSign,
+  type SigningScopeInput,
+  type SigningTrace,
+  type SignOptions,
+} from './sign-request';
 export { inferSigningScope, resolveSigningScope, type SigningScope } from './signing-scope';
 export type {
   AwsCredentialIdentity,

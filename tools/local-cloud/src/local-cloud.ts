@@ -23,6 +23,7 @@ import { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type AccessLogE
 import { Authenticator } from './http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
 import { readRequest } from './http/read-request';
+import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities } from './identity';
 import { LambdaService } from './lambda';
 import { readCredentialScope } from './sigv4';
@@ -65,6 +66,7 @@ export class LocalCloud {
   private deployer!: Deployer;
   private sts!: StsService;
   private cloudformation!: CloudFormationService;
+  private authenticator!: Authenticator;
   private readonly accountId: string;
   private readonly region: string;
   private readonly log: (line: string) => void;
@@ -129,6 +131,7 @@ export class LocalCloud {
     }
     this.dynamodb = await DynamoDBService.start({ dataDir: stateDir && path.join(stateDir, 'dynamodb') });
     const authenticator = new Authenticator(this.identities, this.clock, this.region);
+    this.authenticator = authenticator;
     this.sts = new StsService(this.identities, authenticator, this.clock, this.log);
     this.lambda = new LambdaService({
       region: this.region,
@@ -233,18 +236,15 @@ export class LocalCloud {
   }
 
   private async handleDynamoDB(request: IncomingRequest, target: string): Promise<OutgoingResponse> {
-    const authentication = new Authenticator(this.identities, this.clock, this.region).authenticate(
-      request,
-      'dynamodb',
-    );
+    // Checking the role's dynamodb:* permissions fits here, between authentication and forwarding.
+    const authentication = this.authenticator.authenticate(request, 'dynamodb');
     if (!authentication.ok) {
       const { error } = authentication;
+      const wire = jsonProtocolError(error);
       return jsonReply(
-        400,
-        { __type: `com.amazon.coral.service#${error.code}`, message: error.message },
-        {
-          'content-type': 'application/x-amz-json-1.0',
-        },
+        wire.status,
+        { __type: `com.amazon.coral.service#${wire.code}`, message: error.message },
+        { 'content-type': 'application/x-amz-json-1.0' },
       );
     }
     const forwarded = await (this.dynamodb as DynamoDBService).forward(target, request.body);

@@ -1,6 +1,16 @@
-export { buildCanonicalRequest, canonicalQuery, canonicalUri, uriEncode } from './canonical-request';
-export { MESSAGES } from './constants';
-export { SigV4Error, type SigV4ErrorCode } from './errors';
-export { readCredentialScope } from './parse-authorization';
-export type { CredentialRecord, CredentialScope, SignedRequest, VerifyOptions } from './types';
-export { verifySigV4, type VerifyResult } from './verify';
+export {
+  ExpiredTokenError,
+  IncompleteSignatureError,
+  InternalFailureError,
+  InvalidClientTokenIdError,
+  InvalidCredentialScopeError,
+  MissingAuthenticationTokenError,
+  SigV4Error,
+  SignatureDoesNotMatchError,
+  SignatureExpiredError,
+  type SigV4ErrorCode,
+  type SigV4ErrorOptions,
+} from './errors';
+export { readCredentialScope } from './read-credential-scope';
+export type { CredentialRecord, CredentialScope, SignedRequest, VerifyOptions, VerifyResult } from './types';
+export { verifySigV4 } from './verify-sigv4';

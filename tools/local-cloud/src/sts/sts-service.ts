@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import type { IncomingRequest, OutgoingResponse } from '../http/incoming-request';
 import { queryParameters, xmlError, xmlResult } from '../http/query-protocol';
+import { queryProtocolError } from '../http/sigv4-wire-errors';
 import { authorize } from '../iam';
 import { assumedRoleArn, type Caller, type IamRole, type IdentityStore, type RoleSession } from '../identity';
 
@@ -45,7 +46,8 @@ export class StsService {
     const authentication = this.authenticator.authenticate(request, 'sts');
     if (!authentication.ok) {
       const { error } = authentication;
-      return xmlError(NAMESPACE, error.status, error.code, error.message, request.requestId);
+      const wire = queryProtocolError(error);
+      return xmlError(NAMESPACE, wire.status, wire.code, error.message, request.requestId);
     }
     const params = queryParameters(request);
     const action = params.get('Action');

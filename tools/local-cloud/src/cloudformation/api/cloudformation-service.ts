@@ -1,6 +1,7 @@
 import type { Authenticator } from '../../http/authenticate';
 import type { IncomingRequest, OutgoingResponse } from '../../http/incoming-request';
 import { queryParameters, xmlError, xmlResult } from '../../http/query-protocol';
+import { queryProtocolError } from '../../http/sigv4-wire-errors';
 import { authorize } from '../../iam';
 import type { Stack } from '../deployer/stack';
 
@@ -28,7 +29,8 @@ export class CloudFormationService {
     const authentication = this.authenticator.authenticate(request, 'cloudformation');
     if (!authentication.ok) {
       const { error } = authentication;
-      return xmlError(NAMESPACE, error.status, error.code, error.message, request.requestId);
+      const wire = queryProtocolError(error);
+      return xmlError(NAMESPACE, wire.status, wire.code, error.message, request.requestId);
     }
     const params = queryParameters(request);
     const action = params.get('Action') ?? '';

@@ -1,4 +1,23 @@
-export { TemplateError } from './errors';
-export { evaluateConditions, resolveOutputs, resolveValue } from './resolve';
+export {
+  CircularDependencyError,
+  ConditionError,
+  InvalidFunctionArgumentError,
+  MissingExportError,
+  ParameterValueError,
+  TemplateError,
+  UnresolvedReferenceError,
+  UnsupportedFunctionError,
+} from './errors';
+export { evaluateConditions } from './evaluate-conditions';
+export { resolveOutputs } from './resolve-outputs';
+export { resolveValue } from './resolve-value';
 export { resourceOrder } from './resource-order';
-export type { CloudFormationTemplate, ResolutionContext, TemplateOutput, TemplateResource } from './types';
+export { resourcesToCreate, shouldCreateResource } from './resources-to-create';
+export type {
+  CloudFormationTemplate,
+  ResolutionContext,
+  ResolvedOutput,
+  TemplateOutput,
+  TemplateParameter,
+  TemplateResource,
+} from './types';

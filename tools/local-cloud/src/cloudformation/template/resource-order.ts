@@ -1,61 +1,75 @@
-import { TemplateError } from './errors';
-import type { CloudFormationTemplate } from './types';
+import { CircularDependencyError, TemplateError, UnresolvedReferenceError } from './errors';
+import { propertyPath } from './paths';
+import { referencedNames } from './resource-references';
+import type { CloudFormationTemplate, TemplateResource } from './types';
 
-function references(value: unknown, found: Set<string>): void {
-  if (Array.isArray(value)) {
-    for (const item of value) references(item, found);
-    return;
+const RESOURCES_SECTION = 'Resources';
+
+function dependsOnList(logicalId: string, resource: TemplateResource): string[] {
+  const dependsOn = resource.DependsOn ?? [];
+  const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  if (list.every((name) => typeof name === 'string')) return list;
+  const at = propertyPath(propertyPath(RESOURCES_SECTION, logicalId), 'DependsOn');
+  throw new TemplateError(`DependsOn of ${logicalId} must be a logical id or a list of them`, at);
+}
+
+/** The resources `logicalId` must come after; a name that is neither a resource nor a parameter is an error. */
+function dependencies(logicalId: string, template: CloudFormationTemplate): string[] {
+  const resource = template.Resources[logicalId] as TemplateResource;
+  const resourceAt = propertyPath(RESOURCES_SECTION, logicalId);
+  const referenced = referencedNames(resource.Properties).map((name) => ({
+    name,
+    at: propertyPath(resourceAt, 'Properties'),
+  }));
+  const declared = dependsOnList(logicalId, resource).map((name) => ({
+    name,
+    at: propertyPath(resourceAt, 'DependsOn'),
+  }));
+  const parameters = template.Parameters ?? {};
+  const found = new Set<string>();
+  for (const { name, at } of [...declared, ...referenced]) {
+    if (Object.hasOwn(template.Resources, name)) found.add(name);
+    else if (!Object.hasOwn(parameters, name)) {
+      // CloudFormation's own wording (ValidateTemplate).
+      throw new UnresolvedReferenceError(
+        name,
+        `Unresolved resource dependencies [${name}] in the Resources block of the template`,
+        at,
+      );
+    }
   }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, argument] of Object.entries(value as Record<string, unknown>)) {
-    if (key === 'Ref' && typeof argument === 'string') found.add(argument);
-    else if (key === 'Fn::GetAtt') {
-      const target =
-        typeof argument === 'string'
-          ? argument.split('.')[0]
-          : Array.isArray(argument)
-            ? argument[0]
-            : undefined;
-      if (typeof target === 'string') found.add(target);
-    } else if (key === 'Fn::Sub') {
-      const text = typeof argument === 'string' ? argument : Array.isArray(argument) ? argument[0] : '';
-      for (const match of String(text).matchAll(/\$\{([^!}][^}.]*)[^}]*\}/g)) found.add(match[1] as string);
-      if (Array.isArray(argument)) references(argument[1], found);
-    } else references(argument, found);
-  }
+  return [...found];
 }
 
 /**
- * Resources in creation order: every resource after what it refers to (Ref, Fn::GetAtt, Fn::Sub) and
- * what it DependsOn. A cycle or a reference to an unknown logical id is an error naming it.
+ * Logical ids in an order to create them in: each resource after every resource it refers to (Ref,
+ * Fn::GetAtt, Fn::Sub) or names in DependsOn. Independent resources keep their template order.
+ * References to unknown logical ids and dependency loops are errors naming them.
+ *
+ * @example
+ * for (const logicalId of resourceOrder(template)) create(logicalId);
  */
 export function resourceOrder(template: CloudFormationTemplate): string[] {
-  const resources = template.Resources;
-  const parameters = new Set(Object.keys(template.Parameters ?? {}));
+  if (!template.Resources || typeof template.Resources !== 'object') {
+    throw new TemplateError('The template has no Resources section', RESOURCES_SECTION);
+  }
   const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (logicalId: string, chain: string[]): void => {
-    if (state.get(logicalId) === 'done') return;
-    if (state.get(logicalId) === 'visiting') {
-      throw new TemplateError(
-        `Circular dependency between resources: ${[...chain, logicalId].join(' -> ')}`,
-        `Resources.${logicalId}`,
-      );
+  const done = new Set<string>();
+  const path: string[] = [];
+
+  const visit = (logicalId: string): void => {
+    if (done.has(logicalId)) return;
+    const loopStart = path.indexOf(logicalId);
+    if (loopStart >= 0) {
+      throw new CircularDependencyError(path.slice(loopStart), propertyPath(RESOURCES_SECTION, logicalId));
     }
-    state.set(logicalId, 'visiting');
-    const resource = resources[logicalId];
-    const found = new Set<string>();
-    references(resource?.Properties, found);
-    const dependsOn = resource?.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn);
-    for (const dependency of [...found, ...dependsOn]) {
-      if (dependency.startsWith('AWS::') || parameters.has(dependency)) continue;
-      if (!resources[dependency])
-        throw new TemplateError(`Unresolved resource dependency ${dependency}`, `Resources.${logicalId}`);
-      visit(dependency, [...chain, logicalId]);
-    }
-    state.set(logicalId, 'done');
+    path.push(logicalId);
+    for (const dependency of dependencies(logicalId, template)) visit(dependency);
+    path.pop();
+    done.add(logicalId);
     order.push(logicalId);
   };
-  for (const logicalId of Object.keys(resources)) visit(logicalId, []);
+
+  for (const logicalId of Object.keys(template.Resources)) visit(logicalId);
   return order;
 }
