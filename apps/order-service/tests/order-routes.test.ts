@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createLogger, httpHandler, type HttpRoute } from '@sigv4-auth/lambda-http';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import {
@@ -8,12 +9,15 @@ import {
   startLocalDynamoDB,
   type LocalDynamoDB,
 } from '@sigv4-auth/testing';
+import { signedRequestFromNode, verifySigV4 } from '@sigv4-auth/sigv4-verifier';
 import { CustomerServiceClient } from '../src/clients/customer-service-client';
 import { createOrderRoute } from '../src/handlers/routes';
 import { OrderRepository } from '../src/repository/order-repository';
 
 const CUSTOMER_ID = '11111111-1111-4111-8111-111111111111';
 const credentials = { accessKeyId: 'ASIAORDERSERVICE0001', secretAccessKey: 'secret', sessionToken: 'token' };
+/** What the customer-service side knows of the order-service role's session (as STS issued it). */
+const issued = new Map([[credentials.accessKeyId, { secretAccessKey: 'secret', sessionToken: 'token' }]]);
 
 describe('POST /orders against real DynamoDB and a real HTTP customer-service', () => {
   let db: LocalDynamoDB;
@@ -26,11 +30,23 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
   beforeAll(async () => {
     db = await startLocalDynamoDB();
     await db.createTable({ tableName: 'orders-test', hashKey: 'id' });
-    server = createServer((request, response) => {
+    // customer-service's side, as API Gateway: every request must carry a valid SigV4 signature, else 403.
+    server = createServer(async (request, response) => {
       seen.push(request.headers);
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const verified = verifySigV4(signedRequestFromNode(request, Buffer.concat(chunks)), {
+        now: new Date(),
+        service: 'execute-api',
+        region: 'us-east-1',
+        lookupCredential: (accessKeyId) => issued.get(accessKeyId),
+      });
+      const reply = verified.ok
+        ? answer
+        : { status: 403, body: JSON.stringify({ message: verified.error.message }), delayMs: 0 };
       setTimeout(
-        () => response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body),
-        answer.delayMs ?? 0,
+        () => response.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body),
+        reply.delayMs ?? 0,
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,11 +57,16 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
     await db.stop();
   });
 
-  const placeOrder = (body: unknown) => {
+  const placeOrder = (body: unknown, signingCredentials = credentials) => {
     const orders = new OrderRepository(db.documentClient, 'orders-test');
     const customers = new CustomerServiceClient(
       baseUrl,
-      createSignedFetch({ credentials, region: 'us-east-1', timeoutMs: 200, retry: { baseDelayMs: 1 } }),
+      createSignedFetch({
+        credentials: signingCredentials,
+        region: 'us-east-1',
+        timeoutMs: 200,
+        retry: { baseDelayMs: 1 },
+      }),
     );
     const route: HttpRoute = createOrderRoute({ orders, customers });
     return httpHandler(logger, route)(
@@ -58,6 +79,8 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
       lambdaContext,
     );
   };
+  const orderCount = async () =>
+    (await db.client.send(new ScanCommand({ TableName: 'orders-test' }))).Count ?? 0;
   const validOrder = { customerId: CUSTOMER_ID, items: [{ sku: 'BOOK-1', quantity: 3, unitPrice: 1999 }] };
 
   it('fetches the customer with a signed request carrying the session token and stores the order', async () => {
@@ -86,22 +109,36 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
     [500, '{"message":"Internal server error"}', 502, 'BadGateway'],
   ])('customer-service %s -> %s and no order written', async (status, body, expected, code) => {
     answer = { status, body };
-    const before = (
-      await db.client.send(
-        new (await import('@aws-sdk/client-dynamodb')).ScanCommand({ TableName: 'orders-test' }),
-      )
-    ).Count;
+    const before = await orderCount();
 
     const response = await placeOrder(validOrder);
 
     expect([response.statusCode, JSON.parse(response.body).error]).toEqual([expected, code]);
-    const after = (
-      await db.client.send(
-        new (await import('@aws-sdk/client-dynamodb')).ScanCommand({ TableName: 'orders-test' }),
-      )
-    ).Count;
-    expect(after).toBe(before);
+    expect(await orderCount()).toBe(before);
   });
+
+  it.each([
+    ['a wrong secret key', { ...credentials, secretAccessKey: 'not-the-secret' }],
+    ['another session token', { ...credentials, sessionToken: 'stolen-elsewhere' }],
+    ['an unknown access key', { ...credentials, accessKeyId: 'ASIAUNKNOWN000000000' }],
+  ])(
+    'answers 502 and writes no order when the signature is refused (%s)',
+    async (_case, signingCredentials) => {
+      answer = {
+        status: 200,
+        body: JSON.stringify({ id: CUSTOMER_ID, name: 'Ada', email: 'ada@example.com' }),
+      };
+      const refusalsBefore = seen.length;
+      const countBefore = await orderCount();
+
+      const response = await placeOrder(validOrder, signingCredentials);
+
+      expect(response.statusCode).toBe(502);
+      expect(JSON.parse(response.body).message).toMatch(/refused/i);
+      expect(seen.length).toBe(refusalsBefore + 1); // a refusal is not retried
+      expect(await orderCount()).toBe(countBefore);
+    },
+  );
 
   it('answers 504 when customer-service does not answer in time', async () => {
     answer = { status: 200, body: '{}', delayMs: 1000 };

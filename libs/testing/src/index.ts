@@ -7,3 +7,14 @@ export {
   type ParsedHttpRequest,
   type SigV4Vector,
 } from './sigv4-test-vectors';
+export {
+  cfnLint,
+  cfnText,
+  readPackagedTemplate,
+  resourcesOfType,
+  actionsOf,
+  roleStatements,
+  type CfnResource,
+  type IamStatement,
+  type PackagedTemplate,
+} from './cloudformation';

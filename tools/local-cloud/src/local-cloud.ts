@@ -26,7 +26,7 @@ import { readRequest } from './http/read-request';
 import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities } from './identity';
 import { LambdaService } from './lambda';
-import { readCredentialScope } from './sigv4';
+import { readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
+import { packageService } from '../src/cli/package-service';
 import { LocalCloud } from '../src/local-cloud';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -15,19 +16,11 @@ const keysOf = (name: string) => {
   return { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
 };
 
-function packageService(service: string): { template: never; artifactsDir: string } {
-  const dir = path.join(ROOT, 'apps', service);
-  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local'], {
-    cwd: dir,
-    stdio: 'pipe',
+/** Packaged into a temporary folder: never races `nx package` writing the services' own `.serverless/`. */
+function packageForTest(service: string) {
+  return packageService(path.join(ROOT, 'apps', service), {
+    outDir: mkdtempSync(path.join(tmpdir(), `${service}-`)),
   });
-  const artifactsDir = path.join(dir, '.serverless');
-  return {
-    template: JSON.parse(
-      readFileSync(path.join(artifactsDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as never,
-    artifactsDir,
-  };
 }
 
 describe('the whole flow on the local cloud (in memory)', () => {
@@ -43,10 +36,8 @@ describe('the whole flow on the local cloud (in memory)', () => {
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES, log: (line) => logs.push(line) });
-    const customer = packageService('customer-service');
-    await cloud.deploy({ stackName: 'customer-service-local', ...customer });
-    const order = packageService('order-service');
-    await cloud.deploy({ stackName: 'order-service-local', ...order });
+    await cloud.deploy(packageForTest('customer-service'));
+    await cloud.deploy(packageForTest('order-service'));
     const endpoint = (stack: string) =>
       cloud
         .stacks()

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PORT, DEFAULT_REGION, LocalCloud } from '../local-cloud';
+import { packageService, type PackagedService } from './package-service';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const STATE_DIR = path.join(ROOT, '.local-cloud');
@@ -10,27 +10,12 @@ const SERVICES = ['customer-service', 'order-service'];
 const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
 
-function packageService(serviceDir: string): {
-  stackName: string;
-  templateFile: string;
-  artifactsDir: string;
-} {
+function packageWithProgress(serviceDir: string): PackagedService {
   const started = Date.now();
   process.stdout.write(`- packaging ${path.basename(serviceDir)} (serverless package --stage local)... `);
-  execFileSync(path.join(ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'local'], {
-    cwd: serviceDir,
-    stdio: 'pipe',
-  });
+  const packaged = packageService(serviceDir);
   console.log(`${((Date.now() - started) / 1000).toFixed(1)}s`);
-  const artifactsDir = path.join(serviceDir, '.serverless');
-  const state = JSON.parse(readFileSync(path.join(artifactsDir, 'serverless-state.json'), 'utf8')) as {
-    service: { service: string };
-  };
-  return {
-    stackName: `${state.service.service}-local`,
-    templateFile: path.join(artifactsDir, 'cloudformation-template-update-stack.json'),
-    artifactsDir,
-  };
+  return packaged;
 }
 
 function writeProfiles(url: string): void {
@@ -50,7 +35,8 @@ function writeProfiles(url: string): void {
 }
 
 async function deployToRunningCloud(serviceDir: string): Promise<void> {
-  const input = packageService(path.resolve(serviceDir));
+  const { stackName, templateFile, artifactsDir } = packageWithProgress(path.resolve(serviceDir));
+  const input = { stackName, templateFile, artifactsDir };
   let response: Response;
   try {
     response = await fetch(`${baseUrl}/_local/deploy`, { method: 'POST', body: JSON.stringify(input) });
@@ -85,12 +71,8 @@ async function start(): Promise<void> {
   });
   writeProfiles(cloud.url);
   for (const service of SERVICES) {
-    const input = packageService(path.join(ROOT, 'apps', service));
-    await cloud.deploy({
-      stackName: input.stackName,
-      template: JSON.parse(readFileSync(input.templateFile, 'utf8')),
-      artifactsDir: input.artifactsDir,
-    });
+    const input = packageWithProgress(path.join(ROOT, 'apps', service));
+    await cloud.deploy(input);
     console.log(`- deployed ${input.stackName}`);
   }
   const endpoint = (stack: string) =>

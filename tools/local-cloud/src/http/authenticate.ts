@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock';
 import type { Caller, IdentityStore } from '../identity';
-import { verifySigV4, type CredentialRecord, type SigV4Error } from '../sigv4';
+import { verifySigV4, type CredentialRecord, type SigV4Error } from '@sigv4-auth/sigv4-verifier';
 import type { IncomingRequest } from './incoming-request';
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; error: SigV4Error };

@@ -6,7 +6,7 @@ export interface IncomingRequest {
   /** Query exactly as on the wire, without '?'. */
   rawQuery: string;
   /** Header pairs in arrival order, names as sent, duplicates kept. */
-  headerPairs: Array<[string, string]>;
+  headerPairs: ReadonlyArray<readonly [string, string]>;
   /** Lower-cased names; repeated headers joined with ',' as HTTP allows. */
   headers: Record<string, string>;
   body: Buffer;

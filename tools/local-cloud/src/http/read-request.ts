@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { signedRequestFromNode } from '@sigv4-auth/sigv4-verifier';
 import type { Clock } from '../clock/clock';
 import type { IncomingRequest } from './incoming-request';
 
@@ -19,21 +20,17 @@ export async function readRequest(
   }
   let body = Buffer.concat(chunks);
   if (body.length > maxBytes) body = body.subarray(0, maxBytes + 1);
-  const url = message.url ?? '/';
-  const queryStart = url.indexOf('?');
-  const headerPairs: Array<[string, string]> = [];
-  for (let i = 0; i < message.rawHeaders.length; i += 2) {
-    headerPairs.push([message.rawHeaders[i] as string, message.rawHeaders[i + 1] as string]);
-  }
+  const wire = signedRequestFromNode(message, body);
+  const headerPairs = wire.headers;
   const headers: Record<string, string> = {};
   for (const [name, value] of headerPairs) {
     const key = name.toLowerCase();
     headers[key] = key in headers ? `${headers[key]},${value}` : value;
   }
   return {
-    method: message.method ?? 'GET',
-    rawPath: queryStart < 0 ? url : url.slice(0, queryStart),
-    rawQuery: queryStart < 0 ? '' : url.slice(queryStart + 1),
+    method: wire.method,
+    rawPath: wire.path,
+    rawQuery: wire.query,
     headerPairs,
     headers,
     body,

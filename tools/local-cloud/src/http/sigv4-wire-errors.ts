@@ -1,4 +1,4 @@
-import type { SigV4Error, SigV4ErrorCode } from '../sigv4';
+import type { SigV4Error, SigV4ErrorCode } from '@sigv4-auth/sigv4-verifier';
 
 export interface WireError {
   status: number;

@@ -1,4 +1,4 @@
-import type { CredentialRecord } from '../sigv4';
+import type { CredentialRecord } from '@sigv4-auth/sigv4-verifier';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from './credentials';
 import type { Caller, IamRole, IamUser, RoleSession } from './types';
 

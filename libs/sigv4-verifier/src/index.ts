@@ -14,3 +14,4 @@ export {
 export { readCredentialScope } from './read-credential-scope';
 export type { CredentialRecord, CredentialScope, SignedRequest, VerifyOptions, VerifyResult } from './types';
 export { verifySigV4 } from './verify-sigv4';
+export { signedRequestFromNode } from './node-request';

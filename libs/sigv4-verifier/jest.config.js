@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'sigv4-verifier',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface PackagedTemplate {
+  file: string;
+  Resources: Record<string, CfnResource>;
+  Outputs: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+}
+
+/**
+ * The template `serverless package` wrote for a service (`nx test` runs the `package` target first).
+ * Fails with the command to run when there is none.
+ */
+export function readPackagedTemplate(serviceDir: string): PackagedTemplate {
+  const file = path.join(serviceDir, '.serverless', 'cloudformation-template-update-stack.json');
+  if (!existsSync(file)) {
+    throw new Error(`${file} does not exist: run \`npx nx package ${path.basename(serviceDir)}\` first`);
+  }
+  return { file, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<PackagedTemplate, 'file'>) };
+}
+
+export function resourcesOfType(template: PackagedTemplate, type: string): Array<[string, CfnResource]> {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/**
+ * A CloudFormation value written as text, intrinsics kept visible: `Fn::Join` is joined, `Ref` becomes
+ * `${Name}`, `Fn::ImportValue` becomes `${Import:<name>}`, `Fn::GetAtt` `${Res.Attr}`, `Fn::Sub` its template.
+ */
+export function cfnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [[fn, args]] = Object.entries(value) as Array<[string, unknown]> as [[string, unknown]];
+    if (fn === 'Ref') return `\${${String(args)}}`;
+    if (fn === 'Fn::ImportValue') return `\${Import:${cfnText(args)}}`;
+    if (fn === 'Fn::GetAtt') return `\${${(args as string[]).join('.')}}`;
+    if (fn === 'Fn::Sub') return cfnText(Array.isArray(args) ? args[0] : args);
+    if (fn === 'Fn::Join') {
+      const [separator, parts] = args as [string, unknown[]];
+      return parts.map(cfnText).join(separator);
+    }
+  }
+  throw new Error(`cfnText cannot read ${JSON.stringify(value)}`);
+}
+
+/** `cfn-lint` (CloudFormation's linter, Python) on template files; `available` false when it is not installed. */
+export function cfnLint(files: string[]): { available: boolean; status: number | null; output: string } {
+  const run = spawnSync('cfn-lint', ['--', ...files], { encoding: 'utf8' });
+  if (run.error) return { available: false, status: null, output: String(run.error) };
+  return { available: true, status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+export interface IamStatement {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+}
+
+interface InlinePolicy {
+  PolicyDocument: { Statement: IamStatement[] };
+}
+
+/** Every statement of every inline policy of every IAM role in the template. */
+export function roleStatements(template: PackagedTemplate): IamStatement[] {
+  return resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, role]) =>
+    ((role.Properties?.Policies ?? []) as InlinePolicy[]).flatMap(
+      (policy) => policy.PolicyDocument.Statement,
+    ),
+  );
+}
+
+/** The actions of a statement as a list. */
+export function actionsOf(statement: IamStatement): string[] {
+  return statement.Action === undefined ? [] : [statement.Action].flat();
+}
