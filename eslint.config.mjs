@@ -4,7 +4,15 @@ import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules', '**/.serverless', '**/dist', '**/.nx', '**/.local-cloud', 'bench/results'],
+    ignores: [
+      '**/node_modules',
+      '**/.serverless',
+      '**/dist',
+      '**/.nx',
+      '**/.local-cloud',
+      '.local-cloud-build',
+      'bench/results',
+    ],
   },
   ...tseslint.configs.recommended,
   prettier,

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
-import { packageService } from '../src/cli/package-service';
+import { packageService, removeIsolatedBuilds } from '../src/cli/package-service';
 import { LocalCloud } from '../src/local-cloud';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -16,11 +15,9 @@ const keysOf = (name: string) => {
   return { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
 };
 
-/** Packaged into a temporary folder: never races `nx package` writing the services' own `.serverless/`. */
+/** Packaged from a copy: never races `nx package` writing the services' own `.serverless/` meanwhile. */
 function packageForTest(service: string) {
-  return packageService(path.join(ROOT, 'apps', service), {
-    outDir: mkdtempSync(path.join(tmpdir(), `${service}-`)),
-  });
+  return packageService(path.join(ROOT, 'apps', service), { isolated: true });
 }
 
 describe('the whole flow on the local cloud (in memory)', () => {
@@ -47,7 +44,10 @@ describe('the whole flow on the local cloud (in memory)', () => {
     orderUrl = endpoint('order-service-local');
   }, 120_000);
 
-  afterAll(() => cloud?.stop());
+  afterAll(async () => {
+    await cloud?.stop();
+    removeIsolatedBuilds();
+  });
 
   it('resolves ServiceEndpoint to the local execute-api URL', () => {
     expect(customerUrl).toMatch(new RegExp(`^${cloud.url}/restapis/[a-z0-9]{10}/local/_user_request_$`));

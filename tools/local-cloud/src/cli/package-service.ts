@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CloudFormationTemplate } from '../cloudformation/template';
 
-const SERVERLESS_BIN = path.resolve(__dirname, '../../../../node_modules/.bin/serverless');
+const ROOT = path.resolve(__dirname, '../../../..');
+const SERVERLESS_BIN = path.join(ROOT, 'node_modules/.bin/serverless');
+/** Where isolated copies are packaged: two levels below the root, like `apps/<service>`, so `../../infra` holds. */
+const ISOLATED_BUILDS = path.join(ROOT, '.local-cloud-build');
 
 export interface PackagedService {
   /** `{service}-{stage}`, the stack name the Serverless Framework uses. */
@@ -16,19 +19,45 @@ export interface PackagedService {
 
 export interface PackageOptions {
   stage?: string;
-  /** Where `serverless package` writes; default `<serviceDir>/.serverless`. */
-  outDir?: string;
+  /**
+   * Package a copy of the service (sources and config) instead of the service folder itself, so a
+   * concurrent `nx package` of the same service (its `.serverless/`, serverless-esbuild's `.esbuild/`) is
+   * left alone. For tests. The copy is kept until `removeIsolatedBuilds()`.
+   */
+  isolated?: boolean;
+}
+
+/** Deletes the copies `packageService(..., { isolated: true })` made in this process. */
+export function removeIsolatedBuilds(): void {
+  if (!existsSync(ISOLATED_BUILDS)) return;
+  for (const name of readdirSync(ISOLATED_BUILDS)) {
+    if (name.startsWith(`${process.pid}-`))
+      rmSync(path.join(ISOLATED_BUILDS, name), { recursive: true, force: true });
+  }
+  if (readdirSync(ISOLATED_BUILDS).length === 0) rmSync(ISOLATED_BUILDS, { recursive: true, force: true });
+}
+
+function isolatedCopy(serviceDir: string): string {
+  // <root>/.local-cloud-build/<pid>-<service>: the same depth as apps/<service>.
+  const copy = path.join(ISOLATED_BUILDS, `${process.pid}-${path.basename(serviceDir)}`);
+  mkdirSync(copy, { recursive: true });
+  cpSync(serviceDir, copy, {
+    recursive: true,
+    filter: (source) => !/[\\/](\.serverless|\.esbuild|node_modules)$/.test(source),
+  });
+  return copy;
 }
 
 /**
  * `serverless package --stage <stage>`: the same template and zips an AWS deploy would upload.
  * Throws with serverless's own output when packaging fails.
  */
-export function packageService(serviceDir: string, options: PackageOptions = {}): PackagedService {
+export function packageService(sourceDir: string, options: PackageOptions = {}): PackagedService {
   const stage = options.stage ?? 'local';
-  const artifactsDir = options.outDir ?? path.join(serviceDir, '.serverless');
+  const serviceDir = options.isolated ? isolatedCopy(sourceDir) : sourceDir;
+  const artifactsDir = path.join(serviceDir, '.serverless');
   try {
-    execFileSync(SERVERLESS_BIN, ['package', '--stage', stage, '--package', artifactsDir], {
+    execFileSync(SERVERLESS_BIN, ['package', '--stage', stage], {
       cwd: serviceDir,
       stdio: 'pipe',
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
