@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { packageService, removeIsolatedBuilds } from '../src/cli/package-service';
 import { LocalCloud } from '../src/local-cloud';
@@ -14,6 +17,30 @@ const keysOf = (name: string) => {
   if (!user) throw new Error(`no user ${name}`);
   return { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
 };
+
+/** Temporary credentials for a role, from the local cloud's STS through the real AWS SDK client. */
+async function assumeRole(cloud: LocalCloud, roleName: string, durationSeconds = 900) {
+  const sts = new STSClient({ region: 'us-east-1', endpoint: cloud.url, credentials: keysOf('developer') });
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::000000000000:role/${roleName}`,
+      RoleSessionName: 'e2e-test',
+      DurationSeconds: durationSeconds,
+    }),
+  );
+  return {
+    accessKeyId: Credentials?.AccessKeyId as string,
+    secretAccessKey: Credentials?.SecretAccessKey as string,
+    sessionToken: Credentials?.SessionToken as string,
+  };
+}
+
+const notAuthorized = (principal: string, methodArn: RegExp | string) =>
+  new RegExp(
+    `^User: ${principal.replace(/[/.]/g, '\\$&')} is not authorized to perform: execute-api:Invoke on resource: ${
+      typeof methodArn === 'string' ? methodArn.replace(/[/.]/g, '\\$&') : methodArn.source
+    }$`,
+  );
 
 /** Packaged from a copy: never races `nx package` writing the services' own `.serverless/` meanwhile. */
 function packageForTest(service: string) {
@@ -101,5 +128,168 @@ describe('the whole flow on the local cloud (in memory)', () => {
     expect(body.Message).toMatch(
       /^User: arn:aws:iam::111111111111:user\/partner is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:[a-z0-9]{10}\/local\/GET\/customers\/00000000-0000-4000-8000-000000000000 with an explicit deny$/,
     );
+  });
+
+  // The roles of infra/local/identities.json, assumed through STS as a user would.
+  describe('roles', () => {
+    const API_ARN = 'arn:aws:execute-api:us-east-1:000000000000:[a-z0-9]{10}/local';
+    let customerId: string;
+
+    beforeAll(async () => {
+      const created = await developer(`${customerUrl}/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Grace', email: 'grace@example.com' }),
+      });
+      customerId = ((await created.json()) as { id: string }).id;
+    });
+
+    it('lets customer-reader GET a customer', async () => {
+      // Prepare
+      const reader = createSignedFetch({
+        credentials: await assumeRole(cloud, 'customer-reader'),
+        region: 'us-east-1',
+      });
+
+      // Act
+      const response = await reader(`${customerUrl}/customers/${customerId}`);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ id: customerId, name: 'Grace' });
+    });
+
+    it('refuses customer-reader a POST /customers and any order-service route, naming the method ARN', async () => {
+      // Prepare
+      const reader = createSignedFetch({
+        credentials: await assumeRole(cloud, 'customer-reader'),
+        region: 'us-east-1',
+      });
+      const principal = 'arn:aws:sts::000000000000:assumed-role/customer-reader/e2e-test';
+
+      // Act
+      const post = await reader(`${customerUrl}/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Eve', email: 'eve@example.com' }),
+      });
+      const order = await reader(`${orderUrl}/orders/${customerId}`);
+
+      // Assess
+      expect(post.status).toBe(403);
+      expect(((await post.json()) as { Message: string }).Message).toMatch(
+        notAuthorized(principal, new RegExp(`${API_ARN}/POST/customers`)),
+      );
+      expect(order.status).toBe(403);
+      expect(((await order.json()) as { Message: string }).Message).toMatch(
+        notAuthorized(principal, new RegExp(`${API_ARN}/GET/orders/${customerId}`)),
+      );
+    });
+
+    it('gives no-access the exact not-authorized message', async () => {
+      // Prepare
+      const nobody = createSignedFetch({
+        credentials: await assumeRole(cloud, 'no-access'),
+        region: 'us-east-1',
+      });
+
+      // Act
+      const response = await nobody(`${customerUrl}/customers/${customerId}`);
+
+      // Assess: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html
+      expect(response.status).toBe(403);
+      expect(response.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+      expect(((await response.json()) as { Message: string }).Message).toMatch(
+        notAuthorized(
+          'arn:aws:sts::000000000000:assumed-role/no-access/e2e-test',
+          new RegExp(`${API_ARN}/GET/customers/${customerId}`),
+        ),
+      );
+    });
+
+    it('refuses role credentials once they expired (the local cloud clock moved past their expiry)', async () => {
+      // Prepare: 15-minute credentials, then 16 minutes pass; the caller's own clock moves too.
+      const credentials = await assumeRole(cloud, 'customer-reader', 900);
+      const reader = createSignedFetch({ credentials, region: 'us-east-1', now: () => cloud.clock.nowMs() });
+      cloud.clock.advance(16 * 60_000);
+
+      try {
+        // Act
+        const response = await reader(`${customerUrl}/customers/${customerId}`);
+
+        // Assess: the parity table of the README / DESIGN.md
+        expect(response.status).toBe(403);
+        expect(await response.json()).toEqual({
+          message: 'The security token included in the request is expired',
+        });
+      } finally {
+        cloud.clock.reset();
+      }
+    });
+  });
+
+  // Independent signers: what people use by hand must be accepted too.
+  describe('independent signers', () => {
+    const { accessKeyId, secretAccessKey } = keysOf('developer');
+
+    // Run as child processes asynchronously: the local cloud answers from this very process.
+    const run = promisify(execFile);
+
+    it('accepts curl --aws-sigv4', async () => {
+      // Act
+      const { stdout: output } = await run(
+        'curl',
+        [
+          '-sS',
+          '--aws-sigv4',
+          'aws:amz:us-east-1:execute-api',
+          '--user',
+          `${accessKeyId}:${secretAccessKey}`,
+          '-w',
+          '\n%{http_code}',
+          `${customerUrl}/whoami`,
+        ],
+        { encoding: 'utf8' },
+      );
+
+      // Assess
+      const [body, status] = output.split('\n');
+      expect(status).toBe('200');
+      expect(JSON.parse(body as string)).toMatchObject({
+        identity: {
+          userArn: 'arn:aws:iam::000000000000:user/developer',
+          accessKey: accessKeyId,
+          userAgent: expect.stringMatching(/^curl\//),
+        },
+      });
+    });
+
+    it('accepts a request signed by botocore SigV4Auth (the AWS CLI and boto3 signer)', async () => {
+      // Prepare: python3 with botocore is installed on these machines (README, CI)
+      const script = [
+        'import sys, urllib.request',
+        'from botocore.auth import SigV4Auth',
+        'from botocore.awsrequest import AWSRequest',
+        'from botocore.credentials import Credentials',
+        'url, key, secret = sys.argv[1:4]',
+        "request = AWSRequest(method='POST', url=url + '/customers', data=b'{\"name\":\"Bo\",\"email\":\"bo@example.com\"}', headers={'content-type': 'application/json'})",
+        "SigV4Auth(Credentials(key, secret), 'execute-api', 'us-east-1').add_auth(request)",
+        'prepared = request.prepare()',
+        'reply = urllib.request.urlopen(urllib.request.Request(prepared.url, data=prepared.body, headers=dict(prepared.headers), method=prepared.method))',
+        'print(reply.status)',
+      ].join('\n');
+
+      // Act
+      const { stdout: status } = await run(
+        'python3',
+        ['-c', script, customerUrl, accessKeyId, secretAccessKey],
+        {
+          encoding: 'utf8',
+        },
+      );
+
+      // Assess
+      expect(status.trim()).toBe('201');
+    });
   });
 });

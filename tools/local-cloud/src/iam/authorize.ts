@@ -68,6 +68,27 @@ function matchPrincipalElement(
   return best;
 }
 
+/**
+ * Whether a NotPrincipal element names the caller, so that its statement does not apply to them. AWS may check
+ * the caller's account, then (for a role session) the role, then the caller: each must be listed, or the
+ * statement applies ("you must also specify the account ARN of the not-denied principal").
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+ */
+function excludedByNotPrincipal(
+  element: NonNullable<PolicyStatement['NotPrincipal']>,
+  principal: RequestPrincipal,
+): boolean {
+  if (element === '*') return true;
+  const aws = list(element['AWS']);
+  if (aws.includes('*')) return true;
+  if (principal.type === 'Service') return list(element['Service']).includes(principal.arn);
+  const accountListed =
+    aws.includes(principal.accountId) || aws.includes(`arn:aws:iam::${principal.accountId}:root`);
+  const roleListed =
+    principal.type !== 'AssumedRole' || (principal.roleArn !== undefined && aws.includes(principal.roleArn));
+  return accountListed && roleListed && (principal.type === 'Account' || aws.includes(principal.arn));
+}
+
 interface StatementMatch {
   effect: 'Allow' | 'Deny';
   ref: DecidingStatement;
@@ -80,12 +101,13 @@ function matches(
   lookup: Lookup,
   variables: boolean,
 ): boolean {
-  const substitute = (text: string) => (variables ? substituteVariables(text, lookup) : text);
+  const substitute = (text: string, wildcardPattern: boolean) =>
+    variables ? substituteVariables(text, lookup, wildcardPattern) : text;
   const actionMatch = (pattern: string) => wildcardMatch(pattern, request.action, true);
   if (statement.Action !== undefined && !list(statement.Action).some(actionMatch)) return false;
   if (statement.NotAction !== undefined && list(statement.NotAction).some(actionMatch)) return false;
   const resourceMatch = (pattern: string) => {
-    const resolved = substitute(pattern);
+    const resolved = substitute(pattern, true);
     return resolved !== undefined && wildcardMatch(resolved, request.resource);
   };
   if (statement.Resource !== undefined && !list(statement.Resource).some(resourceMatch)) return false;
@@ -111,7 +133,7 @@ function evaluatePolicies(
       let principalMatch: PrincipalMatch;
       if (isResourcePolicy) {
         if (statement.NotPrincipal !== undefined) {
-          if (matchPrincipalElement(statement.NotPrincipal, request.principal)) continue;
+          if (excludedByNotPrincipal(statement.NotPrincipal, request.principal)) continue;
           principalMatch = 'specific';
         } else {
           principalMatch = matchPrincipalElement(statement.Principal, request.principal);
@@ -156,10 +178,20 @@ export function authorize(request: AuthorizationRequest): Decision {
   const identityAllows = identity.filter((match) => match.effect === 'Allow');
   const resourceAllows = resource.filter((match) => match.effect === 'Allow');
   const sameAccount = request.principal.accountId === request.resourceAccountId;
+  const anonymous = request.principal.type === 'Anonymous';
   const resourceGrantsAlone = resourceAllows.filter((match) => match.principalMatch === 'specific');
+  // "IAM role trust policies and KMS key policies are exceptions to this logic, because they must explicitly
+  // allow access for principals": an identity-policy allow alone does not let anyone assume a role.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+  const trustPolicy = request.resourcePolicy !== undefined && /^sts:AssumeRole/i.test(request.action);
   let deciding: StatementMatch[] = [];
-  if (sameAccount) {
+  if (anonymous) {
+    // No identity policies and no account: only a resource policy allowing "*" (public access) allows.
+    deciding = resourceGrantsAlone;
+  } else if (sameAccount && !trustPolicy) {
     deciding = identityAllows.length > 0 ? identityAllows : resourceGrantsAlone;
+  } else if (sameAccount && resourceGrantsAlone.length > 0) {
+    deciding = resourceGrantsAlone;
   } else if (identityAllows.length > 0 && resourceAllows.length > 0) {
     deciding = [...identityAllows, ...resourceAllows];
   }
@@ -172,8 +204,12 @@ export function authorize(request: AuthorizationRequest): Decision {
       explanation: `${subject}: allowed by ${describe(refs)}`,
     };
   }
-  const why = sameAccount
-    ? 'no identity-policy statement allows it (implicit deny)'
-    : `cross-account access needs an allow in both the identity policy (${identityAllows.length > 0 ? 'yes' : 'no'}) and the resource policy (${resourceAllows.length > 0 ? 'yes' : 'no'})`;
+  const yesNo = (found: StatementMatch[]) => (found.length > 0 ? 'yes' : 'no');
+  const allows = `identity policy (${yesNo(identityAllows)}) and the resource policy (${yesNo(resourceAllows)})`;
+  let why = 'no identity-policy statement allows it (implicit deny)';
+  if (anonymous) why = 'no resource-policy statement allows anonymous access (implicit deny)';
+  else if (!sameAccount) why = `cross-account access needs an allow in both the ${allows}`;
+  else if (trustPolicy)
+    why = `a role trust policy must allow the principal itself, or allow its account with an allow in the identity policy too: ${allows}`;
   return { allowed: false, kind: 'ImplicitDeny', decidedBy: [], explanation: `${subject}: ${why}` };
 }

@@ -62,9 +62,14 @@ const NEGATED: Record<string, string> = {
   ArnNotLike: 'ArnLike',
 };
 
+/** Operators whose policy values may hold `*` and `?` wildcards. */
+const WILDCARD_OPERATORS = new Set(['StringLike', 'ArnEquals', 'ArnLike']);
+
+/** "You can add IfExists to the end of any condition operator name except the Null condition." */
 export function isKnownOperator(name: string): boolean {
-  const base = name.replace(/^(ForAnyValue|ForAllValues):/, '').replace(/IfExists$/, '');
-  return base === 'Null' || base in OPERATORS || base in NEGATED;
+  const operator = name.replace(/^(ForAnyValue|ForAllValues):/, '');
+  const base = operator.replace(/IfExists$/, '');
+  return operator === 'Null' || base in OPERATORS || base in NEGATED;
 }
 
 function values(value: ContextValue | undefined): string[] | undefined {
@@ -82,22 +87,23 @@ export function evaluateCondition(
   key: string,
   expectedRaw: unknown,
   lookup: Lookup,
-  substitute: (text: string) => string | undefined,
+  substitute: (text: string, wildcardPattern: boolean) => string | undefined,
 ): boolean {
   const setMatch = /^(ForAnyValue|ForAllValues):/.exec(operatorName)?.[1];
   let operator = operatorName.replace(/^(ForAnyValue|ForAllValues):/, '');
   const ifExists = operator.endsWith('IfExists');
   if (ifExists) operator = operator.slice(0, -'IfExists'.length);
+  const negatedBase = NEGATED[operator];
+  const wildcards = WILDCARD_OPERATORS.has(negatedBase ?? operator);
   const expected = ([] as unknown[])
     .concat(expectedRaw)
-    .map((value) => substitute(String(value)))
+    .map((value) => substitute(String(value), wildcards))
     .filter((value): value is string => value !== undefined);
   const actual = values(lookup(key));
   if (operator === 'Null') {
     const wantsMissing = expected.some((value) => value.toLowerCase() === 'true');
     return wantsMissing ? actual === undefined : actual !== undefined;
   }
-  const negatedBase = NEGATED[operator];
   const compare = OPERATORS[negatedBase ?? operator];
   if (!compare) return false;
   if (actual === undefined || actual.length === 0) {
