@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
-import { packageService, removeIsolatedBuilds } from '../src/cli/package-service';
+import { packageService, removeIsolatedBuilds, type PackagedService } from '../src/cli/package-service';
 import { LocalCloud } from '../src/local-cloud';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -49,6 +50,7 @@ function packageForTest(service: string) {
 
 describe('the whole flow on the local cloud (in memory)', () => {
   let cloud: LocalCloud;
+  let customerPackage: PackagedService;
   let customerUrl: string;
   let orderUrl: string;
   const logs: string[] = [];
@@ -60,7 +62,8 @@ describe('the whole flow on the local cloud (in memory)', () => {
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES, log: (line) => logs.push(line) });
-    await cloud.deploy(packageForTest('customer-service'));
+    customerPackage = packageForTest('customer-service');
+    await cloud.deploy(customerPackage);
     await cloud.deploy(packageForTest('order-service'));
     const endpoint = (stack: string) =>
       cloud
@@ -292,4 +295,33 @@ describe('the whole flow on the local cloud (in memory)', () => {
       expect(status.trim()).toBe('201');
     });
   });
+
+  it('keeps stacks and table data across a restart in disk mode', async () => {
+    // Prepare: a cloud with its state on disk, customer-service deployed, one customer written
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'local-cloud-state-'));
+    const endpointOf = (running: LocalCloud) =>
+      running.stacks()[0]?.outputs.find((output) => output.key === 'ServiceEndpoint')?.value as string;
+    let running = await LocalCloud.start({ port: 0, stateDir, identitiesFile: IDENTITIES });
+    try {
+      await running.deploy(customerPackage);
+      const created = await developer(`${endpointOf(running)}/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Disk', email: 'disk@example.com' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      await running.stop();
+
+      // Act: start again on the same folder (nothing redeployed by hand)
+      running = await LocalCloud.start({ port: 0, stateDir, identitiesFile: IDENTITIES });
+      const response = await developer(`${endpointOf(running)}/customers/${id}`);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ id, name: 'Disk', email: 'disk@example.com' });
+    } finally {
+      await running.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
