@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -42,6 +42,23 @@ const notAuthorized = (principal: string, methodArn: RegExp | string) =>
       typeof methodArn === 'string' ? methodArn.replace(/[/.]/g, '\\$&') : methodArn.source
     }$`,
   );
+
+/**
+ * The first python3 on PATH that has botocore (Nx puts node's own folder, /usr/bin here, first on PATH,
+ * ahead of pyenv's python that has it).
+ */
+function pythonWithBotocore(): string {
+  const candidates = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((dir) => path.join(dir, 'python3'))
+    .filter((file) => existsSync(file));
+  const found = candidates.find((file) => spawnSync(file, ['-c', 'import botocore']).status === 0);
+  if (!found)
+    throw new Error(
+      `No python3 with botocore on PATH (tried ${candidates.join(', ')}): pip install botocore`,
+    );
+  return found;
+}
 
 /** Packaged from a copy: never races `nx package` writing the services' own `.serverless/` meanwhile. */
 function packageForTest(service: string) {
@@ -284,7 +301,7 @@ describe('the whole flow on the local cloud (in memory)', () => {
 
       // Act
       const { stdout: status } = await run(
-        'python3',
+        pythonWithBotocore(),
         ['-c', script, customerUrl, accessKeyId, secretAccessKey],
         {
           encoding: 'utf8',
