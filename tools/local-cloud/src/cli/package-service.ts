@@ -43,7 +43,9 @@ function isolatedCopy(serviceDir: string): string {
   mkdirSync(copy, { recursive: true });
   cpSync(serviceDir, copy, {
     recursive: true,
-    filter: (source) => !/[\\/](\.serverless|\.esbuild|node_modules)$/.test(source),
+    // Only what packaging reads: no build output, and no project.json, so Nx never sees a second project.
+    filter: (source) =>
+      !/[\\/](\.serverless|\.esbuild|node_modules|tests|project\.json|jest\.config\.js)$/.test(source),
   });
   return copy;
 }
