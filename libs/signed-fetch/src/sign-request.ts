@@ -15,7 +15,10 @@ export interface SigningScopeInput {
   service: string;
 }
 
-/** What the signer computed, for debugging a mismatch (`signed-fetch -v`). Holds no secret. */
+/**
+ * What the signer computed, for debugging a mismatch (`signed-fetch -v`). No secret key, but the canonical
+ * request holds every signed header, `x-amz-security-token` included: redact it before printing or logging.
+ */
 export interface SigningTrace {
   canonicalRequest: string;
   stringToSign: string;
