@@ -78,10 +78,13 @@ describe('the whole flow on the local cloud (in memory)', () => {
   });
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES, log: (line) => logs.push(line) });
+    // Package first: packaging blocks this process for seconds, and a running cloud (its keep-alive
+    // connections to dynalite) must not be frozen meanwhile.
     customerPackage = packageForTest('customer-service');
+    const orderPackage = packageForTest('order-service');
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES, log: (line) => logs.push(line) });
     await cloud.deploy(customerPackage);
-    await cloud.deploy(packageForTest('order-service'));
+    await cloud.deploy(orderPackage);
     const endpoint = (stack: string) =>
       cloud
         .stacks()

@@ -63,6 +63,8 @@ async function start(): Promise<void> {
     `Starting the local cloud on ${baseUrl} (state in ${path.relative(process.cwd(), STATE_DIR) || '.'}/)`,
   );
   mkdirSync(STATE_DIR, { recursive: true });
+  // Package before starting: packaging blocks this process, and must not freeze a running cloud.
+  const packages = SERVICES.map((service) => packageWithProgress(path.join(ROOT, 'apps', service)));
   const cloud = await LocalCloud.start({
     port,
     stateDir: STATE_DIR,
@@ -70,8 +72,7 @@ async function start(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   writeProfiles(cloud.url);
-  for (const service of SERVICES) {
-    const input = packageWithProgress(path.join(ROOT, 'apps', service));
+  for (const input of packages) {
     await cloud.deploy(input);
     console.log(`- deployed ${input.stackName}`);
   }
