@@ -93,6 +93,30 @@ export class LocalCloud {
     return (this.server?.address() as AddressInfo).port;
   }
 
+  /**
+   * Writes `aws-credentials` (profile `local` = the developer user) and `aws-config` (region, endpoint_url)
+   * into `dir`, for the AWS CLI, the SDKs and `signed-fetch --local`. Returns the two paths.
+   */
+  public writeProfiles(dir: string): { configFile: string; credentialsFile: string } {
+    const developer = this.identities.listUsers().find((user) => user.name === 'developer');
+    const key = developer?.accessKeys[0];
+    if (!key) throw new Error(`${this.options.identitiesFile} has no developer user with an access key`);
+    mkdirSync(dir, { recursive: true });
+    const credentialsFile = path.join(dir, 'aws-credentials');
+    const configFile = path.join(dir, 'aws-config');
+    const header = '# Written by the local cloud: valid only against it. Never use these keys on AWS.\n';
+    writeFileSync(
+      credentialsFile,
+      `${header}[local]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`,
+      { mode: 0o600 },
+    );
+    writeFileSync(
+      configFile,
+      `${header}[profile local]\nregion = ${this.region}\nendpoint_url = ${this.baseUrl}\n`,
+    );
+    return { configFile, credentialsFile };
+  }
+
   public stacks(): Stack[] {
     return this.deployer.stacks();
   }

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_PORT, DEFAULT_REGION, LocalCloud } from '../local-cloud';
+import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -16,22 +16,6 @@ function packageWithProgress(serviceDir: string): PackagedService {
   const packaged = packageService(serviceDir);
   console.log(`${((Date.now() - started) / 1000).toFixed(1)}s`);
   return packaged;
-}
-
-function writeProfiles(url: string): void {
-  const identities = JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
-    users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-  };
-  const developer = identities.users.find((user) => user.name === 'developer');
-  if (!developer) throw new Error(`${IDENTITIES} has no developer user`);
-  writeFileSync(
-    path.join(STATE_DIR, 'aws-credentials'),
-    `[local]\naws_access_key_id = ${developer.accessKeyId}\naws_secret_access_key = ${developer.secretAccessKey}\n`,
-  );
-  writeFileSync(
-    path.join(STATE_DIR, 'aws-config'),
-    `[profile local]\nregion = ${DEFAULT_REGION}\nendpoint_url = ${url}\n`,
-  );
 }
 
 async function deployToRunningCloud(serviceDir: string): Promise<void> {
@@ -71,7 +55,7 @@ async function start(): Promise<void> {
     identitiesFile: IDENTITIES,
     log: (line) => console.log(`  ${line}`),
   });
-  writeProfiles(cloud.url);
+  cloud.writeProfiles(STATE_DIR);
   for (const input of packages) {
     await cloud.deploy(input);
     console.log(`- deployed ${input.stackName}`);
@@ -90,11 +74,15 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.
 Identities (infra/local/identities.json): user developer (admin, profile "local"), user partner (account
 111111111111), roles customer-reader and no-access (arn:aws:iam::000000000000:role/...).
 
-Try (AWS CLI with the local profile):
+Try (signed-fetch signs with the local profile; add -v to see the canonical request):
+  npx signed-fetch --local --json '{"name":"Ada","email":"ada@example.com"}' ${endpoint('customer-service-local')}/customers
+  npx signed-fetch --local -i ${endpoint('customer-service-local')}/whoami
+  npx signed-fetch --local --role-arn arn:aws:iam::000000000000:role/no-access -f ${endpoint('customer-service-local')}/whoami
+
+Or the AWS CLI:
   export AWS_CONFIG_FILE=${path.join(STATE_DIR, 'aws-config')} AWS_SHARED_CREDENTIALS_FILE=${path.join(STATE_DIR, 'aws-credentials')} AWS_PROFILE=local
-  aws sts get-caller-identity --endpoint-url ${cloud.url}
-  aws cloudformation describe-stacks --endpoint-url ${cloud.url}
-  curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "$(aws configure get aws_access_key_id):$(aws configure get aws_secret_access_key)" ${endpoint('customer-service-local')}/whoami
+  aws sts get-caller-identity
+  aws cloudformation describe-stacks
 
 Ctrl-C stops it; data stays in .local-cloud/.`);
   const stop = async () => {

@@ -1,0 +1,10 @@
+// The local cloud's public API: for its CLI (`npm start`), tests of other tools, and benchmarks.
+export {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  LocalCloud,
+  type LocalCloudOptions,
+} from './local-cloud';
+export type { AccessLogEntry } from './gateway';
+export { deployProbeStack, probeStackTemplate, type ProbeStackOptions } from './testing/probe-stack';

@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import type { Stack } from '../cloudformation/deployer/stack';
+import type { CloudFormationTemplate } from '../cloudformation/template';
+import type { LocalCloud } from '../local-cloud';
+
+/**
+ * A function that answers by the last path segment: `slow` (5 s), `malformed` (not a proxy result), `throws`,
+ * `binary` (4 bytes, base64), `status-<code>` (that status), anything else echoes what API Gateway passed on.
+ */
+const PROBE_HANDLER = `
+exports.handler = async (event) => {
+  const mode = event.path.split('/').pop();
+  if (mode === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: 'late' }), 5000));
+  if (mode === 'malformed') return { statusCode: 'not-a-number', body: { not: 'a string' } };
+  if (mode === 'throws') throw new Error('boom');
+  if (mode === 'binary') return { statusCode: 200, isBase64Encoded: true, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 255, 1, 254]).toString('base64') };
+  const status = /^status-(\\d{3})$/.exec(mode);
+  const body = event.body === null ? null : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  return {
+    statusCode: status ? Number(status[1]) : 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      method: event.httpMethod,
+      path: event.path,
+      query: event.multiValueQueryStringParameters,
+      contentType: event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? null,
+      body: body === null ? null : body.toString('utf8'),
+      bytes: body === null ? 0 : body.length,
+      caller: event.requestContext.identity.userArn,
+    }),
+  };
+};
+`;
+
+export interface ProbeStackOptions {
+  stackName?: string;
+  /** Stage name; `local` matches the seeded customer-reader role's policy. Default `test`. */
+  stage?: string;
+  /** Resource path under the root, `{proxy+}` style. Default `{proxy+}`. */
+  basePath?: string;
+  authorizationType?: 'NONE' | 'AWS_IAM';
+  timeoutSeconds?: number;
+}
+
+/** The shape `serverless package` writes for one `http` event with a `{proxy+}` resource. */
+export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormationTemplate {
+  const stage = options.stage ?? 'test';
+  const parts = (options.basePath ?? '').split('/').filter(Boolean);
+  const resources: Record<string, unknown> = {};
+  let parent: unknown = { 'Fn::GetAtt': ['Api', 'RootResourceId'] };
+  [...parts, '{proxy+}'].forEach((pathPart, index) => {
+    resources[`Resource${index}`] = {
+      Type: 'AWS::ApiGateway::Resource',
+      Properties: { ParentId: parent, PathPart: pathPart, RestApiId: { Ref: 'Api' } },
+    };
+    parent = { Ref: `Resource${index}` };
+  });
+  const uri = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/',
+        { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
+        '/invocations',
+      ],
+    ],
+  };
+  return {
+    Resources: {
+      ...resources,
+      ProbeRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: ['lambda.amazonaws.com'] },
+                Action: ['sts:AssumeRole'],
+              },
+            ],
+          },
+        },
+      },
+      ProbeFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          FunctionName: `${options.stackName ?? 'probe'}-fn`,
+          Handler: 'index.handler',
+          Runtime: 'nodejs22.x',
+          Timeout: options.timeoutSeconds ?? 1,
+          Code: { S3Bucket: 'unused', S3Key: 'probe.zip' },
+          Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
+        },
+      },
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'probe', BinaryMediaTypes: ['*/*'] } },
+      ProxyMethod: {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: {
+          HttpMethod: 'ANY',
+          AuthorizationType: options.authorizationType ?? 'NONE',
+          ResourceId: parent,
+          RestApiId: { Ref: 'Api' },
+          Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uri },
+        },
+      },
+      Deployment: {
+        Type: 'AWS::ApiGateway::Deployment',
+        Properties: { RestApiId: { Ref: 'Api' }, StageName: stage },
+        DependsOn: ['ProxyMethod'],
+      },
+    },
+    Outputs: {
+      ServiceEndpoint: {
+        Value: {
+          'Fn::Join': ['', ['https://', { Ref: 'Api' }, `.execute-api.us-east-1.amazonaws.com/${stage}`]],
+        },
+      },
+    },
+  } as unknown as CloudFormationTemplate;
+}
+
+/**
+ * Deploys the probe stack (tests, benchmarks): a real zip, a real deploy, a function in its own worker.
+ * Returns the stage URL as the local cloud serves it (`.../restapis/{id}/{stage}/_user_request_`).
+ */
+export async function deployProbeStack(
+  cloud: LocalCloud,
+  options: ProbeStackOptions = {},
+): Promise<{ url: string; stack: Stack }> {
+  const artifactsDir = mkdtempSync(path.join(tmpdir(), 'probe-'));
+  try {
+    writeFileSync(path.join(artifactsDir, 'probe.zip'), zipSync({ 'index.js': strToU8(PROBE_HANDLER) }));
+    const stack = await cloud.deploy({
+      stackName: options.stackName ?? 'probe',
+      template: probeStackTemplate(options),
+      artifactsDir,
+    });
+    const url = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
+    if (typeof url !== 'string') throw new Error('The probe stack has no ServiceEndpoint output');
+    return { url, stack };
+  } finally {
+    rmSync(artifactsDir, { recursive: true, force: true });
+  }
+}
