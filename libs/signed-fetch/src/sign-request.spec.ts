@@ -1,3 +1,4 @@
+import { clearCredentialCache } from '@smithy/signature-v4';
 import { loadSigV4TestVectors, type ParsedHttpRequest, type SigV4Vector } from '@sigv4-auth/testing';
 import { PortableSha256, Sha256 } from './sha256';
 import { presignRequest, signRequest, type RequestToSign, type SigningTrace } from './sign-request';
@@ -156,5 +157,43 @@ describe('signRequest on the AWS SigV4 test suite', () => {
     // Assess
     expect(node).toEqual(portable);
     expect(node.authorization).toBe(headerValue(vector.headerSigned, 'authorization'));
+  });
+
+  it('derives the signing key once per credentials, day, region and service (one HMAC per signature after)', async () => {
+    // Prepare: a hash that counts keyed (HMAC) instances.
+    const vector = signable.find((candidate) => candidate.name === 'get-vanilla') as SigV4Vector;
+    let hmacs = 0;
+    class CountingSha256 extends Sha256 {
+      public constructor(secret?: ConstructorParameters<typeof Sha256>[0]) {
+        super(secret);
+        if (secret !== undefined) hmacs += 1;
+      }
+    }
+    const credentials = { ...credentialsOf(vector) };
+    const sign = () =>
+      signRequest(requestOf(vector), credentials, vector.context, {
+        signingDate: new Date(vector.context.timestamp),
+        applyChecksum: false,
+        sha256: CountingSha256,
+      });
+
+    clearCredentialCache(); // smithy's own module cache may hold this key from the tests above
+    const counted = async () => {
+      const before = hmacs;
+      const headers = await sign();
+      return { headers, hmacs: hmacs - before };
+    };
+
+    // Act
+    const first = await counted();
+    const second = await counted();
+    credentials.secretAccessKey = 'changed-in-place';
+    const changed = await counted();
+
+    // Assess: smithy's derivation (its cache-key HMAC + 4) and the signature; then the signature alone.
+    expect([first.hmacs, second.hmacs, changed.hmacs]).toEqual([6, 1, 6]);
+    expect(second.headers).toEqual(first.headers);
+    expect(first.headers.authorization).toBe(headerValue(vector.headerSigned, 'authorization'));
+    expect(changed.headers.authorization).not.toBe(first.headers.authorization);
   });
 });

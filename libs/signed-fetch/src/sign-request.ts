@@ -1,4 +1,4 @@
-import { SignatureV4 } from '@smithy/signature-v4';
+import { getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { ChecksumConstructor, HeaderBag, HttpRequest } from '@smithy/types';
 import { Sha256 } from './sha256';
 import type { AwsCredentialIdentity } from './types';
@@ -52,12 +52,61 @@ export function signerQuery(url: URL): Record<string, string | string[]> {
   return query;
 }
 
-/** smithy's signer, reporting the canonical request and string to sign it computed. */
-class TracingSignatureV4 extends SignatureV4 {
+/**
+ * Derived signing keys (4 HMACs each), per credentials object, for its current day, region and service.
+ * smithy caches them too, but finds them by an HMAC of the secret on every request; here the lookup is a
+ * WeakMap and a string, so one signature costs one HMAC and two hashes. Refreshed credentials are new objects
+ * (the old entries go with them).
+ */
+const signingKeys = new WeakMap<
+  AwsCredentialIdentity,
+  { secret: string; keys: Map<string, Promise<Uint8Array>> }
+>();
+
+function cachedSigningKey(
+  sha256: ChecksumConstructor,
+  credentials: AwsCredentialIdentity,
+  shortDate: string,
+  region: string,
+  service: string,
+): Promise<Uint8Array> {
+  let entry = signingKeys.get(credentials);
+  // A credentials object changed in place (not something providers do) starts afresh.
+  if (entry?.secret !== credentials.secretAccessKey) {
+    entry = { secret: credentials.secretAccessKey, keys: new Map() };
+    signingKeys.set(credentials, entry);
+  }
+  const { keys } = entry;
+  const id = `${shortDate}/${region}/${service}`;
+  let key = keys.get(id);
+  if (!key) {
+    for (const old of keys.keys()) if (!old.startsWith(shortDate)) keys.delete(old);
+    key = getSigningKey(sha256, credentials, shortDate, region, service);
+    key.catch(() => keys.delete(id));
+    keys.set(id, key);
+  }
+  return key;
+}
+
+/** smithy's signer with the signing-key cache above. */
+class KeyCachingSignatureV4 extends SignatureV4 {
+  public constructor(init: ConstructorParameters<typeof SignatureV4>[0] & { sha256: ChecksumConstructor }) {
+    super(init);
+    // smithy declares getSigningKey private, so it is replaced on the instance rather than overridden. If a
+    // smithy release renamed it, signing would stay correct (smithy's own path), only slower: the spec checks it.
+    Object.defineProperty(this, 'getSigningKey', {
+      value: (credentials: AwsCredentialIdentity, region: string, shortDate: string, service?: string) =>
+        cachedSigningKey(init.sha256, credentials, shortDate, region, service ?? this.service),
+    });
+  }
+}
+
+/** The signer, also reporting the canonical request and string to sign it computed. */
+class TracingSignatureV4 extends KeyCachingSignatureV4 {
   private canonicalRequest = '';
 
   public constructor(
-    init: ConstructorParameters<typeof SignatureV4>[0],
+    init: ConstructorParameters<typeof KeyCachingSignatureV4>[0],
     private readonly trace: (trace: SigningTrace) => void,
   ) {
     super(init);
@@ -93,7 +142,7 @@ function signerFor(credentials: AwsCredentialIdentity, scope: SigningScopeInput,
     sha256: options.sha256 ?? Sha256,
     applyChecksum: options.applyChecksum ?? true,
   };
-  return options.trace ? new TracingSignatureV4(init, options.trace) : new SignatureV4(init);
+  return options.trace ? new TracingSignatureV4(init, options.trace) : new KeyCachingSignatureV4(init);
 }
 
 function httpRequestOf(request: RequestToSign): HttpRequest {
