@@ -141,6 +141,9 @@ function signerFor(credentials: AwsCredentialIdentity, scope: SigningScopeInput,
     service: scope.service,
     sha256: options.sha256 ?? Sha256,
     applyChecksum: options.applyChecksum ?? true,
+    // SigV4 encodes each path segment twice for every service but S3, which gets it once:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+    uriEscapePath: scope.service !== 's3',
   };
   return options.trace ? new TracingSignatureV4(init, options.trace) : new KeyCachingSignatureV4(init);
 }

@@ -8,3 +8,4 @@ export {
 } from './local-cloud';
 export type { AccessLogEntry } from './gateway';
 export { deployProbeStack, probeStackTemplate, type ProbeStackOptions } from './testing/probe-stack';
+export { packageService, removeIsolatedBuilds, type PackagedService } from './cli/package-service';

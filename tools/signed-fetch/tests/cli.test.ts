@@ -471,25 +471,39 @@ describe('signed-fetch CLI against the local cloud', () => {
     });
   });
 
-  describe('against a plain HTTP server (timeouts and retries)', () => {
+  describe('against a plain HTTP server (timeouts, retries, odd answers)', () => {
     let server: Server;
     let base: string;
-    let hits = 0;
+    let seen: Array<{ method?: string; authorization?: string }> = [];
 
     beforeAll(async () => {
       server = createServer((request, response) => {
-        hits += 1;
+        seen.push({ method: request.method, authorization: request.headers.authorization });
         if (request.url === '/hang') return; // never answers
-        if (request.url === '/flaky' && hits % 2 === 1) {
-          response.writeHead(503).end('busy');
+        if (request.url === '/slow-body') {
+          response.writeHead(200, { 'content-type': 'text/plain' });
+          response.write('first part ');
+          return; // the rest never comes
+        }
+        if (request.url === '/flaky' && seen.length % 2 === 1) {
+          response.writeHead(503, { 'retry-after': '1' }).end('busy');
           return;
         }
-        response
-          .writeHead(200, { 'content-type': 'text/plain' })
-          .end(`ok ${request.headers.authorization?.slice(0, 16)}`);
+        if (request.url === '/echo-headers') {
+          // A debugging backend that echoes what it got, the session token included.
+          response
+            .writeHead(200, { 'x-echo-token': String(request.headers['x-amz-security-token']) })
+            .end(String(request.headers.authorization));
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    beforeEach(() => {
+      seen = [];
     });
 
     afterAll(async () => {
@@ -497,25 +511,78 @@ describe('signed-fetch CLI against the local cloud', () => {
       await new Promise((resolve) => server.close(resolve));
     });
 
-    it('exits 28 when --max-time runs out', async () => {
+    it('exits 28 when --max-time runs out before the answer, or during the body', async () => {
       // Act
-      const result = await cli(['--local', '--max-time', '0.3', `${base}/hang`]);
+      const noAnswer = await cli(['--local', '--max-time', '0.3', `${base}/hang`]);
+      const halfBody = await cli(['--local', '--max-time', '0.3', `${base}/slow-body`]);
 
       // Assess
-      expect(result).toMatchObject({ code: 28, stderr: 'signed-fetch: (28) Operation timed out\n' });
+      expect(noAnswer).toMatchObject({ code: 28, stderr: 'signed-fetch: (28) Operation timed out\n' });
+      expect(halfBody).toMatchObject({
+        code: 28,
+        stdout: 'first part ',
+        stderr: 'signed-fetch: (28) Operation timed out\n',
+      });
     });
 
-    it('--retry re-signs and retries a 503, then succeeds', async () => {
-      // Arrange
-      hits = 0;
-
+    it('--retry honours Retry-After and signs every attempt anew', async () => {
       // Act
-      const result = await cli(['--local', '--retry', '2', '--retry-delay', '0', `${base}/flaky`]);
+      const result = await cli(['--local', '--retry', '2', `${base}/flaky`]);
 
       // Assess
-      expect(hits).toBe(2);
-      expect(result).toMatchObject({ code: 0, stdout: 'ok AWS4-HMAC-SHA256' });
-      expect(result.stderr).toBe('Warning: HTTP error 503. Will retry in 0 seconds. 2 retries left.\n');
+      expect(result).toMatchObject({ code: 0, stdout: 'ok' });
+      expect(result.stderr).toBe('Warning: HTTP error 503. Will retry in 1 seconds. 2 retries left.\n');
+      expect(seen).toHaveLength(2);
+      expect(seen[0]?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIALOCALDEVELOPER00\//);
+      // A second later: a new X-Amz-Date, so a new signature (not a replay of the first).
+      expect(seen[1]?.authorization).not.toBe(seen[0]?.authorization);
+    });
+
+    it('-I sends HEAD and prints only the head', async () => {
+      // Act
+      const result = await cli(['--local', '-I', `${base}/x`]);
+
+      // Assess
+      expect(seen[0]?.method).toBe('HEAD');
+      expect(result.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n$/);
+    });
+
+    it('exits 23 when -o cannot be written (a full device)', async () => {
+      // Act
+      const result = await cli(['--local', '-o', '/dev/full', `${base}/x`]);
+
+      // Assess
+      expect(result.code).toBe(23);
+      expect(result.stderr).toMatch(/^signed-fetch: \(23\) could not write '\/dev\/full': ENOSPC/);
+    });
+
+    it('-v redacts secrets the server echoes back too (response headers)', async () => {
+      // Act
+      const result = await cli(['--local', '--role-arn', CUSTOMER_READER, '-v', `${base}/echo-headers`]);
+
+      // Assess
+      const echoed = /^< x-echo-token: (.+)$/m.exec(result.stderr)?.[1];
+      expect(echoed).toMatch(/^.{8}…\[\d+ chars redacted\]$/);
+      expect(result.stdout).toMatch(/Signature=[0-9a-f]{64}$/); // stdout is the body, untouched
+    });
+
+    it('warns when temporary credentials expire before a presigned URL would', async () => {
+      // Act: role sessions for a presigned URL are asked for an hour at most.
+      const result = await cli([
+        '--local',
+        '--role-arn',
+        CUSTOMER_READER,
+        '--presign',
+        '--expires',
+        '86400',
+        `${base}/x`,
+      ]);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(
+        /^Warning: the URL stops working at \S+, when the temporary credentials that signed it expire/,
+      );
     });
   });
 

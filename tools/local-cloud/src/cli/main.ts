@@ -4,7 +4,8 @@ import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const STATE_DIR = path.join(ROOT, '.local-cloud');
+/** `LOCAL_CLOUD_DIR` moves the state (benchmarks and tests use a temporary one). */
+const STATE_DIR = process.env.LOCAL_CLOUD_DIR ?? path.join(ROOT, '.local-cloud');
 const IDENTITIES = path.join(ROOT, 'infra/local/identities.json');
 const SERVICES = ['customer-service', 'order-service'];
 const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);

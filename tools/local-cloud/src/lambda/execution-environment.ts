@@ -145,8 +145,9 @@ export class ExecutionEnvironment {
         this.worker.postMessage({ type: 'invoke', requestId, event });
       });
     })();
-    const exited = new Promise<WorkerMessage & { type: 'result' }>((resolve) =>
-      this.worker.once('exit', () =>
+    let onExit: (() => void) | undefined;
+    const exited = new Promise<WorkerMessage & { type: 'result' }>((resolve) => {
+      onExit = () =>
         resolve({
           type: 'result',
           requestId,
@@ -154,11 +155,13 @@ export class ExecutionEnvironment {
             errorType: 'Runtime.ExitError',
             errorMessage: this.exitError?.message ?? 'Runtime exited',
           },
-        }),
-      ),
-    );
+        });
+      this.worker.once('exit', onExit);
+    });
     const outcome = await Promise.race([run, timedOut, exited]);
     clearTimeout(timer);
+    // One listener per invocation: removed, or a warm environment would collect them (a leak).
+    if (onExit) this.worker.off('exit', onExit);
     const durationMs = performance.now() - started;
     if (outcome === 'timeout') {
       this.options.log(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);

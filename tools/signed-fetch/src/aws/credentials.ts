@@ -5,13 +5,19 @@ import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@sigv4-auth/signed-fetch';
 import { CliError, ExitCode } from '../cli/exit-codes';
 
-/** Role credentials asked for by `--role-arn` live 15 minutes: the shortest AWS allows, enough for one call. */
+/**
+ * Role credentials asked for by `--role-arn` live 15 minutes (the shortest AWS allows), or as long as a presigned
+ * URL up to an hour: every role allows that much (MaxSessionDuration's default), and role chaining no more.
+ */
 const ROLE_SESSION_SECONDS = 900;
+const MAX_ROLE_SESSION_SECONDS = 3600;
 
 export interface CredentialOptions {
   profile?: string;
   roleArn?: string;
   roleSessionName?: string;
+  /** Session length to ask for with roleArn (e.g. a presigned URL's lifetime); 15 minutes at least. */
+  roleSessionSeconds?: number;
   local: boolean;
 }
 
@@ -72,16 +78,27 @@ export async function awsContext(
     explicitProfile !== undefined ? `profile ${explicitProfile}` : 'the default credential chain';
   if (options.roleArn === undefined) return { credentials: base, profileRegion: profile.region, source };
 
-  const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? profile.endpoint_url;
+  // --local: the local cloud's STS, whatever the shell says. Otherwise as the SDKs order it.
+  const endpoint = options.local
+    ? profile.endpoint_url
+    : (env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? profile.endpoint_url);
   const roleArn = options.roleArn;
   const assume = fromTemporaryCredentials({
     params: {
       RoleArn: roleArn,
       RoleSessionName: options.roleSessionName ?? `signed-fetch-${Math.floor(Date.now() / 1000)}`,
-      DurationSeconds: ROLE_SESSION_SECONDS,
+      DurationSeconds: Math.min(
+        MAX_ROLE_SESSION_SECONDS,
+        Math.max(ROLE_SESSION_SECONDS, options.roleSessionSeconds ?? 0),
+      ),
     },
     masterCredentials: base,
-    clientConfig: { region: stsRegion(profile.region), ...(endpoint ? { endpoint } : {}) },
+    // Without an endpoint here, the STS client would look one up in AWS_PROFILE's or the default profile, not
+    // in the one chosen: a signed AssumeRole could go to another profile's endpoint_url (e.g. a LocalStack).
+    clientConfig: {
+      region: stsRegion(profile.region),
+      ...(endpoint ? { endpoint } : { ignoreConfiguredEndpointUrls: true }),
+    },
   });
   const credentials = async (): Promise<AwsCredentialIdentity> => {
     try {

@@ -76,6 +76,7 @@ describe('parseArguments (curl command-line habits)', () => {
     [['--expires', '604801', URL_], '--expires: between 1 and 604800 seconds (7 days), as AWS allows'],
     [['ftp://x/y'], "unsupported protocol 'ftp:': http: or https: only"],
     [['not a url'], "'not a url' is not a URL (include http:// or https://)"],
+    [['http://h/p?a=%zz'], "malformed %-encoding in the query of 'http://h/p?a=%zz'"],
   ])('refuses %j with exit code 2: %s', (argv, message) => {
     // Act
     const attempt = () => parseArguments(argv);

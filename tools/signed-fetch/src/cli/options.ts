@@ -204,6 +204,11 @@ function checked(options: CliOptions): CliOptions {
   } catch {
     throw new CliError(`'${options.url}' is not a URL (include http:// or https://)`, ExitCode.usage);
   }
+  try {
+    decodeURIComponent(url.search); // the signer decodes the query to canonicalise it
+  } catch {
+    throw new CliError(`malformed %-encoding in the query of '${options.url}'`, ExitCode.usage);
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new CliError(`unsupported protocol '${url.protocol}': http: or https: only`, ExitCode.usage);
   return options;

@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Agent, IncomingMessage } from 'node:http';
-import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
+  cachedCredentials,
   inferSigningScope,
   presignRequest,
   signRequest,
@@ -14,7 +16,7 @@ import {
 import { awsContext } from '../aws/credentials';
 import { connectionsFor, send, transportExitCode, type OutgoingRequest } from '../http/send';
 import { responseHead, verboseBlock, verboseRequest, verboseResponse } from '../output/curl-format';
-import { secretRedactor } from '../output/redact';
+import { Redactor } from '../output/redact';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes';
 import { parseArguments, type CliOptions } from './options';
 import { requestBody } from './request-body';
@@ -29,10 +31,26 @@ export interface CliIo {
 
 /** curl retries these statuses (and timeouts) with --retry: https://curl.se/docs/manpage.html#--retry */
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_EXIT = new Set<ExitCodeValue>([ExitCode.timeout, ExitCode.couldNotResolveHost]);
 const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
 
 async function write(stream: Writable, chunk: string | Uint8Array): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+/** Writes to stdout; a closed pipe or full disk is curl's exit 23, not a crash. */
+async function writeOut(stream: Writable, chunk: string | Uint8Array): Promise<void> {
+  try {
+    await write(stream, chunk);
+  } catch (error) {
+    throw new CliError(
+      `Failure writing output to destination: ${(error as Error).message}`,
+      ExitCode.writeError,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 function signingScope(
@@ -47,7 +65,7 @@ function signingScope(
   if (!region)
     throw new CliError(
       `no region for ${url.host}: pass --region, set AWS_REGION or a region in the profile`,
-      ExitCode.usage,
+      ExitCode.failure,
     );
   return { region, service: options.service ?? inferred.service ?? 'execute-api' };
 }
@@ -60,18 +78,20 @@ function requestHeaders(
   json = false,
 ): Array<[string, string]> {
   const headers = new Map<string, [string, string]>([
-    ['host', ['host', url.host]],
     ['user-agent', ['user-agent', `signed-fetch/${VERSION}`]],
     ['accept', ['accept', json ? 'application/json' : '*/*']],
   ]);
   if (contentType) headers.set('content-type', ['content-type', contentType]);
   for (const { name, value } of options.headers) {
     const key = name.toLowerCase();
-    if (key === 'host' && value !== url.host)
-      throw new CliError(
-        "-H host: the signed host must be the URL's; change the URL instead",
-        ExitCode.usage,
-      );
+    if (key === 'host') {
+      if (value !== url.host)
+        throw new CliError(
+          "-H host: the signed host must be the URL's; change the URL instead",
+          ExitCode.usage,
+        );
+      continue; // the URL's host is sent (and signed) anyway
+    }
     if (value === null) headers.delete(key);
     else headers.set(key, [name, value]);
   }
@@ -80,119 +100,141 @@ function requestHeaders(
 
 function retryDelayMs(options: CliOptions, retryNumber: number, response?: IncomingMessage): number {
   const retryAfter = Number(response?.headers['retry-after']);
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, MAX_RETRY_DELAY_MS);
-  if (options.retryDelaySeconds !== undefined) return options.retryDelaySeconds * 1000;
+  if (response?.headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+    return Math.min(retryAfter * 1000, MAX_RETRY_DELAY_MS);
+  // curl: --retry-delay 0 means its default backoff (1 s, doubling).
+  if (options.retryDelaySeconds) return options.retryDelaySeconds * 1000;
   return Math.min(1000 * 2 ** (retryNumber - 1), MAX_RETRY_DELAY_MS);
 }
 
-async function execute(options: CliOptions, io: CliIo): Promise<ExitCodeValue> {
+interface Context {
+  options: CliOptions;
+  io: CliIo;
+  redactor: Redactor;
+  /** `-v` output, redacted; never fails the command. */
+  say: (text: string) => Promise<void>;
+}
+
+async function execute(context: Context): Promise<ExitCodeValue> {
+  const { options, io, redactor, say } = context;
   const url = new URL(options.url as string);
-  const say = (text: string) => (options.verbose ? write(io.stderr, text) : Promise.resolve());
   const body = await requestBody(options.data, io.stdin);
-  const method = (options.method ?? (options.head ? 'HEAD' : body.bytes ? 'POST' : 'GET')).toUpperCase();
+  const method = options.method ?? (options.head ? 'HEAD' : body.bytes ? 'POST' : 'GET');
   const headers = requestHeaders(options, url, body.contentType, body.json);
 
   let scope: SigningScopeInput | undefined;
-  const context = await awsContext(options, io.env, (profileRegion) => {
-    scope = signingScope(url, options, io.env, profileRegion);
-    return scope.region;
-  });
-  scope ??= signingScope(url, options, io.env, context.profileRegion);
-  let credentials: AwsCredentialIdentity;
-  try {
-    credentials = await context.credentials();
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(
-      `could not load AWS credentials from ${context.source}: ${(error as Error).message}`,
-      ExitCode.failure,
-      {
-        cause: error,
-      },
-    );
-  }
-  const redact = secretRedactor(credentials);
-  await say(`* Credentials: ${credentials.accessKeyId} (${context.source})\n`);
+  const aws = await awsContext(
+    { ...options, roleSessionSeconds: options.presign ? options.expiresSeconds : undefined },
+    io.env,
+    (profileRegion) => {
+      scope = signingScope(url, options, io.env, profileRegion);
+      return scope.region;
+    },
+  );
+  scope ??= signingScope(url, options, io.env, aws.profileRegion);
+  const provider = cachedCredentials(aws.credentials, Date.now);
+  const credentials = async (): Promise<AwsCredentialIdentity> => {
+    try {
+      const resolved = await provider();
+      redactor.add(resolved);
+      return resolved;
+    } catch (error) {
+      const cause = (error as Error).cause ?? error;
+      if (cause instanceof CliError) throw cause;
+      throw new CliError(
+        `could not load AWS credentials from ${aws.source}: ${(cause as Error).message}`,
+        ExitCode.failure,
+        { cause },
+      );
+    }
+  };
+  const first = await credentials();
+  await say(`* Credentials: ${first.accessKeyId} (${aws.source})\n`);
   await say(`* Signing for region ${scope.region}, service ${scope.service}\n`);
   const trace = options.verbose
     ? (t: SigningTrace) => {
-        void say(redact(verboseBlock('Canonical request', t.canonicalRequest)));
-        void say(redact(verboseBlock('String to sign', t.stringToSign)));
+        void say(
+          verboseBlock('Canonical request', t.canonicalRequest) +
+            verboseBlock('String to sign', t.stringToSign),
+        );
       }
     : undefined;
-  const toSign: RequestToSign = {
-    method,
-    url,
-    headers: Object.fromEntries(headers.filter(([name]) => name !== 'host')),
-    body: body.bytes,
-  };
+  const toSign: RequestToSign = { method, url, headers: Object.fromEntries(headers), body: body.bytes };
 
-  if (options.presign) {
-    // Sign only what the URL's user must send too: host, the -H headers, the body's content type.
-    const given = new Set(options.headers.map(({ name }) => name.toLowerCase()).concat('content-type'));
-    const presignHeaders = Object.fromEntries(
-      Object.entries(toSign.headers).filter(([name]) => given.has(name.toLowerCase())),
-    );
-    const presigned = await presignRequest({ ...toSign, headers: presignHeaders }, credentials, scope, {
-      signingDate: new Date(),
-      expiresInSeconds: options.expiresSeconds,
-      trace,
-    });
-    await write(io.stdout, `${presigned.href}\n`);
-    return ExitCode.ok;
-  }
+  if (options.presign) return presign(context, toSign, first, scope, trace);
 
   const agent = connectionsFor(url);
   try {
-    return await exchange(options, io, {
-      toSign,
-      credentials,
-      scope,
-      url,
-      method,
-      body: body.bytes,
-      agent,
-      redact,
-      trace,
-    });
+    return await exchange(context, { toSign, credentials, scope, agent, trace });
   } finally {
     agent.destroy();
   }
 }
 
+async function presign(
+  { options, io }: Context,
+  toSign: RequestToSign,
+  credentials: AwsCredentialIdentity,
+  scope: SigningScopeInput,
+  trace?: (trace: SigningTrace) => void,
+): Promise<ExitCodeValue> {
+  // Sign only what the URL's user must send too: host, the -H headers, a body's content type (and hash).
+  const given = new Set(options.headers.map(({ name }) => name.toLowerCase()).concat('content-type'));
+  const headers = Object.fromEntries(
+    Object.entries(toSign.headers).filter(([name]) => given.has(name.toLowerCase())),
+  );
+  const signingDate = new Date();
+  const presigned = await presignRequest({ ...toSign, headers }, credentials, scope, {
+    signingDate,
+    expiresInSeconds: options.expiresSeconds,
+    trace,
+  });
+  const validUntil = signingDate.getTime() + options.expiresSeconds * 1000;
+  if (
+    credentials.expiration &&
+    credentials.expiration.getTime() < validUntil &&
+    (!options.silent || options.showError)
+  )
+    await write(
+      io.stderr,
+      `Warning: the URL stops working at ${credentials.expiration.toISOString()}, when the temporary credentials that signed it expire (before --expires ${options.expiresSeconds}).\n`,
+    );
+  await writeOut(io.stdout, `${presigned.href}\n`);
+  return ExitCode.ok;
+}
+
 interface Exchange {
   toSign: RequestToSign;
-  credentials: AwsCredentialIdentity;
+  credentials: () => Promise<AwsCredentialIdentity>;
   scope: SigningScopeInput;
-  url: URL;
-  method: string;
-  body?: Uint8Array;
   agent: Agent;
-  redact: (text: string) => string;
   trace?: (trace: SigningTrace) => void;
 }
 
-/** Sign, send, retry as `--retry` says, deliver. Every attempt is signed anew (fresh X-Amz-Date). */
-async function exchange(options: CliOptions, io: CliIo, x: Exchange): Promise<ExitCodeValue> {
-  const { toSign, credentials, scope, url, method, redact, trace } = x;
-  const say = (text: string) => (options.verbose ? write(io.stderr, text) : Promise.resolve());
+/** Sign, send, retry as `--retry` says, deliver. Every attempt is signed anew (fresh date and credentials). */
+async function exchange(context: Context, x: Exchange): Promise<ExitCodeValue> {
+  const { options, redactor, say } = context;
+  const { toSign } = x;
   for (let attempt = 0; ; attempt += 1) {
-    const signed = await signRequest(toSign, credentials, scope, { signingDate: new Date(), trace });
+    const signed = await signRequest(toSign, await x.credentials(), x.scope, {
+      signingDate: new Date(),
+      trace: x.trace,
+    });
     const outgoing: OutgoingRequest = {
-      url,
-      method,
-      headers: [['host', url.host], ...Object.entries(signed)],
-      body: x.body,
+      url: toSign.url,
+      method: toSign.method,
+      headers: [['host', toSign.url.host], ...Object.entries(signed)],
+      body: toSign.body,
     };
-    await say(redact(verboseRequest(outgoing)));
-    const signal =
-      options.maxTimeSeconds === undefined ? undefined : AbortSignal.timeout(options.maxTimeSeconds * 1000);
+    await say(verboseRequest(outgoing));
+    // curl: --max-time 0 means no limit.
+    const signal = options.maxTimeSeconds ? AbortSignal.timeout(options.maxTimeSeconds * 1000) : undefined;
     let response: IncomingMessage;
     try {
       response = await send(outgoing, x.agent, signal);
     } catch (error) {
-      if (error instanceof CliError && error.exitCode === ExitCode.timeout && attempt < options.retry) {
-        await warnRetry(options, io, `${error.message}`, attempt, retryDelayMs(options, attempt + 1));
+      if (error instanceof CliError && RETRYABLE_EXIT.has(error.exitCode) && attempt < options.retry) {
+        await warnRetry(context, redactor.apply(error.message), attempt, retryDelayMs(options, attempt + 1));
         continue;
       }
       throw error;
@@ -201,126 +243,129 @@ async function exchange(options: CliOptions, io: CliIo, x: Exchange): Promise<Ex
     const status = response.statusCode ?? 0;
     if (RETRYABLE_STATUS.has(status) && attempt < options.retry) {
       response.resume();
-      await warnRetry(
-        options,
-        io,
-        `HTTP error ${status}`,
-        attempt,
-        retryDelayMs(options, attempt + 1, response),
-      );
+      await warnRetry(context, `HTTP error ${status}`, attempt, retryDelayMs(options, attempt + 1, response));
       continue;
     }
-    return deliver(response, method, options, io);
+    return deliver(context, response, toSign.method, signal);
   }
 }
 
 async function warnRetry(
-  options: CliOptions,
-  io: CliIo,
+  { options, io }: Context,
   why: string,
   attempt: number,
   delayMs: number,
 ): Promise<void> {
-  if (!options.silent || options.showError)
+  // curl: -s mutes these even with -S.
+  if (!options.silent)
     await write(
       io.stderr,
       `Warning: ${why}. Will retry in ${Math.round(delayMs / 1000)} seconds. ${options.retry - attempt} retries left.\n`,
-    );
+    ).catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, delayMs));
 }
 
-/** The body to stdout or the `-o` file; a failed read and a failed write end with different codes, as in curl. */
-async function copyBody(response: IncomingMessage, target: Writable): Promise<void> {
+function receiveFailure(error: unknown, signal?: AbortSignal): CliError {
+  // An abort after the headers surfaces as ECONNRESET 'aborted' on the body: still curl's timeout.
+  const exitCode = signal?.aborted ? ExitCode.timeout : transportExitCode(error as NodeJS.ErrnoException);
+  const message =
+    exitCode === ExitCode.timeout
+      ? 'Operation timed out'
+      : `receiving the body failed: ${(error as Error).message}`;
+  return new CliError(message, exitCode, { cause: error });
+}
+
+/** Prints what curl prints for this response (to stdout or the `-o` file), and returns the exit code. */
+async function deliver(
+  { options, io }: Context,
+  response: IncomingMessage,
+  method: string,
+  signal?: AbortSignal,
+): Promise<ExitCodeValue> {
+  const status = response.statusCode ?? 0;
+  const failed = options.fail && status >= 400;
+  const head = options.include || options.head ? responseHead(response) : undefined;
+  const withBody = !failed && !options.head && method.toUpperCase() !== 'HEAD';
+  const toFile = options.output !== undefined && options.output !== '-' && !failed;
+
+  if (toFile) {
+    const file = createWriteStream(options.output as string);
+    async function* content() {
+      if (head) yield Buffer.from(head);
+      if (withBody) yield* response;
+    }
+    try {
+      await pipeline(content(), file);
+    } catch (error) {
+      if (file.errored)
+        throw new CliError(
+          `could not write '${options.output}': ${(error as Error).message}`,
+          ExitCode.writeError,
+          {
+            cause: error,
+          },
+        );
+      throw receiveFailure(error, signal);
+    } finally {
+      response.resume();
+    }
+    return ExitCode.ok;
+  }
+
+  if (head) await writeOut(io.stdout, head);
+  if (failed) {
+    response.resume();
+    throw new CliError(`The requested URL returned error: ${status}`, ExitCode.httpError);
+  }
+  if (!withBody) {
+    response.resume();
+    return ExitCode.ok;
+  }
   const chunks = response[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Buffer>;
     try {
       next = await chunks.next();
     } catch (error) {
-      const exitCode = transportExitCode(error as NodeJS.ErrnoException);
-      const message = exitCode === ExitCode.timeout ? 'Operation timed out' : (error as Error).message;
-      throw new CliError(`receiving the body failed: ${message}`, exitCode, { cause: error });
+      throw receiveFailure(error, signal);
     }
-    if (next.done) return;
+    if (next.done) return ExitCode.ok;
     try {
-      await write(target, next.value);
+      await writeOut(io.stdout, next.value);
     } catch (error) {
       response.destroy();
-      throw new CliError(
-        `Failure writing output to destination: ${(error as Error).message}`,
-        ExitCode.writeError,
-        {
-          cause: error,
-        },
-      );
+      throw error;
     }
   }
-}
-
-/** Prints what curl prints for this response, and returns the exit code. */
-async function deliver(
-  response: IncomingMessage,
-  method: string,
-  options: CliOptions,
-  io: CliIo,
-): Promise<ExitCodeValue> {
-  const status = response.statusCode ?? 0;
-  const failed = options.fail && status >= 400;
-  let target: Writable = io.stdout;
-  if (options.output !== undefined && !failed) {
-    const file = createWriteStream(options.output);
-    try {
-      await once(file, 'open');
-    } catch (error) {
-      response.resume();
-      throw new CliError(
-        `could not write '${options.output}': ${(error as Error).message}`,
-        ExitCode.writeError,
-        {
-          cause: error,
-        },
-      );
-    }
-    target = file;
-  }
-  if (options.include || options.head) await write(target, responseHead(response));
-  if (failed) {
-    response.resume();
-    throw new CliError(`The requested URL returned error: ${status}`, ExitCode.httpError);
-  }
-  try {
-    if (method === 'HEAD' || options.head) response.resume();
-    else await copyBody(response, target);
-  } finally {
-    if (target !== io.stdout) await new Promise((resolve) => target.end(resolve));
-  }
-  return ExitCode.ok;
 }
 
 /** The whole command: parses `argv`, runs it, prints curl-style errors, returns the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let options: CliOptions | undefined;
+  const redactor = new Redactor();
   try {
     options = parseArguments(argv);
-    if (options.help) {
-      await write(io.stdout, USAGE);
+    if (options.help || options.version) {
+      await writeOut(io.stdout, options.help ? USAGE : `signed-fetch ${VERSION}\n`);
       return ExitCode.ok;
     }
-    if (options.version) {
-      await write(io.stdout, `signed-fetch ${VERSION}\n`);
-      return ExitCode.ok;
-    }
-    return await execute(options, io);
+    const verbose = options.verbose;
+    const say = (text: string) =>
+      verbose ? write(io.stderr, redactor.apply(text)).catch(() => undefined) : Promise.resolve();
+    return await execute({ options, io, redactor, say });
   } catch (error) {
     const failure =
       error instanceof CliError
         ? error
-        : new CliError((error as Error).message ?? String(error), ExitCode.failure, { cause: error });
+        : new CliError(error instanceof Error ? error.message : String(error), ExitCode.failure, {
+            cause: error,
+          });
     const quiet = options?.silent === true && !options.showError;
     if (!quiet) {
-      await write(io.stderr, `signed-fetch: (${failure.exitCode}) ${failure.message}\n`);
+      let text = `signed-fetch: (${failure.exitCode}) ${redactor.apply(failure.message)}\n`;
       if (failure.exitCode === ExitCode.usage)
-        await write(io.stderr, "signed-fetch: try 'signed-fetch --help' for more information\n");
+        text += "signed-fetch: try 'signed-fetch --help' for more information\n";
+      await write(io.stderr, text).catch(() => undefined);
     }
     return failure.exitCode;
   }

@@ -2,8 +2,8 @@ export const VERSION = '0.1.0';
 
 export const USAGE = `Usage: signed-fetch [options] <url>
 
-curl through AWS Signature V4: calls AWS_IAM-protected APIs (API Gateway, Lambda function URLs, any AWS
-endpoint) with your AWS credentials. Options as in curl where they overlap.
+curl through AWS Signature V4: calls AWS_IAM-protected APIs (API Gateway, Lambda function URLs, and other
+AWS endpoints with --service/--region) with your AWS credentials. Options as in curl where they overlap.
 
 HTTP (as curl)
   -X, --request <method>     method (default GET, or POST with a body)
@@ -14,12 +14,12 @@ HTTP (as curl)
       --json <data>          body as is, with Content-Type and Accept: application/json
   -i, --include              print the status line and response headers
   -I, --head                 HEAD request, print the headers
-  -o, --output <file>        write the body to a file
+  -o, --output <file>        write the body to a file (- for stdout)
   -s, --silent               no error messages (-S, --show-error: errors again)
   -f, --fail                 exit 22 when the status is >= 400 (and print no body)
-  -m, --max-time <seconds>   time limit per attempt (exit 28)
-      --retry <n>            retry up to n times on timeouts and 408/429/500/502/503/504
-      --retry-delay <s>      seconds between retries (default 1, doubling; Retry-After wins)
+  -m, --max-time <seconds>   time limit per attempt (exit 28; 0: none)
+      --retry <n>            retry up to n times on timeouts, unresolved hosts, 408/429/500/502/503/504
+      --retry-delay <s>      seconds between retries (default/0: 1, doubling; Retry-After wins)
   -v, --verbose              to stderr: the canonical request, the string to sign, request and response
                              headers. Secrets are redacted (secret key never, token and signature cut).
 
@@ -31,7 +31,8 @@ AWS
       --role-arn <arn>       assume this role first (STS at the profile's endpoint_url, AWS_ENDPOINT_URL_STS
       --role-session-name <n>  or AWS_ENDPOINT_URL when set, so also against the local cloud)
       --presign              print a presigned URL (signature in the query) instead of sending
-      --expires <seconds>    presigned URL lifetime (default 900, at most 604800)
+      --expires <seconds>    presigned URL lifetime (default 900, at most 604800; temporary
+                             credentials end it sooner: a warning says when)
       --local                use the running local cloud's profile (npm start): .local-cloud/aws-*
 
   -h, --help, -V, --version

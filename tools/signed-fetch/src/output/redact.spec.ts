@@ -1,12 +1,14 @@
-import { secretRedactor } from './redact';
+import { Redactor } from './redact';
 
-describe('secretRedactor', () => {
+describe('Redactor', () => {
   const credentials = {
     accessKeyId: 'ASIAEXAMPLE',
     secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
     sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////+token/with=special',
   };
-  const redact = secretRedactor(credentials);
+  const redactor = new Redactor();
+  redactor.add(credentials);
+  const redact = (text: string) => redactor.apply(text);
 
   it('removes the secret key wherever it appears', () => {
     expect(redact(`secret ${credentials.secretAccessKey} here`)).toBe(
@@ -43,5 +45,25 @@ describe('secretRedactor', () => {
 
   it('leaves the access key id (not a secret; AWS prints it in errors)', () => {
     expect(redact('Credential=ASIAEXAMPLE/20260101')).toBe('Credential=ASIAEXAMPLE/20260101');
+  });
+
+  it('knows every set of credentials it was given', () => {
+    // Arrange
+    const refreshed = {
+      accessKeyId: 'ASIANEW',
+      secretAccessKey: 'second-secret-key',
+      sessionToken: 'SECONDTOKEN123456',
+    };
+    redactor.add(refreshed);
+
+    // Act
+    const text = redact(
+      `${credentials.secretAccessKey} ${refreshed.secretAccessKey} ${refreshed.sessionToken}`,
+    );
+
+    // Assess
+    expect(text).toBe(
+      '[secret access key redacted] [secret access key redacted] SECONDTO…[9 chars redacted]',
+    );
   });
 });

@@ -12,25 +12,29 @@ const awsEncoded = (text: string) =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
- * A filter for everything `-v` prints. The secret key never appears (it is replaced wherever it shows up);
- * the session token and signatures keep only their first characters: a log pasted into a ticket then
- * neither leaks credentials nor lets anyone replay the request within its 5 minutes.
+ * A filter for everything printed to stderr (`-v`, errors). The secret key never appears (replaced wherever it
+ * shows up); session tokens and signatures keep only their first characters: a log pasted into a ticket then
+ * neither leaks credentials nor lets anyone replay the request within its 5 minutes. Knows every set of
+ * credentials it was given (retries may use refreshed ones).
  */
-export function secretRedactor(credentials: AwsCredentialIdentity): (text: string) => string {
-  const replacements: Array<[string, string]> = [
-    [credentials.secretAccessKey, '[secret access key redacted]'],
-  ];
-  const token = credentials.sessionToken;
-  if (token) {
-    for (const form of new Set([token, awsEncoded(token), encodeURIComponent(token)]))
-      replacements.push([form, redacted(form)]);
+export class Redactor {
+  private readonly replacements = new Map<string, string>();
+
+  public add(credentials: AwsCredentialIdentity): void {
+    if (credentials.secretAccessKey)
+      this.replacements.set(credentials.secretAccessKey, '[secret access key redacted]');
+    const token = credentials.sessionToken;
+    if (token)
+      for (const form of [token, awsEncoded(token), encodeURIComponent(token)])
+        this.replacements.set(form, redacted(form));
   }
-  return (text) => {
+
+  public apply(text: string): string {
     let result = text;
-    for (const [secret, replacement] of replacements) result = result.split(secret).join(replacement);
+    for (const [secret, replacement] of this.replacements) result = result.split(secret).join(replacement);
     return result.replace(
       /(Signature=|X-Amz-Signature=)([0-9a-f]{64})/gi,
       (_match, prefix: string, signature: string) => `${prefix}${redacted(signature)}`,
     );
-  };
+  }
 }

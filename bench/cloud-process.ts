@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { deployProbeStack, LocalCloud, packageService } from '@sigv4-auth/local-cloud';
+
+/**
+ * A local cloud in its own process for the benchmarks (as `npm start` runs it), so the load generator does not
+ * share its event loop. Deploys what argv asks for, prints one JSON line of URLs, runs until stdin closes.
+ *   --probe     the probe function behind AWS_IAM and behind NONE
+ *   --services  customer-service and order-service, packaged from isolated copies
+ */
+const ROOT = path.resolve(__dirname, '..');
+
+async function main(): Promise<void> {
+  const wants = new Set(process.argv.slice(2));
+  // Package before starting: packaging is synchronous and must not freeze a running cloud.
+  const packaged = wants.has('--services')
+    ? ['customer-service', 'order-service'].map((service) =>
+        packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+      )
+    : [];
+  const cloud = await LocalCloud.start({ port: 0, identitiesFile: path.join(ROOT, 'infra/local/identities.json') });
+  const urls: Record<string, string> = { cloud: cloud.url };
+  if (wants.has('--probe')) {
+    urls.iam = (await deployProbeStack(cloud, { stackName: 'bench-iam', authorizationType: 'AWS_IAM' })).url;
+    urls.none = (await deployProbeStack(cloud, { stackName: 'bench-none', authorizationType: 'NONE' })).url;
+  }
+  for (const input of packaged) {
+    const stack = await cloud.deploy(input);
+    const endpoint = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
+    urls[input.stackName.replace(/-local$/, '').replace(/-dev$/, '')] = String(endpoint);
+  }
+  process.stdout.write(`${JSON.stringify(urls)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void cloud.stop().then(() => process.exit(0)));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import { benchGateway } from './gateway';
+(async () => {
+  console.log(await benchGateway(1500));
+})();
