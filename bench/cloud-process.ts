@@ -17,7 +17,10 @@ async function main(): Promise<void> {
         packageService(path.join(ROOT, 'apps', service), { isolated: true }),
       )
     : [];
-  const cloud = await LocalCloud.start({ port: 0, identitiesFile: path.join(ROOT, 'infra/local/identities.json') });
+  const cloud = await LocalCloud.start({
+    port: 0,
+    identitiesFile: path.join(ROOT, 'infra/local/identities.json'),
+  });
   const urls: Record<string, string> = { cloud: cloud.url };
   if (wants.has('--probe')) {
     urls.iam = (await deployProbeStack(cloud, { stackName: 'bench-iam', authorizationType: 'AWS_IAM' })).url;

@@ -27,7 +27,11 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
   try {
     const iam = { url: cloud.urls.iam as string };
     const none = { url: cloud.urls.none as string };
-    const signedFetch = createSignedFetch({ region: 'us-east-1', service: 'execute-api', credentials: DEVELOPER });
+    const signedFetch = createSignedFetch({
+      region: 'us-east-1',
+      service: 'execute-api',
+      credentials: DEVELOPER,
+    });
     const call = (send: typeof signedFetch, url: string) => async () => {
       const response = await send(`${url}/items/42`);
       await response.arrayBuffer();
@@ -45,7 +49,8 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
     }
     const failures = [...iamRuns, ...noneRuns].reduce((sum, run) => sum + run.failures, 0);
     if (failures > 0) throw new Error(`gateway bench: ${failures} requests did not answer 200`);
-    const mid = <T>(runs: T[], key: keyof T) => (runs.map((run) => run[key] as number).sort((a, b) => a - b)[1] as number);
+    const mid = <T>(runs: T[], key: keyof T) =>
+      runs.map((run) => run[key] as number).sort((a, b) => a - b)[1] as number;
     const results = {
       iam_rps: mid(iamRuns, 'rps'),
       none_rps: mid(noneRuns, 'rps'),

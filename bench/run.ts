@@ -1,34 +1,87 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { packageService } from '@sigv4-auth/local-cloud';
+import { benchColdStarts } from './coldstart';
+import { benchFetchOverhead } from './fetch-overhead';
+import { benchGateway } from './gateway';
 import { FULL, QUICK } from './measure';
+import { benchOrders } from './orders';
 import { benchSign } from './sign';
+import { benchStartReady } from './start-ready';
+
+const ROOT = path.resolve(__dirname, '..');
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 /**
- * `npm run bench [-- --quick]`: measures, prints a table, writes bench/results/latest.json.
+ * `npm run bench [-- --quick]`: measures, prints tables, writes bench/results/latest.json.
  * Medians of several rounds; compare ratios, not absolute times, across machines.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const options = quick ? QUICK : FULL;
   const started = Date.now();
+  const step = (text: string) => console.log(`\n- ${text} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   console.log(
     `Benchmarks (${quick ? 'quick' : 'full'}: ${options.rounds} rounds x ${options.roundMs} ms, medians)`,
   );
 
-  console.log('- signing a 1 KB JSON POST...');
+  step('signing a 1 KB JSON POST, per signer');
   const sign = await benchSign(options);
   console.table(
     Object.fromEntries(
       Object.entries(sign).map(([name, us]) => [
         name,
-        { 'µs/request': Number(us.toFixed(1)), 'x ours': Number((us / sign.ours_us).toFixed(2)) },
+        { 'µs/request': round(us), 'x aws4': round(us / sign.aws4_us, 2) },
       ]),
     ),
   );
 
+  step('signed-fetch overhead per request');
+  const fetchOverhead = await benchFetchOverhead(options);
+  console.table({
+    µs: Object.fromEntries(Object.entries(fetchOverhead).map(([key, value]) => [key, round(value)])),
+  });
+
+  step('gateway: the same function behind AWS_IAM and NONE, concurrency 8');
+  const gateway = await benchGateway(quick ? 400 : 1500);
+  console.table({
+    result: Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, round(value, 2)])),
+  });
+
+  step('POST /orders end to end (packaging both services first)');
+  const orders = await benchOrders(quick ? 60 : 300);
+  console.table({
+    result: Object.fromEntries(Object.entries(orders).map(([key, value]) => [key, round(value, 1)])),
+  });
+
+  step('cold start per function (bundle bytes, init in a fresh process)');
+  const packages = ['customer-service', 'order-service'].map((service) =>
+    packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+  );
+  const coldstart = await benchColdStarts(packages, quick ? 3 : 7);
+  console.table(
+    coldstart.map((entry) => ({
+      ...entry,
+      init_ms: round(entry.init_ms),
+      baseline_init_ms: round(entry.baseline_init_ms),
+      init_without_source_maps_ms: round(entry.init_without_source_maps_ms),
+      'init x baseline': round(entry.init_ms / entry.baseline_init_ms, 2),
+    })),
+  );
+
+  step('npm start: time to ready');
+  const startReady = await benchStartReady();
+  console.log(`  ${round(startReady)} s`);
+
   const results = {
     sign,
+    fetch_overhead_us: fetchOverhead.overhead_us,
+    fetch: fetchOverhead,
+    gateway,
+    orders,
+    coldstart,
+    start_ready_s: startReady,
     machine: {
       node: process.version,
       cpus: os.cpus().length,
@@ -43,7 +96,7 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(
-    `Wrote ${path.relative(process.cwd(), file)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `\nWrote ${path.relative(process.cwd(), file)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
 }
 

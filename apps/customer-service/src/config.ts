@@ -1,9 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '@sigv4-auth/lambda-http';
 import { CustomerRepository } from './repository/customer-repository';
-
-export const logger = createLogger({ service: 'customer-service' });
 
 function requiredEnv(name: string): string {
   const value = process.env[name];

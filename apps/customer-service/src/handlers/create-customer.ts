@@ -1,5 +1,6 @@
 import { httpHandler } from '@sigv4-auth/lambda-http';
-import { customerRepository, logger } from '../config';
+import { customerRepository } from '../config';
+import { logger } from '../logger';
 import { createCustomerRoute } from './routes';
 
 export const handler = httpHandler(logger, (request) => createCustomerRoute(customerRepository())(request));

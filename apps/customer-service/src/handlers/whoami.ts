@@ -1,5 +1,5 @@
 import { httpHandler } from '@sigv4-auth/lambda-http';
-import { logger } from '../config';
+import { logger } from '../logger';
 import { whoamiRoute } from './routes';
 
 export const handler = httpHandler(logger, whoamiRoute);

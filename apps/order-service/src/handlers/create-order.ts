@@ -1,5 +1,6 @@
 import { httpHandler } from '@sigv4-auth/lambda-http';
-import { customerServiceClient, logger, orderRepository } from '../config';
+import { logger, orderRepository } from '../config';
+import { customerServiceClient } from '../customer-service-config';
 import { createOrderRoute } from './routes';
 
 export const handler = httpHandler(logger, (request) =>

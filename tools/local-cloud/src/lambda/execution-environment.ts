@@ -70,6 +70,8 @@ export class ExecutionEnvironment {
     this.credentialsExpireAt = options.credentials.expiresAt;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     this.worker = new Worker(RUNTIME_WORKER, {
+      // Plain node, as Lambda runs the bundle: not the host's flags (e.g. tsx's --require loader hooks).
+      execArgv: [],
       env: lambdaEnvironment(options, logStreamName),
       workerData: {
         codeDir: config.codeDir,

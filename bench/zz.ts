@@ -1,4 +1,0 @@
-import { benchGateway } from './gateway';
-(async () => {
-  console.log(await benchGateway(1500));
-})();
