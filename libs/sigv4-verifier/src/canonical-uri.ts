@@ -1,21 +1,31 @@
 import { uriEncode, uriEncodeKeepingEscapes } from './percent-encoding';
 
 /**
+ * The path with empty, '.' and '..' segments removed (escapes kept), as SigV4 normalises it for every service
+ * but S3: the path a signature covers. A gateway must route this same path, or a signed `/a/b` could be
+ * replayed as `/a/x/../b` and reach whatever a router makes of the raw form.
+ */
+export function normalizedPath(path: string): string {
+  if (path === '' || path === '/') return '/';
+  const kept: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') kept.pop();
+    else kept.push(segment);
+  }
+  const trailing = kept.length > 0 && path.endsWith('/') ? '/' : '';
+  return `/${kept.join('/')}${trailing}`;
+}
+
+/**
  * The CanonicalURI line. Normalised services (everything but S3) drop empty, '.' and '..' segments and encode
  * each wire segment once more - which is why SDKs "double-encode": `%20` on the wire signs as `%2520`.
  * S3 style keeps the path as sent (valid escapes untouched), only encoding characters sent raw.
  */
 export function canonicalUri(path: string, normalizePath: boolean): string {
   if (path === '' || path === '/') return '/';
-  const segments = path.split('/');
-  if (!normalizePath) return segments.map(uriEncodeKeepingEscapes).join('/');
-  const kept: string[] = [];
-  for (const segment of segments) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') kept.pop();
-    else kept.push(uriEncode(segment));
-  }
-  const leading = path.startsWith('/') ? '/' : '';
-  const trailing = kept.length > 0 && path.endsWith('/') ? '/' : '';
-  return `${leading}${kept.join('/')}${trailing}`;
+  if (!normalizePath) return path.split('/').map(uriEncodeKeepingEscapes).join('/');
+  const normalized = normalizedPath(path);
+  const encoded = normalized.split('/').map(uriEncode).join('/');
+  return path.startsWith('/') ? encoded : encoded.slice(1);
 }

@@ -1,3 +1,4 @@
+import { normalizedPath } from '@sigv4-auth/sigv4-verifier';
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
@@ -12,6 +13,18 @@ import type { RestApi } from './types';
 
 /** API Gateway's payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/**
+ * REST APIs: "Total combined size of request line and header values: 10240 bytes" (API Gateway quotas,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). The status for it is ours:
+ * 431, HTTP's own for this (RFC 6585); node's server answers the same above its 16 KB.
+ */
+export const MAX_HEADER_BYTES = 10_240;
+
+function requestLineAndHeaderBytes(request: IncomingRequest): number {
+  let bytes = request.method.length + request.rawPath.length + request.rawQuery.length + 10;
+  for (const [, value] of request.headerPairs) bytes += Buffer.byteLength(value);
+  return bytes;
+}
 
 export interface ApiGatewayServiceOptions {
   authenticator: Authenticator;
@@ -71,7 +84,8 @@ export class ApiGatewayService {
     rawPath: string,
   ): Promise<OutgoingResponse> {
     const started = performance.now();
-    const path = rawPath || '/';
+    // The path the signature covers (SigV4 normalisation): routed, logged, and in the method ARN as such.
+    const path = normalizedPath(rawPath || '/');
     const entry: AccessLogEntry = {
       time: request.receivedAt.toISOString(),
       requestId: request.requestId,
@@ -116,6 +130,9 @@ export class ApiGatewayService {
     }
     entry.resourcePath = route.resource.path;
     entry.authorizationType = route.method.authorizationType;
+    if (requestLineAndHeaderBytes(request) > MAX_HEADER_BYTES) {
+      return jsonReply(431, { message: 'Request Header Fields Too Large' });
+    }
     if (request.body.length > MAX_REQUEST_BYTES) {
       return {
         status: 413,

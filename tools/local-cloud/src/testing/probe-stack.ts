@@ -43,6 +43,8 @@ export interface ProbeStackOptions {
   basePath?: string;
   authorizationType?: 'NONE' | 'AWS_IAM';
   timeoutSeconds?: number;
+  /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
+  resourcePolicy?: unknown;
 }
 
 /** The shape `serverless package` writes for one `http` event with a `{proxy+}` resource. */
@@ -97,7 +99,14 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
           Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
         },
       },
-      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'probe', BinaryMediaTypes: ['*/*'] } },
+      Api: {
+        Type: 'AWS::ApiGateway::RestApi',
+        Properties: {
+          Name: 'probe',
+          BinaryMediaTypes: ['*/*'],
+          ...(options.resourcePolicy ? { Policy: options.resourcePolicy } : {}),
+        },
+      },
       ProxyMethod: {
         Type: 'AWS::ApiGateway::Method',
         Properties: {
