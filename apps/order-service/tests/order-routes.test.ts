@@ -107,6 +107,10 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
     [404, '{"message":"not found"}', 422, 'UnprocessableEntity'],
     [403, '{"Message":"User: x is not authorized"}', 502, 'BadGateway'],
     [500, '{"message":"Internal server error"}', 502, 'BadGateway'],
+    [502, '{"message":"Internal server error"}', 502, 'BadGateway'],
+    [503, '{"message":"Service Unavailable"}', 503, 'ServiceUnavailable'],
+    [429, '{"message":"Too Many Requests"}', 503, 'ServiceUnavailable'],
+    [504, '{"message":"Endpoint request timed out"}', 504, 'GatewayTimeout'],
   ])('customer-service %s -> %s and no order written', async (status, body, expected, code) => {
     answer = { status, body };
     const before = await orderCount();

@@ -19,6 +19,7 @@ import type { Stack } from './cloudformation/deployer/stack';
 import type { CloudFormationTemplate } from './cloudformation/template';
 import { Clock } from './clock/clock';
 import { DynamoDBService } from './dynamodb';
+import { FaultInjector, FaultInputError } from './faults';
 import { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type AccessLogEntry } from './gateway';
 import { Authenticator } from './http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
@@ -59,6 +60,8 @@ export class LocalCloud {
   public readonly identities = new IdentityStore();
   /** Every API request, as written to `logs/access.jsonl`. */
   public readonly accessLog: AccessLogEntry[] = [];
+  /** Injected faults (also `POST /_local/faults`, `DELETE /_local/faults`). */
+  public readonly faults = new FaultInjector();
   private server?: Server;
   private dynamodb?: DynamoDBService;
   private lambda!: LambdaService;
@@ -177,6 +180,7 @@ export class LocalCloud {
         return session;
       },
       log: (functionName, line) => this.log(`[${functionName}] ${line}`),
+      faults: this.faults,
     });
     this.gateway = new ApiGatewayService({
       authenticator,
@@ -295,6 +299,21 @@ export class LocalCloud {
           .map((stack) => ({ stackName: stack.stackName, status: stack.status, outputs: stack.outputs })),
       });
     }
+    if (route === 'POST /_local/faults') {
+      try {
+        const fault = this.faults.add(JSON.parse(request.body.toString('utf8') || 'null'));
+        this.log(`fault ${fault.id} injected: ${fault.mode} on ${fault.target}`);
+        return jsonReply(201, { fault });
+      } catch (error) {
+        if (error instanceof FaultInputError || error instanceof SyntaxError)
+          return jsonReply(400, {
+            message: error instanceof SyntaxError ? 'Body must be JSON' : error.message,
+          });
+        throw error;
+      }
+    }
+    if (route === 'GET /_local/faults') return jsonReply(200, { faults: this.faults.list() });
+    if (route === 'DELETE /_local/faults') return jsonReply(200, { cleared: this.faults.clear() });
     if (route === 'POST /_local/deploy') {
       let input: { stackName?: string; templateFile?: string; artifactsDir?: string };
       try {

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { packageService, removeIsolatedBuilds, type PackagedService } from '../src/cli/package-service';
@@ -313,6 +314,133 @@ describe('the whole flow on the local cloud (in memory)', () => {
 
       // Assess
       expect(status.trim()).toBe('201');
+    });
+  });
+
+  // Fault injection (POST /_local/faults) on customer-service: order-service must answer a clear 5xx and write
+  // no order, and a transient failure of its idempotent GET must be retried away (signed-fetch retries).
+  describe('customer-service failing, slow or timing out', () => {
+    let customerId: string;
+    let dynamodb: DynamoDBClient;
+    const orderCount = async () =>
+      (await dynamodb.send(new ScanCommand({ TableName: 'order-service-local-orders', Select: 'COUNT' })))
+        .Count ?? 0;
+    const injectFault = async (fault: Record<string, unknown>) => {
+      const response = await fetch(`${cloud.url}/_local/faults`, {
+        method: 'POST',
+        body: JSON.stringify(fault),
+      });
+      expect(response.status).toBe(201);
+    };
+    const placeOrder = async () => {
+      const response = await developer(`${orderUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId, items: [{ sku: 'PEN-1', quantity: 1, unitPrice: 199 }] }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+
+    beforeAll(async () => {
+      dynamodb = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: cloud.url,
+        credentials: keysOf('developer'),
+      });
+      const created = await developer(`${customerUrl}/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Faulty', email: 'faulty@example.com' }),
+      });
+      customerId = ((await created.json()) as { id: string }).id;
+    });
+
+    afterEach(async () => {
+      expect((await fetch(`${cloud.url}/_local/faults`, { method: 'DELETE' })).status).toBe(200);
+    });
+
+    afterAll(() => dynamodb.destroy());
+
+    it.each([
+      [
+        'failing (function error, 502)',
+        { mode: 'error' },
+        502,
+        'BadGateway',
+        'customer-service failed with status 502',
+      ],
+      [
+        'timing out (504)',
+        { mode: 'timeout', latencyMs: 50 },
+        504,
+        'GatewayTimeout',
+        'customer-service timed out (504)',
+      ],
+    ])(
+      'customer-service %s: order-service answers %s and writes no order',
+      async (_name, fault, status, error, message) => {
+        // Arrange
+        await injectFault({ target: 'customer-service-local', ...fault });
+        const before = await orderCount();
+
+        // Act
+        const answer = await placeOrder();
+
+        // Assess
+        expect(answer).toEqual({ status, body: { error, message } });
+        expect(await orderCount()).toBe(before);
+      },
+    );
+
+    it('customer-service slower than order-service waits (3 s): 504 and no order', async () => {
+      // Arrange
+      await injectFault({ target: 'customer-service-local-getCustomer', mode: 'latency', latencyMs: 4000 });
+      const before = await orderCount();
+
+      // Act
+      const answer = await placeOrder();
+
+      // Assess
+      expect(answer).toEqual({
+        status: 504,
+        body: { error: 'GatewayTimeout', message: 'customer-service did not answer in time' },
+      });
+      expect(await orderCount()).toBe(before);
+    }, 15_000);
+
+    it('a transient failure of the idempotent GET is retried and the order succeeds', async () => {
+      // Arrange: one failing invocation, then customer-service is healthy again.
+      await injectFault({ target: 'customer-service-local-getCustomer', mode: 'error', count: 1 });
+      const before = await orderCount();
+
+      // Act
+      const answer = await placeOrder();
+      const faults = (await (await fetch(`${cloud.url}/_local/faults`)).json()) as { faults: unknown[] };
+
+      // Assess
+      expect(answer.status).toBe(201);
+      expect(await orderCount()).toBe(before + 1);
+      expect(faults).toEqual({ faults: [] }); // used up
+      const hops = cloud.accessLog.filter((entry) => entry.resourcePath === '/customers/{id}').slice(-2);
+      expect(hops.map((entry) => entry.status)).toEqual([502, 200]);
+    });
+
+    it.each([
+      [{ target: 'x', mode: 'explode' }, 'mode must be one of error, latency, timeout'],
+      [{ target: 'x', mode: 'latency' }, 'mode latency needs latencyMs'],
+      [{ target: '', mode: 'error' }, 'target must be a function name or a stack name'],
+      [{ target: 'x', mode: 'error', count: 0 }, 'count must be a whole number from 1 to 1000000'],
+      [{ target: 'x', mode: 'error', extra: 1 }, 'Unknown field(s): extra'],
+    ])('refuses a bad fault %j with 400', async (fault, message) => {
+      // Act
+      const response = await fetch(`${cloud.url}/_local/faults`, {
+        method: 'POST',
+        body: JSON.stringify(fault),
+      });
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ message });
     });
   });
 

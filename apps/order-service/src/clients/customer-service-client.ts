@@ -1,4 +1,9 @@
-import { BadGatewayError, GatewayTimeoutError, type Logger } from '@sigv4-auth/lambda-http';
+import {
+  BadGatewayError,
+  GatewayTimeoutError,
+  ServiceUnavailableError,
+  type Logger,
+} from '@sigv4-auth/lambda-http';
 import { TimeoutError } from '@sigv4-auth/signed-fetch';
 import type { CustomerSnapshot } from '../domain/order';
 
@@ -16,7 +21,7 @@ function isCustomerSnapshot(value: unknown): value is CustomerSnapshot {
 
 /**
  * customer-service's `GET /customers/{id}` over IAM-signed HTTP. Every failure of the dependency becomes
- * an answer a caller of order-service can act on (502/504); the detail (status, body) goes to the log only.
+ * an answer a caller of order-service can act on (502/503/504); the detail (status, body) goes to the log only.
  */
 export class CustomerServiceClient {
   private readonly baseUrl: string;
@@ -65,6 +70,10 @@ export class CustomerServiceClient {
         'customer-service refused our credentials (403): check the order-service role policy and the customer-service resource policy',
       );
     }
+    // After signed-fetch's retries of this idempotent GET: say what a caller of order-service can do about it.
+    if (response.status === 504) throw new GatewayTimeoutError('customer-service timed out (504)');
+    if (response.status === 503 || response.status === 429)
+      throw new ServiceUnavailableError(`customer-service is unavailable (${response.status}): retry later`);
     if (response.status >= 500)
       throw new BadGatewayError(`customer-service failed with status ${response.status}`);
     throw new BadGatewayError(`customer-service rejected the request with status ${response.status}`);

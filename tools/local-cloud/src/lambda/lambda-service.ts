@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Fault, FaultInjector } from '../faults';
 import { ExecutionEnvironment } from './execution-environment';
 import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
 
@@ -14,6 +15,8 @@ export interface LambdaServiceOptions {
   /** Temporary credentials of the function's execution role (assumed as lambda.amazonaws.com). */
   credentialsFor: (config: LambdaFunctionConfig) => FunctionCredentials;
   log: (functionName: string, line: string) => void;
+  /** Injected faults (`POST /_local/faults`), checked on every invocation. */
+  faults?: FaultInjector;
 }
 
 interface FunctionState {
@@ -28,6 +31,7 @@ interface FunctionState {
  * invocation at a time each, and replaced when their credentials near expiry or after a timeout.
  */
 export class LambdaService {
+  private stopped = false;
   private readonly functions = new Map<string, FunctionState>();
 
   public constructor(private readonly options: LambdaServiceOptions) {}
@@ -56,6 +60,19 @@ export class LambdaService {
   public async invoke(name: string, event: unknown): Promise<InvokeOutcome> {
     const state = this.functions.get(name);
     if (!state) throw new Error(`Function not found: ${name}`);
+    const fault = this.options.faults?.take(name, state.config.stackName);
+    if (fault) {
+      const injected = await this.injected(state.config, fault);
+      if (injected) return injected;
+    }
+    // The service may have stopped during an injected delay: start no new environment then.
+    if (this.stopped)
+      return {
+        kind: 'error',
+        errorType: 'ServiceStopped',
+        errorMessage: 'The local cloud stopped',
+        durationMs: 0,
+      };
     const environment = await this.acquire(state);
     try {
       return await environment.invoke(event, randomUUID());
@@ -64,7 +81,34 @@ export class LambdaService {
     }
   }
 
+  /** What an injected fault turns this invocation into; undefined: run the function (after a latency fault). */
+  private async injected(config: LambdaFunctionConfig, fault: Fault): Promise<InvokeOutcome | undefined> {
+    const timeoutMs = config.timeoutSeconds * 1000;
+    const log = (line: string) => this.options.log(config.name, `[fault ${fault.id}: ${fault.mode}] ${line}`);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    if (fault.mode === 'error') {
+      log('ERROR Invoke Error (injected)');
+      return {
+        kind: 'error',
+        errorType: 'InjectedFault',
+        errorMessage: 'Fault injected by /_local/faults',
+        durationMs: 0,
+      };
+    }
+    const delayMs =
+      fault.mode === 'timeout' ? Math.min(fault.latencyMs ?? timeoutMs, timeoutMs) : (fault.latencyMs ?? 0);
+    if (fault.mode === 'timeout' || delayMs >= timeoutMs) {
+      await sleep(Math.min(delayMs, timeoutMs));
+      log(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds (injected)`);
+      return { kind: 'timeout', durationMs: Math.min(delayMs, timeoutMs) };
+    }
+    log(`delaying ${delayMs} ms (injected)`);
+    await sleep(delayMs);
+    return undefined;
+  }
+
   public async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.functions.keys()].map((name) => this.remove(name)));
   }
 

@@ -1,0 +1,1 @@
+export { FaultInjector, FaultInputError, type Fault, type FaultMode } from './fault-injector';
