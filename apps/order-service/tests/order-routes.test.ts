@@ -57,7 +57,11 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
     await db.stop();
   });
 
-  const placeOrder = (body: unknown, signingCredentials = credentials) => {
+  const placeOrder = (
+    body: unknown,
+    signingCredentials = credentials,
+    request: { headers?: Record<string, string>; userArn?: string } = {},
+  ) => {
     const orders = new OrderRepository(db.documentClient, 'orders-test');
     const customers = new CustomerServiceClient(
       baseUrl,
@@ -75,6 +79,7 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
         resource: '/orders',
         path: '/orders',
         body: JSON.stringify(body),
+        ...request,
       }),
       lambdaContext,
     );
@@ -162,5 +167,116 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
     const response = await placeOrder(body);
 
     expect(response.statusCode).toBe(400);
+  });
+
+  describe('Idempotency-Key', () => {
+    const withKey = (key: string, userArn?: string) => ({ headers: { 'Idempotency-Key': key }, userArn });
+    beforeEach(() => {
+      answer = {
+        status: 200,
+        body: JSON.stringify({ id: CUSTOMER_ID, name: 'Ada', email: 'ada@example.com' }),
+      };
+    });
+
+    it('creates exactly one order; a replay returns the same order, marked as replayed', async () => {
+      // Arrange
+      const before = await orderCount();
+
+      // Act
+      const first = await placeOrder(validOrder, credentials, withKey('order-attempt-1'));
+      const replay = await placeOrder(validOrder, credentials, withKey('order-attempt-1'));
+
+      // Assess
+      expect(first.statusCode).toBe(201);
+      expect(replay.statusCode).toBe(201);
+      expect(JSON.parse(replay.body)).toEqual(JSON.parse(first.body));
+      expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+      expect(first.headers).not.toHaveProperty('idempotent-replayed');
+      expect(await orderCount()).toBe(before + 1);
+    });
+
+    it('yields one order for concurrent duplicates (every answer is that order)', async () => {
+      // Arrange
+      const before = await orderCount();
+
+      // Act
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => placeOrder(validOrder, credentials, withKey('concurrent-key'))),
+      );
+
+      // Assess
+      expect(await orderCount()).toBe(before + 1);
+      const ids = new Set(answers.map((response) => JSON.parse(response.body).id));
+      expect(ids.size).toBe(1);
+      expect(answers.map((response) => response.statusCode)).toEqual(Array(8).fill(201));
+    });
+
+    it('refuses the same key with a different body (422) and writes nothing', async () => {
+      // Arrange
+      await placeOrder(validOrder, credentials, withKey('reused-key'));
+      const before = await orderCount();
+
+      // Act
+      const response = await placeOrder(
+        { ...validOrder, items: [{ sku: 'BOOK-1', quantity: 4, unitPrice: 1999 }] },
+        credentials,
+        withKey('reused-key'),
+      );
+
+      // Assess
+      expect(response.statusCode).toBe(422);
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'UnprocessableEntity',
+        message: 'Idempotency-Key was already used for a different request',
+      });
+      expect(await orderCount()).toBe(before);
+    });
+
+    it('keeps keys per caller: another caller with the same key gets its own order', async () => {
+      // Act
+      const mine = await placeOrder(validOrder, credentials, withKey('shared-key'));
+      const theirs = await placeOrder(
+        validOrder,
+        credentials,
+        withKey('shared-key', 'arn:aws:sts::000000000000:assumed-role/other/session'),
+      );
+
+      // Assess
+      expect(JSON.parse(theirs.body).id).not.toBe(JSON.parse(mine.body).id);
+    });
+
+    it('does not reserve the key when the order fails: a retry after customer-service recovers succeeds', async () => {
+      // Arrange
+      answer = { status: 500, body: '{"message":"Internal server error"}' };
+      const failed = await placeOrder(validOrder, credentials, withKey('retry-after-failure'));
+      answer = {
+        status: 200,
+        body: JSON.stringify({ id: CUSTOMER_ID, name: 'Ada', email: 'ada@example.com' }),
+      };
+
+      // Act
+      const retried = await placeOrder(validOrder, credentials, withKey('retry-after-failure'));
+
+      // Assess
+      expect(failed.statusCode).toBe(502);
+      expect(retried.statusCode).toBe(201);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['too long', 'k'.repeat(256)],
+      ['with a space', 'two words'],
+      ['non-ASCII', 'clé'],
+    ])('refuses a key that is %s with 400', async (_name, key) => {
+      // Act
+      const response = await placeOrder(validOrder, credentials, withKey(key));
+
+      // Assess
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'BadRequest',
+        message: 'Idempotency-Key must be 1 to 255 visible ASCII characters',
+      });
+    });
   });
 });

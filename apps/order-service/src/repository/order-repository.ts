@@ -9,6 +9,12 @@ export class OrderAlreadyExistsError extends Error {
   }
 }
 
+/** A stored order and, when it was created with an Idempotency-Key, the hash of the request that created it. */
+export interface StoredOrder {
+  order: Order;
+  requestHash?: string;
+}
+
 /** Orders in DynamoDB, keyed by `id`. Writes are conditional: an existing order is never overwritten. */
 export class OrderRepository {
   public constructor(
@@ -16,12 +22,12 @@ export class OrderRepository {
     private readonly tableName: string,
   ) {}
 
-  public async create(order: Order): Promise<void> {
+  public async create(order: Order, requestHash?: string): Promise<void> {
     try {
       await this.documentClient.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: order,
+          Item: requestHash === undefined ? order : { ...order, requestHash },
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
@@ -33,7 +39,16 @@ export class OrderRepository {
   }
 
   public async get(id: string): Promise<Order | undefined> {
-    const result = await this.documentClient.send(new GetCommand({ TableName: this.tableName, Key: { id } }));
-    return result.Item as Order | undefined;
+    return (await this.getStored(id))?.order;
+  }
+
+  /** Strongly consistent: a replay right after the first request must see its order. */
+  public async getStored(id: string): Promise<StoredOrder | undefined> {
+    const result = await this.documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const { requestHash, ...order } = result.Item as Order & { requestHash?: string };
+    return { order, requestHash };
   }
 }
