@@ -1,6 +1,12 @@
 import { BadRequestError } from './errors';
 
 /**
+ * Control characters (they forge log lines and break displays) and U+FFFD, which is what bytes that were not
+ * UTF-8 become once decoded leniently on the way in.
+ */
+const NOT_PRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+
+/**
  * Collects every problem of an input before answering, so the caller can fix them all at once.
  *
  * @example
@@ -27,6 +33,10 @@ export class InputValidator {
     if (trimmed.length === 0) this.problems.push(`${this.where}.${key} must not be empty`);
     else if (trimmed.length > rules.maxLength)
       this.problems.push(`${this.where}.${key} must be at most ${rules.maxLength} characters`);
+    else if (NOT_PRINTABLE.test(trimmed))
+      this.problems.push(
+        `${this.where}.${key} must be printable text (no control characters, no U+FFFD from bytes that were not UTF-8)`,
+      );
     else if (rules.pattern && !rules.pattern.test(trimmed))
       this.problems.push(`${this.where}.${key} must be ${rules.patternHint ?? `like ${rules.pattern}`}`);
     return trimmed;

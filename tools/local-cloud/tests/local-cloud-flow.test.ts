@@ -135,6 +135,30 @@ describe('the whole flow on the local cloud (in memory)', () => {
     );
   }, 30_000);
 
+  it('answers bytes that are not UTF-8 and malformed JSON with 400 through the gateway, never a 5xx', async () => {
+    // Act
+    const notUtf8 = await developer(`${customerUrl}/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array([...Buffer.from('{"name":"'), 0xff, 0xfe, ...Buffer.from('","email":"a@b.co"}')]),
+    });
+    const malformed = await developer(`${orderUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"customerId":',
+    });
+
+    // Assess
+    expect([notUtf8.status, ((await notUtf8.json()) as { error: string }).error]).toEqual([
+      400,
+      'BadRequest',
+    ]);
+    expect(await malformed.json()).toEqual({
+      error: 'BadRequest',
+      message: 'Request body is not valid JSON',
+    });
+  });
+
   it('answers an unsigned request with Missing Authentication Token', async () => {
     const response = await fetch(`${customerUrl}/customers/00000000-0000-4000-8000-000000000000`);
 
