@@ -9,3 +9,4 @@ export {
 export type { AccessLogEntry } from './gateway';
 export { deployProbeStack, probeStackTemplate, type ProbeStackOptions } from './testing/probe-stack';
 export { packageService, removeIsolatedBuilds, type PackagedService } from './cli/package-service';
+export { runLoadTest, type LoadTestOptions, type LoadTestSummary } from './testing/load-test';
