@@ -44,7 +44,9 @@ export async function benchOrders(count: number): Promise<OrdersResults> {
       await response.arrayBuffer();
       return response.status === 201;
     };
-    await runLoad(post, { count: 50, concurrency: 4 }); // warm: every function environment started
+    // Warm at the concurrency measured below: every function environment the pool will use is started, so the
+    // orders/s are steady-state (cold starts are measured on their own, in coldstart.ts).
+    await runLoad(post, { count: 100, concurrency: 16 });
     const serial = await runLoad(post, { count, concurrency: 1 });
     const parallel = await runLoad(post, { count: count * 2, concurrency: 16 });
     const failures = serial.failures + parallel.failures;
