@@ -27,7 +27,7 @@ import { readRequest } from './http/read-request';
 import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities } from './identity';
 import { LambdaService } from './lambda';
-import { readCredentialScope } from '@sigv4-auth/sigv4-verifier';
+import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
@@ -234,7 +234,9 @@ export class LocalCloud {
 
   private async dispatch(request: IncomingRequest): Promise<OutgoingResponse> {
     if (request.rawPath.startsWith('/_local/')) return this.admin(request);
-    const executeApi = EXECUTE_API_PATH.exec(request.rawPath);
+    // Route on the path the signature covers: SigV4 normalises the whole path (dot segments included), so the
+    // API, stage and resource must all come from that form, or `..` could climb out of `_user_request_`.
+    const executeApi = EXECUTE_API_PATH.exec(normalizedPath(request.rawPath));
     if (executeApi) {
       const [, apiId, stage, rest] = executeApi;
       return this.gateway.handle(request, apiId as string, stage as string, rest ?? '/');

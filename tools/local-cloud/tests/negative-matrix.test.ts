@@ -32,10 +32,20 @@ interface Sent {
   json: () => Record<string, unknown>;
 }
 
-/** One request with exactly these header pairs (duplicates kept), over a fresh connection. */
-function send(url: URL, method: string, headers: Array<[string, string]>, body?: Uint8Array): Promise<Sent> {
+/**
+ * One request with exactly these header pairs (duplicates kept), over a fresh connection. `rawPath` goes on the
+ * wire as given (a URL object would resolve `..` on the client side).
+ */
+function send(
+  url: URL,
+  method: string,
+  headers: Array<[string, string]>,
+  body?: Uint8Array,
+  rawPath = `${url.pathname}${url.search}`,
+): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method, headers: headers.flat(), agent: false }, (response) => {
+    const target = { host: url.hostname, port: url.port, path: rawPath };
+    const outgoing = httpRequest({ ...target, method, headers: headers.flat(), agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
@@ -303,15 +313,30 @@ describe('AWS_IAM refusals on the local cloud gateway (negative matrix)', () => 
 
   it('routes the path the signature covers: a signed /customers/1 sent as /customers/x/../1 reaches /customers/1', async () => {
     // Arrange: AWS normalizes dot segments before signing, so the signature holds for both forms.
-    const { headers } = await signed('/customers/1');
-    const url = new URL(`${base}/customers/x/../1`);
-    const rawPath = `${new URL(base).pathname}/customers/x/../1`;
+    const { url, headers } = await signed('/customers/1');
+    const stagePath = new URL(base).pathname;
 
-    // Act: node's URL would resolve the dots itself; send the raw path.
-    const response = await send(new URL(`${url.origin}${rawPath}`), 'GET', headers);
+    // Act: the raw path, dots and all, on the wire.
+    const response = await send(url, 'GET', headers, undefined, `${stagePath}/customers/x/../1`);
 
     // Assess
     expect(response.status).toBe(200);
     expect(response.json()).toMatchObject({ path: '/customers/1' });
+    expect(cloud.accessLog.at(-1)).toMatchObject({ path: '/customers/1', status: 200 });
+  });
+
+  it('never lets .. climb out of _user_request_ to another stage than the one signed', async () => {
+    // Arrange: signed for stage "customers" (none exists), sent as a path that starts in stage "local". Routing
+    // only the part after _user_request_ would reach stage local's /customers/{proxy+} and answer 200.
+    const signedElsewhere = await signed('/../../customers/_user_request_/customers/1');
+    const raw = `${new URL(base).pathname}/../../customers/_user_request_/customers/1`;
+
+    // Act
+    const response = await send(signedElsewhere.url, 'GET', signedElsewhere.headers, undefined, raw);
+
+    // Assess: routed as signed, to a stage that does not exist.
+    expect(signedElsewhere.url.pathname).toBe(`/restapis/${apiId}/customers/_user_request_/customers/1`);
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ message: 'Missing Authentication Token' });
   });
 });
