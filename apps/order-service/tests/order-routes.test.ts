@@ -84,8 +84,17 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
       lambdaContext,
     );
   };
+  /** Orders only: Idempotency-Key records share the table. */
   const orderCount = async () =>
-    (await db.client.send(new ScanCommand({ TableName: 'orders-test' }))).Count ?? 0;
+    (
+      await db.client.send(
+        new ScanCommand({
+          TableName: 'orders-test',
+          FilterExpression: 'NOT begins_with(id, :record)',
+          ExpressionAttributeValues: { ':record': { S: 'idempotency#' } },
+        }),
+      )
+    ).Count ?? 0;
   const validOrder = { customerId: CUSTOMER_ID, items: [{ sku: 'BOOK-1', quantity: 3, unitPrice: 1999 }] };
 
   it('fetches the customer with a signed request carrying the session token and stores the order', async () => {
@@ -230,6 +239,30 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
         message: 'Idempotency-Key was already used for a different request',
       });
       expect(await orderCount()).toBe(before);
+    });
+
+    it('keys belong to the principal, not its session: a retry from a new role session gets the same order', async () => {
+      // Arrange: the same role, two sessions (a credential refresh, another replica).
+      const session = (name: string) =>
+        withKey('role-key', `arn:aws:sts::000000000000:assumed-role/checkout/${name}`);
+
+      // Act
+      const first = await placeOrder(validOrder, credentials, session('checkout-1700000000'));
+      const retried = await placeOrder(validOrder, credentials, session('checkout-1700000900'));
+
+      // Assess
+      expect(JSON.parse(retried.body).id).toBe(JSON.parse(first.body).id);
+      expect(retried.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    });
+
+    it('gives idempotent orders random ids (a key does not reveal an order id)', async () => {
+      // Act
+      const response = await placeOrder(validOrder, credentials, withKey('guessable-key'));
+
+      // Assess
+      expect(JSON.parse(response.body).id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     });
 
     it('keeps keys per caller: another caller with the same key gets its own order', async () => {

@@ -17,16 +17,22 @@ export function idempotencyKeyOf(
 }
 
 /**
- * The order id for a caller's key: a UUID (version 8, "custom") from SHA-256 of caller and key. Deriving the id
- * makes DynamoDB's conditional put the whole guarantee: a replay or a concurrent duplicate of the same key
- * cannot write a second order, even if a Lambda died halfway. Keys are per caller, as at Stripe.
+ * Who owns a key: the IAM principal, not its session. `arn:aws:sts::A:assumed-role/R/S` becomes
+ * `arn:aws:iam::A:role/R`, so a retry after a credential refresh, or from another replica of the same service
+ * (another session name), finds its key again.
  */
-export function orderIdFor(caller: string, key: string): string {
-  const bytes = createHash('sha256').update(`${caller}\n${key}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80; // version 8
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+export function keyOwnerOf(userArn: string): string {
+  const assumed = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(userArn);
+  return assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : userArn;
+}
+
+/**
+ * The id of the key's record in the orders table: a hash of owner and key, never an order id (those stay
+ * random, so knowing someone's key does not tell their order id). Not a UUID, so `GET /orders/{id}` never
+ * serves it.
+ */
+export function idempotencyRecordId(owner: string, key: string): string {
+  return `idempotency#${createHash('sha256').update(`${owner}\n${key}`).digest('hex')}`;
 }
 
 /** What the key was first used for: the validated order input (so whitespace or key order do not count). */

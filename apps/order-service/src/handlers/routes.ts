@@ -1,4 +1,3 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import {
   BadRequestError,
@@ -9,7 +8,7 @@ import {
   type HttpRoute,
 } from '@sigv4-auth/lambda-http';
 import type { CustomerServiceClient } from '../clients/customer-service-client';
-import { idempotencyKeyOf, orderIdFor, requestHashOf } from '../domain/idempotency';
+import { idempotencyKeyOf, idempotencyRecordId, keyOwnerOf, requestHashOf } from '../domain/idempotency';
 import { isOrderId, parseNewOrder, priceItems, type Order } from '../domain/order';
 import { OrderAlreadyExistsError, type OrderRepository } from '../repository/order-repository';
 
@@ -20,10 +19,13 @@ export interface OrderRouteDependencies {
 }
 
 /**
- * `POST /orders`: the order is written only once the customer is known to customer-service. With an
- * `Idempotency-Key`, the order id comes from caller and key: a replay returns the same order (201,
- * `Idempotent-Replayed: true`), a concurrent duplicate loses the conditional put and returns it too, and the
- * same key with another body is refused (422).
+ * `POST /orders`: the order is written only once the customer is known to customer-service.
+ *
+ * With an `Idempotency-Key` (per IAM principal), the first request binds the key to a random order id with a
+ * conditional put; every later request with the key works on that same id. So a replay returns the same order
+ * (201, `Idempotent-Replayed: true`), a concurrent duplicate loses the order's conditional put and returns the
+ * winner's order, a retry after a failure (or a crash) creates the order then, and the key with another body
+ * is refused (422).
  */
 export function createOrderRoute({
   orders,
@@ -33,19 +35,27 @@ export function createOrderRoute({
   return async ({ event, caller, logger }) => {
     const key = idempotencyKeyOf(event.headers);
     const input = parseNewOrder(parseJsonObjectBody(event));
-    const idempotency =
-      key === undefined
-        ? undefined
-        : { orderId: orderIdFor(caller.userArn ?? 'anonymous', key), requestHash: requestHashOf(input) };
-    if (idempotency) {
-      const replay = await replayOf(orders, idempotency);
-      if (replay) return replay;
+    let orderId: string = randomUUID();
+    if (key !== undefined) {
+      if (!caller.userArn) throw new BadRequestError('Idempotency-Key needs a signed (IAM) caller');
+      const requestHash = requestHashOf(input);
+      const record = await orders.claimIdempotencyKey({
+        id: idempotencyRecordId(keyOwnerOf(caller.userArn), key),
+        orderId,
+        requestHash,
+        createdAt: now().toISOString(),
+      });
+      if (record.requestHash !== requestHash)
+        throw new UnprocessableEntityError('Idempotency-Key was already used for a different request');
+      orderId = record.orderId;
+      const existing = await orders.get(orderId);
+      if (existing) return replayed(existing);
     }
     const customer = await customers.getCustomer(input.customerId, logger);
     if (!customer) throw new UnprocessableEntityError(`Customer ${input.customerId} does not exist`);
     const { items, total } = priceItems(input.items);
     const order: Order = {
-      id: idempotency?.orderId ?? randomUUID(),
+      id: orderId,
       customerId: customer.id,
       customer,
       items,
@@ -54,37 +64,21 @@ export function createOrderRoute({
       createdBy: caller.userArn,
     };
     try {
-      await orders.create(order, idempotency?.requestHash);
+      await orders.create(order);
     } catch (error) {
-      // A concurrent request with the same key won the conditional put: answer with its order.
-      const replay =
-        error instanceof OrderAlreadyExistsError && idempotency
-          ? await replayOf(orders, idempotency)
-          : undefined;
-      if (replay) return replay;
+      // A concurrent request with the same key created it first: answer with that order.
+      const winner =
+        error instanceof OrderAlreadyExistsError && key !== undefined ? await orders.get(orderId) : undefined;
+      if (winner) return replayed(winner);
       throw error;
     }
-    logger.info('order created', {
-      orderId: order.id,
-      customerId: customer.id,
-      total,
-      idempotent: key !== undefined,
-    });
-    return jsonResponse(201, order, { location: `/orders/${order.id}` });
+    logger.info('order created', { orderId, customerId: customer.id, total, idempotent: key !== undefined });
+    return jsonResponse(201, order, { location: `/orders/${orderId}` });
   };
 }
 
-/** The answer to a key already used: its order again, or 422 when it was used for another request. */
-async function replayOf(
-  orders: OrderRepository,
-  { orderId, requestHash }: { orderId: string; requestHash: string },
-): Promise<APIGatewayProxyResult | undefined> {
-  const stored = await orders.getStored(orderId);
-  if (!stored) return undefined;
-  if (stored.requestHash !== requestHash)
-    throw new UnprocessableEntityError('Idempotency-Key was already used for a different request');
-  return jsonResponse(201, stored.order, { location: `/orders/${orderId}`, 'idempotent-replayed': 'true' });
-}
+const replayed = (order: Order) =>
+  jsonResponse(201, order, { location: `/orders/${order.id}`, 'idempotent-replayed': 'true' });
 
 /** `GET /orders/{id}` */
 export function getOrderRoute(orders: OrderRepository): HttpRoute {

@@ -9,10 +9,12 @@ export class OrderAlreadyExistsError extends Error {
   }
 }
 
-/** A stored order and, when it was created with an Idempotency-Key, the hash of the request that created it. */
-export interface StoredOrder {
-  order: Order;
-  requestHash?: string;
+/** An Idempotency-Key's record: the order it stands for and the request it was first used with. */
+export interface IdempotencyRecord {
+  id: string;
+  orderId: string;
+  requestHash: string;
+  createdAt: string;
 }
 
 /** Orders in DynamoDB, keyed by `id`. Writes are conditional: an existing order is never overwritten. */
@@ -22,12 +24,12 @@ export class OrderRepository {
     private readonly tableName: string,
   ) {}
 
-  public async create(order: Order, requestHash?: string): Promise<void> {
+  public async create(order: Order): Promise<void> {
     try {
       await this.documentClient.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: requestHash === undefined ? order : { ...order, requestHash },
+          Item: order,
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
@@ -38,17 +40,35 @@ export class OrderRepository {
     }
   }
 
-  public async get(id: string): Promise<Order | undefined> {
-    return (await this.getStored(id))?.order;
-  }
-
   /** Strongly consistent: a replay right after the first request must see its order. */
-  public async getStored(id: string): Promise<StoredOrder | undefined> {
+  public async get(id: string): Promise<Order | undefined> {
     const result = await this.documentClient.send(
       new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    const { requestHash, ...order } = result.Item as Order & { requestHash?: string };
-    return { order, requestHash };
+    return result.Item as Order | undefined;
+  }
+
+  /**
+   * Binds a key to an order id, unless it is bound already: the conditional put makes exactly one request
+   * the key's first. Returns the record in force (this one, or the one that was there).
+   */
+  public async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
+    try {
+      await this.documentClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return record;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: { id: record.id }, ConsistentRead: true }),
+    );
+    if (!existing.Item) throw new Error(`Idempotency record ${record.id} vanished`);
+    return existing.Item as IdempotencyRecord;
   }
 }
