@@ -289,6 +289,17 @@ export class LocalCloud {
   /** The local cloud's own endpoints (loopback only): health, deploy, remove. */
   private async admin(request: IncomingRequest): Promise<OutgoingResponse> {
     const route = `${request.method} ${request.rawPath}`;
+    // Unauthenticated by design (loopback only), so no web page may reach them: a browser sends Origin, a
+    // rebound DNS name sends a foreign Host, and a form post cannot send application/json without a preflight.
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '');
+    if (request.headers.origin !== undefined || !['127.0.0.1', 'localhost', '[::1]'].includes(host))
+      return jsonReply(403, {
+        message: 'The /_local endpoints answer local tools only (no Origin, a loopback Host)',
+      });
+    if (request.method === 'POST' && !(request.headers['content-type'] ?? '').startsWith('application/json'))
+      return jsonReply(415, {
+        message: 'POST /_local/... takes a JSON body with content-type: application/json',
+      });
     if (route === 'GET /_local/health') {
       return jsonReply(200, {
         status: 'ok',

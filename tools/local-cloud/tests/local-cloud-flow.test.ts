@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -352,6 +353,7 @@ describe('the whole flow on the local cloud (in memory)', () => {
     const injectFault = async (fault: Record<string, unknown>) => {
       const response = await fetch(`${cloud.url}/_local/faults`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(fault),
       });
       expect(response.status).toBe(201);
@@ -449,6 +451,33 @@ describe('the whole flow on the local cloud (in memory)', () => {
       expect(hops.map((entry) => entry.status)).toEqual([502, 200]);
     });
 
+    it('refuses what a web page could send to the unauthenticated /_local endpoints', async () => {
+      // Act
+      const fromBrowser = await fetch(`${cloud.url}/_local/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+        body: JSON.stringify({ target: 'customer-service-local', mode: 'error' }),
+      });
+      const formPost = await fetch(`${cloud.url}/_local/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ target: 'customer-service-local', mode: 'error' }),
+      });
+      // fetch will not set Host: a DNS-rebound name, sent with node's own client.
+      const rebound = await new Promise<{ status: number }>((resolve, reject) =>
+        httpRequest(`${cloud.url}/_local/faults`, { headers: { host: 'evil.example' } }, (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0 });
+        })
+          .on('error', reject)
+          .end(),
+      );
+
+      // Assess
+      expect([fromBrowser.status, formPost.status, rebound.status]).toEqual([403, 415, 403]);
+      expect(cloud.faults.list()).toEqual([]);
+    });
+
     it.each([
       [{ target: 'x', mode: 'explode' }, 'mode must be one of error, latency, timeout'],
       [{ target: 'x', mode: 'latency' }, 'mode latency needs latencyMs'],
@@ -459,6 +488,7 @@ describe('the whole flow on the local cloud (in memory)', () => {
       // Act
       const response = await fetch(`${cloud.url}/_local/faults`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(fault),
       });
 

@@ -24,7 +24,11 @@ async function deployToRunningCloud(serviceDir: string): Promise<void> {
   const input = { stackName, templateFile, artifactsDir };
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}/_local/deploy`, { method: 'POST', body: JSON.stringify(input) });
+    response = await fetch(`${baseUrl}/_local/deploy`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
   } catch {
     console.error(`No local cloud answers at ${baseUrl}. Start it first: npm start`);
     process.exit(1);

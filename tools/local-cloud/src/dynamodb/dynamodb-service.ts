@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import dynalite from 'dynalite';
 
 export interface DynamoDBServiceOptions {
@@ -30,8 +31,10 @@ export class DynamoDBService {
   public static async start(options: DynamoDBServiceOptions): Promise<DynamoDBService> {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    // Listening only so that close() shuts its store down as dynalite expects; requests never use the port.
+    // Listening only so that close() shuts its store down as dynalite expects. Nothing may use the port: it
+    // checks no signature and answers any web origin, so every connection is dropped.
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.prependListener('connection', (socket: Socket) => socket.destroy());
     return new DynamoDBService(server);
   }
 
