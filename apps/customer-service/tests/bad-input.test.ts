@@ -36,6 +36,22 @@ describe('customer-service refuses bad input with a clear 400', () => {
   afterAll(() => db.stop());
 
   const valid = { name: 'Ada Lovelace', email: 'ada@example.com' };
+  it('accepts the valid body every case below changes one thing of (the control)', async () => {
+    // Act
+    const response = await invoke(
+      createCustomerRoute(repository),
+      apiGatewayProxyEvent({
+        httpMethod: 'POST',
+        resource: '/customers',
+        path: '/customers',
+        body: JSON.stringify(valid),
+      }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+  });
+
   it.each<[string, string | null, boolean?]>([
     ['no body', null],
     ['an empty body', ''],
@@ -56,6 +72,8 @@ describe('customer-service refuses bad input with a clear 400', () => {
     ['a control character in the name', JSON.stringify({ ...valid, name: 'Ada\u0000Lovelace' })],
     ['a newline in the name (log forging)', JSON.stringify({ ...valid, name: 'Ada\n{"level":"error"}' })],
     ['U+FFFD in the name (bytes that were not UTF-8)', JSON.stringify({ ...valid, name: 'Ada \ufffd' })],
+    ['a lone surrogate in the name', JSON.stringify({ ...valid, name: 'Ada \ud800' })],
+    ['a bidi override in the name', JSON.stringify({ ...valid, name: 'Ada \u202eecilA' })],
     ['bytes that are not UTF-8 (binary body)', NOT_UTF8.toString('base64'), true],
     ['a huge nesting depth', `${'['.repeat(5000)}${']'.repeat(5000)}`],
   ])('POST /customers with %s: 400', async (_name, body, isBase64Encoded = false) => {

@@ -44,6 +44,17 @@ describe('order-service refuses bad input with a clear 400', () => {
   });
   afterAll(() => db.stop());
 
+  it('passes a valid body through validation (the control: it reaches customer-service, here unreachable: 502)', async () => {
+    // Act
+    const response = await invoke(
+      createOrderRoute({ orders, customers }),
+      apiGatewayProxyEvent({ httpMethod: 'POST', resource: '/orders', path: '/orders', body: order({}) }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(502);
+  });
+
   it.each<[string, string | null, boolean?]>([
     ['no body', null],
     ['malformed JSON', '{"customerId":'],

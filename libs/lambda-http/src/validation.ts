@@ -1,10 +1,12 @@
 import { BadRequestError } from './errors';
 
 /**
- * Control characters (they forge log lines and break displays) and U+FFFD, which is what bytes that were not
- * UTF-8 become once decoded leniently on the way in.
+ * Control characters (they forge log lines and break displays), line and paragraph separators, bidi overrides
+ * (they disguise text), and U+FFFD, which is what bytes that were not UTF-8 become once decoded leniently.
  */
-const NOT_PRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+/** Half of a UTF-16 pair alone: not text, and stored as U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_PRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]/;
 
 /**
  * Collects every problem of an input before answering, so the caller can fix them all at once.
@@ -33,7 +35,7 @@ export class InputValidator {
     if (trimmed.length === 0) this.problems.push(`${this.where}.${key} must not be empty`);
     else if (trimmed.length > rules.maxLength)
       this.problems.push(`${this.where}.${key} must be at most ${rules.maxLength} characters`);
-    else if (NOT_PRINTABLE.test(trimmed))
+    else if (NOT_PRINTABLE.test(trimmed) || LONE_SURROGATE.test(trimmed))
       this.problems.push(
         `${this.where}.${key} must be printable text (no control characters, no U+FFFD from bytes that were not UTF-8)`,
       );

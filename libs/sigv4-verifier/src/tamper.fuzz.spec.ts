@@ -34,7 +34,21 @@ const OPTIONS: VerifyOptions = {
 // Path segments with the usual traps in them: encoded characters, non-ASCII, mixed case, sub-delims.
 const segment = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9._~-]{1,8}$/).filter((s) => s !== '.' && s !== '..'),
-  fc.constantFrom('café', 'ünïcödé', '%2F', 'a%20b', '%25', 'Ea', 'e', "it's", 'a+b', '(x)', '*', '%C3%A9'),
+  fc.constantFrom(
+    'café',
+    'ünïcödé',
+    '%2F',
+    'a%20b',
+    '%25',
+    '%2f',
+    'Ea',
+    'e',
+    "it's",
+    'a+b',
+    '(x)',
+    '*',
+    '%C3%A9',
+  ),
 );
 const queryText = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9._~-]{0,6}$/),
@@ -62,7 +76,9 @@ type Generated = typeof requests extends fc.Arbitrary<infer T> ? T : never;
 
 /** Signs with signed-fetch and returns the request as it travels (what a server receives). */
 async function signedWire(generated: Generated): Promise<SignedRequest> {
-  const path = `/${generated.segments.map((s) => encodeURI(s)).join('/')}${generated.trailingSlash ? '/' : ''}`;
+  // Segments with a '%' are already escapes and go on the wire as they are; the others are encoded once.
+  const onWire = (s: string) => (s.includes('%') ? s : encodeURI(s));
+  const path = `/${generated.segments.map(onWire).join('/')}${generated.trailingSlash ? '/' : ''}`;
   const query = generated.query
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
@@ -196,6 +212,7 @@ describe('tamper fuzzing: signed-fetch signatures against the verifier', () => {
   it(`accepts every signed request and refuses every one-byte change (${RUNS} cases, zero false accepts)`, async () => {
     const refusedBy = new Map<string, number>();
     let tampered = 0;
+    let escapesOnWire = 0;
     await fc.assert(
       fc.asyncProperty(
         requests,
@@ -204,6 +221,7 @@ describe('tamper fuzzing: signed-fetch signatures against the verifier', () => {
         fc.nat(),
         async (generated, part, pick, byte) => {
           const request = await signedWire(generated);
+          if (/%(2F|2f|20|25|C3)/.test(request.path)) escapesOnWire += 1;
           const original = verifySigV4(request, OPTIONS);
           if (!original.ok) throw new Error(`signed request refused: ${original.error.message}`);
           const changed = tamper(request, part, pick, byte);
@@ -218,8 +236,10 @@ describe('tamper fuzzing: signed-fetch signatures against the verifier', () => {
       { numRuns: RUNS, seed: SEED },
     );
 
-    // Assess: most cases really were tampered (not skipped as empty or equivalent).
+    // Assess: most cases really were tampered (not skipped as empty or equivalent), and the escape traps
+    // really went on the wire as escapes.
     expect(tampered).toBeGreaterThan(RUNS * 0.8);
+    expect(escapesOnWire).toBeGreaterThan(RUNS * 0.1);
     expect([...refusedBy.keys()]).toEqual(expect.arrayContaining(['SignatureDoesNotMatch']));
   }, 120_000);
 

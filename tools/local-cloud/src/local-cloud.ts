@@ -141,8 +141,11 @@ export class LocalCloud {
 
   public async stop(): Promise<void> {
     await this.lambda?.stop();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    const closed = new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+    this.server?.closeAllConnections(); // before waiting: close() alone waits for every keep-alive client
+    await closed;
     await this.dynamodb?.stop();
     if (!this.options.stateDir && this.codeDir) rmSync(this.codeDir, { recursive: true, force: true });
   }

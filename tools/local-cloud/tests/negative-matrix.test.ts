@@ -294,7 +294,7 @@ describe('AWS_IAM refusals on the local cloud gateway (negative matrix)', () => 
 
     // Assess
     expect(response.status).toBe(403);
-    expect(response.json()).toHaveProperty('message');
+    expect(response.json()).toEqual({ message: 'The request must carry exactly one Authorization header.' });
   });
 
   it('oversized headers (request line and values over 10240 bytes): 431, and the next request is served', async () => {

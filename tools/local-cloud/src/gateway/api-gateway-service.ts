@@ -190,7 +190,11 @@ export class ApiGatewayService {
           { message: error.message },
           { 'x-amzn-errortype': `${error.code}Exception` },
         ),
-        authError: error.message.split('\n')[0] ?? error.message,
+        // The access log keeps the reason, never a signature (some messages quote the Authorization header).
+        authError: (error.message.split('\n')[0] ?? error.message).replace(
+          /Signature=[0-9a-fA-F]+/g,
+          'Signature=…',
+        ),
       };
     }
     const { caller } = authentication;

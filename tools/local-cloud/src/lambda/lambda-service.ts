@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Fault, FaultInjector } from '../faults';
 import { ExecutionEnvironment } from './execution-environment';
 import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
@@ -32,6 +33,8 @@ interface FunctionState {
  */
 export class LambdaService {
   private stopped = false;
+  /** Aborts injected delays when the service stops, so stop() never waits for them. */
+  private readonly stopping = new AbortController();
   private readonly functions = new Map<string, FunctionState>();
 
   public constructor(private readonly options: LambdaServiceOptions) {}
@@ -85,7 +88,7 @@ export class LambdaService {
   private async injected(config: LambdaFunctionConfig, fault: Fault): Promise<InvokeOutcome | undefined> {
     const timeoutMs = config.timeoutSeconds * 1000;
     const log = (line: string) => this.options.log(config.name, `[fault ${fault.id}: ${fault.mode}] ${line}`);
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const sleep = (ms: number) => delay(ms, undefined, { signal: this.stopping.signal });
     if (fault.mode === 'error') {
       log('ERROR Invoke Error (injected)');
       return {
@@ -109,6 +112,7 @@ export class LambdaService {
 
   public async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     await Promise.all([...this.functions.keys()].map((name) => this.remove(name)));
   }
 

@@ -73,7 +73,12 @@ const heapMb = () => {
  */
 export async function runLoadTest(cloud: LocalCloud, options: LoadTestOptions): Promise<LoadTestSummary> {
   const { url } = await deployProbeStack(cloud, { stackName: 'load-test', authorizationType: 'AWS_IAM' });
-  const every = options.tampered > 0 ? Math.floor(options.requests / options.tampered) : Infinity;
+  // Request i is tampered when it crosses the next multiple of requests/tampered: exactly `tampered` of them,
+  // spread evenly, whatever the ratio.
+  const isTampered = (i: number) =>
+    Math.floor(((i + 1) * options.tampered) / options.requests) >
+    Math.floor((i * options.tampered) / options.requests);
+  let tamperedSoFar = 0;
   const latencies: number[] = [];
   const unexpected: string[] = [];
   let accepted = 0;
@@ -83,8 +88,7 @@ export async function runLoadTest(cloud: LocalCloud, options: LoadTestOptions): 
   const warmup = Math.floor(options.requests / 10);
 
   const one = async (index: number) => {
-    const tamper =
-      index % every === every - 1 ? TAMPERS[Math.floor(index / every) % TAMPERS.length] : undefined;
+    const tamper = isTampered(index) ? TAMPERS[tamperedSoFar++ % TAMPERS.length] : undefined;
     const target = new URL(`${url}/items/${index % 10}?n=${index}`);
     const body = JSON.stringify({ sku: `SKU-${index}`, qty: (index % 5) + 1 });
     const headers = await signRequest(
@@ -117,6 +121,11 @@ export async function runLoadTest(cloud: LocalCloud, options: LoadTestOptions): 
       );
   };
 
+  // A listener leak (e.g. one per invocation on a warm worker) shows up as MaxListenersExceededWarning.
+  const onWarning = (warning: Error) => {
+    if (unexpected.length < 20) unexpected.push(`process warning: ${warning.name}: ${warning.message}`);
+  };
+  process.on('warning', onWarning);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
@@ -130,6 +139,7 @@ export async function runLoadTest(cloud: LocalCloud, options: LoadTestOptions): 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  process.off('warning', onWarning);
   const health = await fetch(`${cloud.url}/_local/health`).catch(() => undefined);
   latencies.sort((a, b) => a - b);
   const at = (p: number) =>
