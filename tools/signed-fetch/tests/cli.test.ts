@@ -80,7 +80,8 @@ describe('signed-fetch CLI against the local cloud', () => {
       `[partner]\naws_access_key_id = ${partner.accessKeyId}\naws_secret_access_key = ${partner.secretAccessKey}\n`,
     );
     writeFileSync(path.join(profileDir, 'partner-config'), '[profile partner]\nregion = us-east-1\n');
-    // Nothing from the machine's own AWS setup leaks in.
+    // The CLI's env (HOME too): --local and --profile read only these files. The SDK's default chain reads the
+    // real process environment, so it is tested through the bin below, with an environment of its own.
     env = { PATH: process.env.PATH, HOME: profileDir, LOCAL_CLOUD_DIR: profileDir };
   }, 60_000);
 
@@ -603,6 +604,59 @@ describe('signed-fetch CLI against the local cloud', () => {
         code: 22,
         stdout: '',
         stderr: 'signed-fetch: (22) The requested URL returned error: 403\n',
+      });
+    }, 30_000);
+
+    it('uses AWS_PROFILE with AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE (the default chain)', async () => {
+      // Act: the partner profile; its account's own policy allows, but cross-account needs the API's consent too.
+      const result = await exec(BIN, [`${api}/customers/5`], {
+        PATH: process.env.PATH,
+        HOME: profileDir,
+        AWS_PROFILE: 'partner',
+        AWS_CONFIG_FILE: path.join(profileDir, 'partner-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(profileDir, 'partner-credentials'),
+      });
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).Message).toMatch(
+        /^User: arn:aws:iam::111111111111:user\/partner is not authorized/,
+      );
+    }, 30_000);
+
+    it('assumes --role-arn through AWS_ENDPOINT_URL when the profile names no endpoint', async () => {
+      // Arrange: the developer's keys in a profile without endpoint_url.
+      writeFileSync(path.join(profileDir, 'plain-config'), '[profile dev]\nregion = us-east-1\n');
+      writeFileSync(
+        path.join(profileDir, 'plain-credentials'),
+        `[dev]\naws_access_key_id = ${developer.accessKeyId}\naws_secret_access_key = ${developer.secretAccessKey}\n`,
+      );
+
+      // Act
+      const result = await exec(
+        BIN,
+        [
+          '--profile',
+          'dev',
+          '--role-arn',
+          CUSTOMER_READER,
+          '--role-session-name',
+          'env',
+          `${api}/customers/5`,
+        ],
+        {
+          PATH: process.env.PATH,
+          HOME: profileDir,
+          AWS_CONFIG_FILE: path.join(profileDir, 'plain-config'),
+          AWS_SHARED_CREDENTIALS_FILE: path.join(profileDir, 'plain-credentials'),
+          AWS_ENDPOINT_URL: cloud.url,
+        },
+      );
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        caller: 'arn:aws:sts::000000000000:assumed-role/customer-reader/env',
       });
     }, 30_000);
   });
