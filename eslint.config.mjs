@@ -13,6 +13,8 @@ const boundaries = (toolDeps) => ({
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
     { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: toolDeps },
+    // Benchmarks measure the product as users run it, the local cloud included.
+    { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'kind:emulator'] },
     { sourceTag: 'scope:customer', onlyDependOnLibsWithTags: ['scope:customer', 'scope:shared'] },
     { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:order', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
