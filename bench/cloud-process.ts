@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { deployProbeStack, LocalCloud, packageService } from '@sigv4-auth/local-cloud';
+import { deployProbeStack, LocalCloud, LOCAL_IDENTITIES_FILE, packageService } from '@sigv4-auth/local-cloud';
 
 /**
  * A local cloud in its own process for the benchmarks (as `npm start` runs it), so the load generator does not
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     : [];
   const cloud = await LocalCloud.start({
     port: 0,
-    identitiesFile: path.join(ROOT, 'infra/local/identities.json'),
+    identitiesFile: LOCAL_IDENTITIES_FILE,
   });
   const urls: Record<string, string> = { cloud: cloud.url };
   if (wants.has('--probe')) {

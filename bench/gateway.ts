@@ -1,12 +1,10 @@
+import { seededUserKeys } from '@sigv4-auth/local-cloud';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { startCloudChild } from './cloud-child';
 import { runLoad } from './load';
 
 /** The developer's published local keys (infra/local/identities.json). */
-export const DEVELOPER = {
-  accessKeyId: 'AKIALOCALDEVELOPER00',
-  secretAccessKey: 'local/developer/secret/key/do-not-use-on-aws',
-};
+export const DEVELOPER = seededUserKeys('developer');
 
 export interface GatewayResults {
   iam_rps: number;

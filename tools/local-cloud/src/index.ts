@@ -7,6 +7,7 @@ export {
   type LocalCloudOptions,
 } from './local-cloud';
 export type { AccessLogEntry } from './gateway';
+export { LOCAL_IDENTITIES_FILE, seededUserKeys } from './identity';
 export { deployProbeStack, probeStackTemplate, type ProbeStackOptions } from './testing/probe-stack';
 export { packageService, removeIsolatedBuilds, type PackagedService } from './cli/package-service';
 export { runLoadTest, type LoadTestOptions, type LoadTestSummary } from './testing/load-test';

@@ -1,8 +1,6 @@
-import path from 'node:path';
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
-
-const IDENTITIES = path.resolve(__dirname, '../../../infra/local/identities.json');
 
 // Lambda proxy integration results and limits, as API Gateway maps them:
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
@@ -12,7 +10,7 @@ describe('API Gateway proxy integration on the local cloud', () => {
   let url: string;
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES });
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
     ({ url } = await deployProbeStack(cloud));
   }, 60_000);
 

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { runLoadTest } from '../src/testing/load-test';
 
-const IDENTITIES = path.resolve(__dirname, '../../../infra/local/identities.json');
+const IDENTITIES = LOCAL_IDENTITIES_FILE;
 
 // The reduced run of `npm run load` (which does 5,000 requests and also checks the heap after warm-up).
 describe('load with tampered requests mixed in (reduced run of npm run load)', () => {
@@ -18,19 +17,12 @@ describe('load with tampered requests mixed in (reduced run of npm run load)', (
   });
 
   it('accepts every good signed request and refuses every tampered one at concurrency 32, and stays healthy', async () => {
-    // Arrange
-    const developer = (
-      JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
-        users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-      }
-    ).users.find((user) => user.name === 'developer')!;
-
     // Act
     const summary = await runLoadTest(cloud, {
       requests: 600,
       tampered: 60,
       concurrency: 32,
-      credentials: { accessKeyId: developer.accessKeyId, secretAccessKey: developer.secretAccessKey },
+      credentials: seededUserKeys('developer'),
     });
 
     // Assess

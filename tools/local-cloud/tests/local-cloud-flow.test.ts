@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,18 +8,12 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { packageService, removeIsolatedBuilds, type PackagedService } from '../src/cli/package-service';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const IDENTITIES = path.join(ROOT, 'infra/local/identities.json');
-const seed = JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
-  users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-};
-const keysOf = (name: string) => {
-  const user = seed.users.find((candidate) => candidate.name === name);
-  if (!user) throw new Error(`no user ${name}`);
-  return { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
-};
+const IDENTITIES = LOCAL_IDENTITIES_FILE;
+const keysOf = (name: string) => seededUserKeys(name);
 
 /** Temporary credentials for a role, from the local cloud's STS through the real AWS SDK client. */
 async function assumeRole(cloud: LocalCloud, roleName: string, durationSeconds = 900) {

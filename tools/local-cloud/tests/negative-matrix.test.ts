@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import path from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { signRequest, type AwsCredentialIdentity } from '@sigv4-auth/signed-fetch';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
 
@@ -14,15 +13,8 @@ import { deployProbeStack } from '../src/testing/probe-stack';
  * API Gateway authorization flow
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
  */
-const IDENTITIES = path.resolve(__dirname, '../../../infra/local/identities.json');
-const identities = JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
-  users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-};
-const keysOf = (name: string) => {
-  const { accessKeyId, secretAccessKey } = identities.users.find((user) => user.name === name)!;
-  return { accessKeyId, secretAccessKey };
-};
-const DEVELOPER = keysOf('developer');
+const IDENTITIES = LOCAL_IDENTITIES_FILE;
+const DEVELOPER = seededUserKeys('developer');
 const SCOPE = { region: 'us-east-1', service: 'execute-api' };
 const MINUTE = 60_000;
 

@@ -5,16 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { deployProbeStack, LocalCloud } from '@sigv4-auth/local-cloud';
+import { deployProbeStack, LocalCloud, LOCAL_IDENTITIES_FILE, seededUserKeys } from '@sigv4-auth/local-cloud';
 import { run } from '../src/cli/run';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const IDENTITIES = path.join(ROOT, 'infra/local/identities.json');
 const BIN = path.join(__dirname, '../bin/signed-fetch.cjs');
-const identities = JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
-  users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-};
-const keysOf = (name: string) => identities.users.find((user) => user.name === name)!;
+const keysOf = (name: string) => seededUserKeys(name);
 const CUSTOMER_READER = 'arn:aws:iam::000000000000:role/customer-reader';
 const NO_ACCESS = 'arn:aws:iam::000000000000:role/no-access';
 
@@ -65,7 +60,7 @@ describe('signed-fetch CLI against the local cloud', () => {
   }
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES });
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
     // AWS_IAM on /customers/{proxy+} at stage `local`: the path customer-reader's policy allows.
     ({ url: api } = await deployProbeStack(cloud, {
       stage: 'local',

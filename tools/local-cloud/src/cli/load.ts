@@ -1,16 +1,13 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../identity';
 import { LocalCloud } from '../local-cloud';
 import { runLoadTest } from '../testing/load-test';
-import { readFileSync } from 'node:fs';
 
 /**
  * `npm run load [-- --requests N --tampered N --concurrency N]`: a local cloud in memory (loopback only), an
  * AWS_IAM API, signed requests with tampered ones mixed in. Fails (exit 1) on any unexpected answer, an
  * unhealthy cloud afterwards, or heap growth after warm-up above --max-heap-growth-mb.
  */
-const ROOT = path.resolve(__dirname, '../../../..');
-const IDENTITIES = path.join(ROOT, 'infra/local/identities.json');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -32,22 +29,17 @@ async function main(): Promise<void> {
     concurrency: number('concurrency'),
   };
   if (options.tampered > options.requests) throw new Error('--tampered cannot exceed --requests');
-  const developer = (
-    JSON.parse(readFileSync(IDENTITIES, 'utf8')) as {
-      users: Array<{ name: string; accessKeyId: string; secretAccessKey: string }>;
-    }
-  ).users.find((user) => user.name === 'developer')!;
   const gcNote = (globalThis as { gc?: unknown }).gc
     ? 'heap measured after GC'
     : 'run with --expose-gc for exact heap figures';
   console.log(
     `Load: ${options.requests} signed requests (${options.tampered} tampered) at concurrency ${options.concurrency}, in-memory local cloud on loopback (${gcNote})`,
   );
-  const cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES });
+  const cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
   try {
     const summary = await runLoadTest(cloud, {
       ...options,
-      credentials: { accessKeyId: developer.accessKeyId, secretAccessKey: developer.secretAccessKey },
+      credentials: seededUserKeys('developer'),
     });
     const growth = summary.heapAtEndMb - summary.heapAfterWarmupMb;
     console.table({

@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LOCAL_IDENTITIES_FILE } from '../identity';
 import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 /** `LOCAL_CLOUD_DIR` moves the state (benchmarks and tests use a temporary one). */
 const STATE_DIR = process.env.LOCAL_CLOUD_DIR ?? path.join(ROOT, '.local-cloud');
-const IDENTITIES = path.join(ROOT, 'infra/local/identities.json');
 const SERVICES = ['customer-service', 'order-service'];
 const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -57,7 +57,7 @@ async function start(): Promise<void> {
   const cloud = await LocalCloud.start({
     port,
     stateDir: STATE_DIR,
-    identitiesFile: IDENTITIES,
+    identitiesFile: LOCAL_IDENTITIES_FILE,
     log: (line) => console.log(`  ${line}`),
   });
   cloud.writeProfiles(STATE_DIR);

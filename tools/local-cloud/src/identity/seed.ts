@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { validatePolicyDocument, type NamedPolicy, type PolicyDocument } from '../iam';
 import { stableUniqueId } from './credentials';
 import type { IdentityStore } from './identity-store';
+import type { AccessKey } from './types';
 
 interface SeedFile {
   users?: Array<{
@@ -34,14 +36,27 @@ function checkPolicy(where: string, document: unknown): void {
   if (problems.length > 0) throw new IdentitySeedError(`${where}: invalid policy: ${problems.join('; ')}`);
 }
 
-/** Loads `infra/local/identities.json` into the store: the fixed, documented identities of the local cloud. */
-export function seedIdentities(store: IdentityStore, file: string): void {
-  let seed: SeedFile;
+/** `infra/local/identities.json` of this repo: the identities the local cloud seeds by default. */
+export const LOCAL_IDENTITIES_FILE = path.resolve(__dirname, '../../../../infra/local/identities.json');
+
+function readSeedFile(file: string): SeedFile {
   try {
-    seed = JSON.parse(readFileSync(file, 'utf8')) as SeedFile;
+    return JSON.parse(readFileSync(file, 'utf8')) as SeedFile;
   } catch (error) {
     throw new IdentitySeedError(`Cannot read identities from ${file}`, { cause: error });
   }
+}
+
+/** A seeded user's published access key, for what signs as that user (tests, `npm run load`, benchmarks). */
+export function seededUserKeys(name: string, file = LOCAL_IDENTITIES_FILE): AccessKey {
+  const user = readSeedFile(file).users?.find((candidate) => candidate.name === name);
+  if (!user) throw new IdentitySeedError(`${file} has no user ${name}`);
+  return { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
+}
+
+/** Loads `infra/local/identities.json` into the store: the fixed, documented identities of the local cloud. */
+export function seedIdentities(store: IdentityStore, file: string): void {
+  const seed = readSeedFile(file);
   for (const user of seed.users ?? []) {
     const arn = `arn:aws:iam::${user.accountId}:user/${user.name}`;
     for (const policy of user.policies ?? [])
