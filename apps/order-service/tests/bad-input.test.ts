@@ -44,12 +44,21 @@ describe('order-service refuses bad input with a clear 400', () => {
   });
   afterAll(() => db.stop());
 
+  const post = (body: string | null, isBase64Encoded = false) =>
+    invoke(
+      createOrderRoute({ orders, customers }),
+      apiGatewayProxyEvent({
+        httpMethod: 'POST',
+        resource: '/orders',
+        path: '/orders',
+        body,
+        isBase64Encoded,
+      }),
+    );
+
   it('passes a valid body through validation (the control: it reaches customer-service, here unreachable: 502)', async () => {
     // Act
-    const response = await invoke(
-      createOrderRoute({ orders, customers }),
-      apiGatewayProxyEvent({ httpMethod: 'POST', resource: '/orders', path: '/orders', body: order({}) }),
-    );
+    const response = await post(order({}));
 
     // Assess
     expect(response.statusCode).toBe(502);
@@ -87,16 +96,7 @@ describe('order-service refuses bad input with a clear 400', () => {
     const before = await stored();
 
     // Act
-    const response = await invoke(
-      createOrderRoute({ orders, customers }),
-      apiGatewayProxyEvent({
-        httpMethod: 'POST',
-        resource: '/orders',
-        path: '/orders',
-        body,
-        isBase64Encoded,
-      }),
-    );
+    const response = await post(body, isBase64Encoded);
 
     // Assess
     expect(response.statusCode).toBe(400);

@@ -47,9 +47,13 @@ export function createOrderRoute({
       });
       if (record.requestHash !== requestHash)
         throw new UnprocessableEntityError('Idempotency-Key was already used for a different request');
-      orderId = record.orderId;
-      const existing = await orders.get(orderId);
-      if (existing) return replayed(existing);
+      // Bound by an earlier request (a replay, a duplicate, or an attempt that failed or crashed): its order,
+      // if it was written. A key just bound here has a fresh random id: nothing to look up.
+      if (record.orderId !== orderId) {
+        orderId = record.orderId;
+        const existing = await orders.get(orderId);
+        if (existing) return replayed(existing);
+      }
     }
     const customer = await customers.getCustomer(input.customerId, logger);
     if (!customer) throw new UnprocessableEntityError(`Customer ${input.customerId} does not exist`);

@@ -25,27 +25,12 @@ export class OrderRepository {
   ) {}
 
   public async create(order: Order): Promise<void> {
-    try {
-      await this.documentClient.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: order,
-          ConditionExpression: 'attribute_not_exists(id)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new OrderAlreadyExistsError(order.id, { cause: error });
-      throw error;
-    }
+    if (!(await this.putIfAbsent(order))) throw new OrderAlreadyExistsError(order.id);
   }
 
   /** Strongly consistent: a replay right after the first request must see its order. */
   public async get(id: string): Promise<Order | undefined> {
-    const result = await this.documentClient.send(
-      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
-    );
-    return result.Item as Order | undefined;
+    return this.getItem<Order>(id);
   }
 
   /**
@@ -53,22 +38,33 @@ export class OrderRepository {
    * the key's first. Returns the record in force (this one, or the one that was there).
    */
   public async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
+    if (await this.putIfAbsent(record)) return record;
+    const existing = await this.getItem<IdempotencyRecord>(record.id);
+    if (!existing) throw new Error(`Idempotency record ${record.id} vanished`);
+    return existing;
+  }
+
+  /** Writes the item unless one with its id exists (never an overwrite); false when one did. */
+  private async putIfAbsent(item: { id: string }): Promise<boolean> {
     try {
       await this.documentClient.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: item,
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
-      return record;
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
-    const existing = await this.documentClient.send(
-      new GetCommand({ TableName: this.tableName, Key: { id: record.id }, ConsistentRead: true }),
+  }
+
+  private async getItem<T>(id: string): Promise<T | undefined> {
+    const result = await this.documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
     );
-    if (!existing.Item) throw new Error(`Idempotency record ${record.id} vanished`);
-    return existing.Item as IdempotencyRecord;
+    return result.Item as T | undefined;
   }
 }

@@ -1,4 +1,3 @@
-import { normalizedPath } from '@sigv4-auth/sigv4-verifier';
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
@@ -81,11 +80,11 @@ export class ApiGatewayService {
     request: IncomingRequest,
     apiId: string,
     stage: string,
-    rawPath: string,
+    /** After `_user_request_`, in the form the signature covers (`normalizedPath` of the whole request path). */
+    resourcePath: string,
   ): Promise<OutgoingResponse> {
     const started = performance.now();
-    // The path the signature covers (SigV4 normalisation): routed, logged, and in the method ARN as such.
-    const path = normalizedPath(rawPath || '/');
+    const path = resourcePath || '/';
     const entry: AccessLogEntry = {
       time: request.receivedAt.toISOString(),
       requestId: request.requestId,
