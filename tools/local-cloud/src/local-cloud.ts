@@ -75,6 +75,12 @@ export class LocalCloud {
   private readonly log: (line: string) => void;
   private codeDir = '';
   private baseUrl = '';
+  /**
+   * SIGUSR1 opens node's inspector on any node process, and functions (separate processes of the same OS user)
+   * could send it to the cloud and then read every session from its memory. A listener replaces that default.
+   */
+  private readonly refuseInspectorSignal = () =>
+    this.log('SIGUSR1 ignored: the local cloud never opens its inspector on a signal');
 
   private constructor(private readonly options: LocalCloudOptions) {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -148,10 +154,12 @@ export class LocalCloud {
     await closed;
     await this.dynamodb?.stop();
     if (!this.options.stateDir && this.codeDir) rmSync(this.codeDir, { recursive: true, force: true });
+    process.off('SIGUSR1', this.refuseInspectorSignal);
   }
 
   private async boot(): Promise<void> {
     const { stateDir } = this.options;
+    process.on('SIGUSR1', this.refuseInspectorSignal);
     seedIdentities(this.identities, this.options.identitiesFile);
     if (stateDir) {
       mkdirSync(path.join(stateDir, 'logs'), { recursive: true });

@@ -1,10 +1,18 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Worker } from 'node:worker_threads';
 import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
 
-const RUNTIME_WORKER = path.join(__dirname, 'runtime-worker.js');
+const RUNTIME = path.join(__dirname, 'runtime-process.js');
+/** Node 20 names the permission model `--experimental-permission`; later releases `--permission`. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
+  ? '--permission'
+  : '--experimental-permission';
+/** Lambda's PATH for Node.js runtimes (the host's PATH is not passed on). */
+const LAMBDA_PATH = '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin';
 
 export interface EnvironmentOptions {
   config: LambdaFunctionConfig;
@@ -21,19 +29,30 @@ interface ErrorPayload {
   errorMessage: string;
 }
 
-type WorkerMessage =
+type RuntimeMessage =
   | { type: 'ready'; initMs: number }
   | { type: 'init-error'; error: ErrorPayload }
   | { type: 'result'; requestId: string; result?: unknown; error?: ErrorPayload };
 
-/** The variables Lambda sets for a Node.js function, then the function's own `Environment`. */
-function lambdaEnvironment(options: EnvironmentOptions, logStreamName: string): Record<string, string> {
+/**
+ * Exactly the variables Lambda sets for a Node.js function, then the function's own `Environment`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * Nothing comes from the host: not its PATH, HOME or any `AWS_*` a developer exported in that shell.
+ * `TMPDIR` is ours: the environment's own temp folder, the only place it may write (Lambda's `/tmp`).
+ */
+export function lambdaEnvironment(
+  options: EnvironmentOptions,
+  logStreamName: string,
+  tmpDir: string,
+): Record<string, string> {
   const { config, credentials, region } = options;
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    PATH: LAMBDA_PATH,
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
+    TMPDIR: tmpDir,
     LAMBDA_TASK_ROOT: config.codeDir,
+    _HANDLER: config.handler,
     AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
@@ -52,67 +71,90 @@ function lambdaEnvironment(options: EnvironmentOptions, logStreamName: string): 
 }
 
 /**
- * One Lambda execution environment: a worker thread with its own `process.env` holding the function's
- * environment and its role's credentials, so functions never see each other's credentials. It serves one
- * invocation at a time; a timeout destroys it (as Lambda does), the next invocation gets a fresh one.
+ * One Lambda execution environment: its own node process holding only the function's environment and its
+ * role's credentials, so a function sees neither the host's environment nor the cloud's memory (live
+ * sessions, user keys) nor another function's credentials. Node's permission model confines its file access
+ * to its code and its temp folder, and forbids child processes and worker threads. It serves one invocation
+ * at a time; a timeout kills it (as Lambda does), the next invocation gets a fresh one.
  */
 export class ExecutionEnvironment {
   public readonly credentialsExpireAt: Date;
-  private readonly worker: Worker;
+  private readonly child: ChildProcess;
+  private readonly tmpDir: string;
   private readonly ready: Promise<{ initMs: number }>;
-  private pending?: { requestId: string; resolve: (message: WorkerMessage & { type: 'result' }) => void };
+  private pending?: { requestId: string; resolve: (message: RuntimeMessage & { type: 'result' }) => void };
   private dead = false;
   private coldStartReported = false;
-  private exitError?: Error;
+  private readonly exited: Promise<void>;
 
   public constructor(private readonly options: EnvironmentOptions) {
     const { config } = options;
     this.credentialsExpireAt = options.credentials.expiresAt;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
-    this.worker = new Worker(RUNTIME_WORKER, {
-      // Plain node, as Lambda runs the bundle: not the host's flags (e.g. tsx's --require loader hooks).
-      execArgv: [],
-      env: lambdaEnvironment(options, logStreamName),
-      workerData: {
-        codeDir: config.codeDir,
-        handler: config.handler,
-        functionName: config.name,
-        functionArn: config.arn,
-        memoryMb: config.memoryMb,
-        timeoutMs: config.timeoutSeconds * 1000,
-        logGroupName: `/aws/lambda/${config.name}`,
-        logStreamName,
+    this.tmpDir = mkdtempSync(path.join(tmpdir(), 'lambda-tmp-'));
+    this.child = fork(
+      RUNTIME,
+      [
+        JSON.stringify({
+          handler: config.handler,
+          functionName: config.name,
+          functionArn: config.arn,
+          memoryMb: config.memoryMb,
+          timeoutMs: config.timeoutSeconds * 1000,
+          logGroupName: `/aws/lambda/${config.name}`,
+          logStreamName,
+        }),
+      ],
+      {
+        cwd: config.codeDir,
+        env: lambdaEnvironment(options, logStreamName, this.tmpDir),
+        // Plain node, as Lambda runs the bundle: none of the host's flags (e.g. tsx's loader hooks).
+        execArgv: [
+          PERMISSION_FLAG,
+          `--allow-fs-read=${RUNTIME}`,
+          `--allow-fs-read=${config.codeDir}`,
+          `--allow-fs-read=${this.tmpDir}`,
+          `--allow-fs-write=${this.tmpDir}`,
+          '--disable-warning=ExperimentalWarning',
+          `--max-old-space-size=${config.memoryMb}`,
+        ],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       },
-      resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
-    for (const stream of [this.worker.stdout, this.worker.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => options.log(line));
+    );
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => options.log(line));
     }
+    let spawnError: Error | undefined;
+    this.exited = new Promise((resolve) => {
+      const ended = () => {
+        this.dead = true;
+        rmSync(this.tmpDir, { recursive: true, force: true });
+        resolve();
+      };
+      this.child.once('exit', ended);
+      this.child.on('error', (error) => {
+        spawnError = error;
+        if (this.child.pid === undefined) ended(); // never started: no 'exit' follows
+      });
+    });
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', (message: WorkerMessage) => {
+      this.child.once('message', (message: RuntimeMessage) => {
         if (message.type === 'ready') resolve({ initMs: message.initMs });
         else if (message.type === 'init-error')
           reject(new Error(`${message.error.errorType}: ${message.error.errorMessage}`));
       });
-      this.worker.once('exit', (code) =>
-        reject(this.exitError ?? new Error(`Runtime exited with code ${code}`)),
+      this.child.once('exit', (code, signal) =>
+        reject(spawnError ?? new Error(`Runtime exited with ${signal ?? `code ${code}`}`)),
       );
+      this.child.once('error', reject);
     });
     this.ready.catch(() => undefined);
-    this.worker.on('message', (message: WorkerMessage) => {
+    this.child.on('message', (message: RuntimeMessage) => {
       if (message.type === 'result' && this.pending?.requestId === message.requestId) {
         const { resolve } = this.pending;
         this.pending = undefined;
         resolve(message);
       }
-    });
-    this.worker.on('error', (error) => {
-      this.exitError = error;
-    });
-    this.worker.on('exit', () => {
-      this.dead = true;
     });
   }
 
@@ -142,28 +184,25 @@ export class ExecutionEnvironment {
           error: { errorType: 'Runtime.ImportModuleError', errorMessage: message },
         };
       }
-      return new Promise<WorkerMessage & { type: 'result' }>((resolve) => {
+      return new Promise<RuntimeMessage & { type: 'result' }>((resolve) => {
         this.pending = { requestId, resolve };
-        this.worker.postMessage({ type: 'invoke', requestId, event });
+        this.child.send({ type: 'invoke', requestId, event });
       });
     })();
     let onExit: (() => void) | undefined;
-    const exited = new Promise<WorkerMessage & { type: 'result' }>((resolve) => {
+    const exited = new Promise<RuntimeMessage & { type: 'result' }>((resolve) => {
       onExit = () =>
         resolve({
           type: 'result',
           requestId,
-          error: {
-            errorType: 'Runtime.ExitError',
-            errorMessage: this.exitError?.message ?? 'Runtime exited',
-          },
+          error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited' },
         });
-      this.worker.once('exit', onExit);
+      this.child.once('exit', onExit);
     });
     const outcome = await Promise.race([run, timedOut, exited]);
     clearTimeout(timer);
     // One listener per invocation: removed, or a warm environment would collect them (a leak).
-    if (onExit) this.worker.off('exit', onExit);
+    if (onExit) this.child.off('exit', onExit);
     const durationMs = performance.now() - started;
     if (outcome === 'timeout') {
       this.options.log(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
@@ -179,6 +218,7 @@ export class ExecutionEnvironment {
 
   public async destroy(): Promise<void> {
     this.dead = true;
-    await this.worker.terminate();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
   }
 }

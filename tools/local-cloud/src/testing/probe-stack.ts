@@ -45,6 +45,8 @@ export interface ProbeStackOptions {
   timeoutSeconds?: number;
   /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
   resourcePolicy?: unknown;
+  /** The function's `index.js`, when a test needs another handler than the probe's. */
+  handlerSource?: string;
 }
 
 /** The shape `serverless package` writes for one `http` event with a `{proxy+}` resource. */
@@ -134,7 +136,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
 }
 
 /**
- * Deploys the probe stack (tests, benchmarks): a real zip, a real deploy, a function in its own worker.
+ * Deploys the probe stack (tests, benchmarks): a real zip, a real deploy, a function in its own process.
  * Returns the stage URL as the local cloud serves it (`.../restapis/{id}/{stage}/_user_request_`).
  */
 export async function deployProbeStack(
@@ -143,7 +145,7 @@ export async function deployProbeStack(
 ): Promise<{ url: string; stack: Stack }> {
   const artifactsDir = mkdtempSync(path.join(tmpdir(), 'probe-'));
   try {
-    writeFileSync(path.join(artifactsDir, 'probe.zip'), zipSync({ 'index.js': strToU8(PROBE_HANDLER) }));
+    writeFileSync(path.join(artifactsDir, 'probe.zip'), zipSync({ 'index.js': strToU8(options.handlerSource ?? PROBE_HANDLER) }));
     const stack = await cloud.deploy({
       stackName: options.stackName ?? 'probe',
       template: probeStackTemplate(options),

@@ -1,0 +1,106 @@
+// The Lambda runtime inside one execution environment: its own node process, started by the local cloud with
+// exactly Lambda's environment (nothing of the host's), its working directory in the function's code, and
+// node's permission model limiting file access to that code and the environment's own temp folder.
+// Plain JavaScript on purpose: it runs in plain node, with no transpiler, whether the cloud runs from
+// TypeScript (tests, tsx) or compiled. It loads the handler once (cold start), then serves one invocation at a
+// time over the IPC channel, as Lambda's runtime API does.
+'use strict';
+const path = require('node:path');
+
+const { handler, functionName, functionArn, memoryMb, timeoutMs, logGroupName, logStreamName } = JSON.parse(
+  process.argv[2],
+);
+const codeDir = process.env.LAMBDA_TASK_ROOT;
+
+function loadHandler() {
+  const dot = handler.lastIndexOf('.');
+  const modulePath = path.join(codeDir, handler.slice(0, dot));
+  const exportName = handler.slice(dot + 1);
+  const loaded = require(modulePath);
+  const fn = loaded[exportName];
+  if (typeof fn !== 'function') {
+    throw new Error(`Handler '${handler}' is missing on module '${handler.slice(0, dot)}'`);
+  }
+  return fn;
+}
+
+function errorPayload(error) {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack || '').split('\n') };
+  }
+  return { errorType: 'Error', errorMessage: String(error), trace: [] };
+}
+
+// A function may signal itself, never the cloud: SIGUSR1 would open the cloud's inspector (and with it the
+// cloud's memory) and other signals would stop it. Node's permission model does not cover signals, and with it
+// on process.binding is refused, so process.kill's own primitive, process._kill, is the one door: guarded here,
+// before any function code runs, and locked so no code can put the original back.
+const signal = process._kill;
+Object.defineProperty(process, '_kill', {
+  configurable: false,
+  writable: false,
+  value: (pid, sig) => {
+    if (pid !== process.pid) {
+      const error = new Error(`A function may signal only its own process (${process.pid}), not ${pid}`);
+      error.code = 'ERR_ACCESS_DENIED';
+      throw error;
+    }
+    return signal.call(process, pid, sig);
+  },
+});
+
+let handlerFn;
+const initStarted = process.hrtime.bigint();
+try {
+  handlerFn = loadHandler();
+  process.send({ type: 'ready', initMs: Number(process.hrtime.bigint() - initStarted) / 1e6 });
+} catch (error) {
+  process.send({ type: 'init-error', error: errorPayload(error) });
+}
+
+// The cloud going away (stop, crash) closes the channel: this environment ends with it.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (message) => {
+  if (message.type !== 'invoke' || !handlerFn) return;
+  const deadline = Date.now() + timeoutMs;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: message.requestId,
+    logGroupName,
+    logStreamName,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  let settled = false;
+  const reply = (payload) => {
+    if (settled) return;
+    settled = true;
+    try {
+      process.send({ type: 'result', requestId: message.requestId, ...payload });
+    } catch (error) {
+      // A result that cannot be serialized (a BigInt, a cycle) is the function's error, as on Lambda.
+      process.send({ type: 'result', requestId: message.requestId, error: errorPayload(error) });
+    }
+  };
+  try {
+    // Both handler styles Lambda supports: async (returns a promise) and callback.
+    const returned = handlerFn(message.event, context, (error, result) =>
+      error ? reply({ error: errorPayload(error) }) : reply({ result }),
+    );
+    if (returned && typeof returned.then === 'function') {
+      returned.then(
+        (result) => reply({ result }),
+        (error) => reply({ error: errorPayload(error) }),
+      );
+    }
+  } catch (error) {
+    reply({ error: errorPayload(error) });
+  }
+});

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
+import { LocalCloud } from '../src/local-cloud';
+import { deployProbeStack } from '../src/testing/probe-stack';
+
+// What a function must not reach: the host's environment, the cloud's memory and files, other functions.
+// Each probe is what a security review did from inside a function when functions were worker threads in the
+// cloud's process: it read the host's environment from /proc/self/environ, the admin key files, and every live
+// session through `inspector.Session.connectToMainThread()`.
+const ATTACKER = `
+const fs = require('node:fs');
+const attempt = (fn) => { try { return { ok: true, value: fn() }; } catch (error) { return { ok: false, code: error.code ?? error.message }; } };
+exports.handler = async (event) => {
+  const target = event.queryStringParameters?.file ?? '';
+  const results = {
+    env: Object.keys(process.env).sort(),
+    cwd: process.cwd(),
+    taskRoot: process.env.LAMBDA_TASK_ROOT,
+    ownEnviron: attempt(() => fs.readFileSync('/proc/self/environ', 'utf8').length),
+    parentEnviron: attempt(() => fs.readFileSync('/proc/' + process.ppid + '/environ', 'utf8').length),
+    cloudFile: attempt(() => fs.readFileSync(target, 'utf8').length),
+    ownCode: attempt(() => fs.readFileSync(__filename, 'utf8').length),
+    tmp: attempt(() => { const file = require('node:path').join(require('node:os').tmpdir(), 'scratch'); fs.writeFileSync(file, 'x'); return fs.readFileSync(file, 'utf8'); }),
+    mainThread: attempt(() => { const session = new (require('node:inspector').Session)(); session.connectToMainThread(); return 'connected'; }),
+    spawn: attempt(() => require('node:child_process').execFileSync('/bin/sh', ['-c', 'cat /proc/' + process.ppid + '/environ']).length),
+    worker: attempt(() => { new (require('node:worker_threads').Worker)('1', { eval: true }); return 'started'; }),
+    sameProcessAsCloud: process.pid === Number(event.queryStringParameters?.cloudPid),
+    // SIGUSR1 opens the inspector of any node process: the cloud's, with every session in its memory.
+    signalCloud: attempt(() => process.kill(process.ppid, 'SIGUSR1')),
+    signalSelf: attempt(() => process.kill(process.pid, 0)),
+  };
+  return { statusCode: 200, body: JSON.stringify(results) };
+};
+`;
+
+describe('a function runs in its own process with only Lambda’s environment', () => {
+  let cloud: LocalCloud;
+  let url: string;
+  let stateDir: string;
+  let credentialsFile: string;
+  const hostVariables = { AWS_PROFILE: 'host-profile', AWS_SECRET_ACCESS_KEY: 'host-secret-canary' };
+
+  beforeAll(async () => {
+    // A developer's shell with real AWS credentials exported: none of it may reach a function.
+    Object.assign(process.env, hostVariables);
+    stateDir = mkdtempSync(path.join(tmpdir(), 'isolation-'));
+    cloud = await LocalCloud.start({ port: 0, stateDir, identitiesFile: LOCAL_IDENTITIES_FILE });
+    ({ credentialsFile } = cloud.writeProfiles(stateDir));
+    ({ url } = await deployProbeStack(cloud, { stackName: 'attacker', handlerSource: ATTACKER }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await cloud?.stop();
+    for (const name of Object.keys(hostVariables)) delete process.env[name];
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function probe(query: Record<string, string> = {}): Promise<Record<string, any>> {
+    const search = new URLSearchParams({ file: credentialsFile, cloudPid: String(process.pid), ...query });
+    const response = await fetch(`${url}/attack?${search}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, any>;
+  }
+
+  it('sees exactly Lambda’s variables: nothing of the host, its role credentials only', async () => {
+    // Act
+    const { env, sameProcessAsCloud } = await probe();
+
+    // Assess
+    expect(sameProcessAsCloud).toBe(false);
+    expect(env).toEqual(
+      [
+        'AWS_ACCESS_KEY_ID',
+        'AWS_DEFAULT_REGION',
+        'AWS_ENDPOINT_URL',
+        'AWS_EXECUTION_ENV',
+        'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+        'AWS_LAMBDA_FUNCTION_NAME',
+        'AWS_LAMBDA_FUNCTION_VERSION',
+        'AWS_LAMBDA_INITIALIZATION_TYPE',
+        'AWS_LAMBDA_LOG_GROUP_NAME',
+        'AWS_LAMBDA_LOG_STREAM_NAME',
+        'AWS_REGION',
+        'AWS_SECRET_ACCESS_KEY',
+        'AWS_SESSION_TOKEN',
+        'LAMBDA_TASK_ROOT',
+        'LANG',
+        'PATH',
+        'TMPDIR',
+        'TZ',
+        '_HANDLER',
+      ].sort(),
+    );
+  });
+
+  it('cannot read the host’s environment, the cloud’s key files or anything outside its code', async () => {
+    // Act
+    const results = await probe();
+
+    // Assess
+    for (const name of ['ownEnviron', 'parentEnviron', 'cloudFile'])
+      expect([name, results[name]]).toEqual([name, { ok: false, code: 'ERR_ACCESS_DENIED' }]);
+    expect(results.cwd).toBe(results.taskRoot);
+    expect(results.ownCode.ok).toBe(true);
+    expect(results.tmp).toEqual({ ok: true, value: 'x' });
+  });
+
+  it('cannot reach the cloud’s memory: no inspector session, no child processes, no worker threads', async () => {
+    // Act
+    const results = await probe();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a signal would be handled asynchronously
+
+    // Assess
+    expect(results.mainThread.ok).toBe(false);
+    expect(results.spawn).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+    expect(results.worker).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+    expect(results.signalCloud).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+    expect(results.signalSelf).toEqual({ ok: true, value: true });
+    expect(inspector.url()).toBeUndefined();
+  });
+});
