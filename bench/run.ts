@@ -5,6 +5,7 @@ import { packageService } from '@sigv4-auth/local-cloud';
 import { benchColdStarts } from './coldstart';
 import { benchFetchOverhead } from './fetch-overhead';
 import { benchGateway } from './gateway';
+import { benchLambdaRuntime } from './lambda-runtime';
 import { FULL, QUICK } from './measure';
 import { benchOrders } from './orders';
 import { benchSign } from './sign';
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
     result: Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, round(value, 2)])),
   });
 
+  step('Lambda runtime: cold start (new process, init, first answer) and warm invoke (NONE route, c=1)');
+  const lambdaRuntime = await benchLambdaRuntime(options, quick ? 3 : 7);
+  console.table({
+    result: Object.fromEntries(Object.entries(lambdaRuntime).map(([key, value]) => [key, round(value, 3)])),
+  });
+
   step('POST /orders end to end (packaging both services first)');
   const orders = await benchOrders(quick ? 60 : 300);
   console.table({
@@ -79,6 +86,7 @@ async function main(): Promise<void> {
     fetch_overhead_us: fetchOverhead.overhead_us,
     fetch: fetchOverhead,
     gateway,
+    lambda_runtime: lambdaRuntime,
     orders,
     coldstart,
     start_ready_s: startReady,

@@ -145,7 +145,10 @@ export async function deployProbeStack(
 ): Promise<{ url: string; stack: Stack }> {
   const artifactsDir = mkdtempSync(path.join(tmpdir(), 'probe-'));
   try {
-    writeFileSync(path.join(artifactsDir, 'probe.zip'), zipSync({ 'index.js': strToU8(options.handlerSource ?? PROBE_HANDLER) }));
+    writeFileSync(
+      path.join(artifactsDir, 'probe.zip'),
+      zipSync({ 'index.js': strToU8(options.handlerSource ?? PROBE_HANDLER) }),
+    );
     const stack = await cloud.deploy({
       stackName: options.stackName ?? 'probe',
       template: probeStackTemplate(options),
