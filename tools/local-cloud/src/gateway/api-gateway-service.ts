@@ -7,6 +7,7 @@ import type { LambdaService } from '../lambda';
 import type { AccessLogEntry } from './access-log';
 import { buildProxyEvent } from './proxy-event';
 import { mapProxyResult } from './proxy-result';
+import { routedPath } from './request-path';
 import { matchRoute } from './routing';
 import type { RestApi } from './types';
 
@@ -84,7 +85,8 @@ export class ApiGatewayService {
     resourcePath: string,
   ): Promise<OutgoingResponse> {
     const started = performance.now();
-    const path = resourcePath || '/';
+    // One path for routing, the method ARN, the access log and the event.
+    const path = routedPath(resourcePath);
     const entry: AccessLogEntry = {
       time: request.receivedAt.toISOString(),
       requestId: request.requestId,

@@ -11,6 +11,13 @@ function segmentsOf(path: string): string[] {
 }
 
 /**
+ * Path parameter values are passed as sent (`%2F`, `%20` stay escaped), as API Gateway's REST APIs do: captures
+ * from AWS show `"proxy": "capture/space%20value"` and `"pathParameters": {"ID": "my-id%2F100"}`
+ * (github.com/aws/aws-sam-cli/issues/3524, issues/771; localstack's AWS-recorded snapshot
+ * tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json). AWS's "known issues" page says REST APIs
+ * "decode URL-encoded request parameters before passing them to backend integrations": that disagrees with
+ * the captures for proxy integrations, and we follow the captures.
+ *
  * Matches a request path against an API's resources as API Gateway does: a literal segment beats
  * `{param}`, which beats a greedy `{proxy+}` (which must be last and matches one or more segments).
  * Returns undefined when no resource matches (API Gateway then answers 403 Missing Authentication Token).
@@ -33,7 +40,7 @@ export function matchRoute(
       if (greedy) {
         const rest = requestSegments.slice(i);
         if (i !== resourceSegments.length - 1 || rest.length === 0) matched = false;
-        else params[greedy[1] as string] = rest.map(decodeSegment).join('/');
+        else params[greedy[1] as string] = rest.join('/');
         score.push(0);
         break;
       }
@@ -44,7 +51,7 @@ export function matchRoute(
       }
       const param = /^\{(.+)\}$/.exec(pattern);
       if (param) {
-        params[param[1] as string] = decodeSegment(actual);
+        params[param[1] as string] = actual;
         score.push(1);
       } else if (pattern === actual) score.push(2);
       else {
@@ -72,12 +79,4 @@ function compareScores(a: number[], b: number[]): number {
     if (difference !== 0) return difference;
   }
   return 0;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
