@@ -7,10 +7,12 @@ import {
   writeFileSync,
   copyFileSync,
   existsSync,
+  statSync,
 } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { ADMIN_TOKEN_HEADER, AdminToken } from './admin';
 import path from 'node:path';
 import { CloudFormationService } from './cloudformation/api/cloudformation-service';
 import { Deployer, type DeployInput } from './cloudformation/deployer/deployer';
@@ -25,7 +27,7 @@ import { Authenticator } from './http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
 import { readRequest } from './http/read-request';
 import { jsonProtocolError } from './http/sigv4-wire-errors';
-import { IdentityStore, seedIdentities } from './identity';
+import { IdentityStore, seedIdentities, type Caller } from './identity';
 import { LambdaService } from './lambda';
 import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
@@ -62,6 +64,8 @@ export class LocalCloud {
   public readonly accessLog: AccessLogEntry[] = [];
   /** Injected faults (also `POST /_local/faults`, `DELETE /_local/faults`). */
   public readonly faults = new FaultInjector();
+  /** Required (header `x-local-cloud-token`) by the mutating `/_local` endpoints; disk mode writes `admin-token`. */
+  public readonly adminToken = new AdminToken();
   private server?: Server;
   private dynamodb?: DynamoDBService;
   private lambda!: LambdaService;
@@ -130,9 +134,21 @@ export class LocalCloud {
     return this.deployer.stacks();
   }
 
-  /** Deploys a packaged template; in disk mode also keeps a copy so a restart redeploys it. */
-  public async deploy(input: DeployInput): Promise<Stack> {
-    const stack = await this.deployer.deploy(input);
+  /** The seeded `developer` user as a caller: who deploys when no one signed the deploy. */
+  private developer(): Caller {
+    const key = this.identities.listUsers().find((user) => user.name === 'developer')?.accessKeys[0];
+    const caller = key && this.identities.callerFor(key.accessKeyId);
+    if (!caller)
+      throw new DeploymentError(`${this.options.identitiesFile} has no developer user with an access key`);
+    return caller;
+  }
+
+  /**
+   * Deploys a packaged template; in disk mode also keeps a copy so a restart redeploys it. `deployer` is who
+   * CloudFormation acts for (iam:PassRole is checked for it): by default the seeded `developer` user.
+   */
+  public async deploy(input: DeployInput, deployer: Caller = this.developer()): Promise<Stack> {
+    const stack = await this.deployer.deploy(input, deployer);
     if (this.options.stateDir) this.persist(input, stack);
     return stack;
   }
@@ -163,6 +179,7 @@ export class LocalCloud {
     seedIdentities(this.identities, this.options.identitiesFile);
     if (stateDir) {
       mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+      this.adminToken.writeTo(stateDir);
       this.codeDir = path.join(stateDir, 'functions');
     } else {
       this.codeDir = mkdtempSync(path.join(tmpdir(), 'local-cloud-'));
@@ -311,6 +328,15 @@ export class LocalCloud {
       return jsonReply(415, {
         message: 'POST /_local/... takes a JSON body with content-type: application/json',
       });
+    const mutating = request.method !== 'GET' && request.method !== 'HEAD';
+    if (mutating && !this.adminToken.matches(request.headers[ADMIN_TOKEN_HEADER]))
+      return jsonReply(403, {
+        message: `${route} needs the ${ADMIN_TOKEN_HEADER} header: the token of this start of the local cloud, in ${
+          this.options.stateDir
+            ? path.join(this.options.stateDir, 'admin-token')
+            : 'LocalCloud.adminToken (in-memory mode)'
+        }`,
+      });
     if (route === 'GET /_local/health') {
       return jsonReply(200, {
         status: 'ok',
@@ -338,37 +364,7 @@ export class LocalCloud {
     }
     if (route === 'GET /_local/faults') return jsonReply(200, { faults: this.faults.list() });
     if (route === 'DELETE /_local/faults') return jsonReply(200, { cleared: this.faults.clear() });
-    if (route === 'POST /_local/deploy') {
-      let input: { stackName?: string; templateFile?: string; artifactsDir?: string };
-      try {
-        input = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        return jsonReply(400, {
-          message: 'Body must be JSON: {"stackName", "templateFile", "artifactsDir"}',
-        });
-      }
-      if (!input.stackName || !input.templateFile || !input.artifactsDir) {
-        return jsonReply(400, { message: 'stackName, templateFile and artifactsDir are required' });
-      }
-      try {
-        const template = JSON.parse(readFileSync(input.templateFile, 'utf8')) as CloudFormationTemplate;
-        const stack = await this.deploy({
-          stackName: input.stackName,
-          template,
-          artifactsDir: input.artifactsDir,
-        });
-        return jsonReply(200, stack);
-      } catch (error) {
-        if (
-          error instanceof DeploymentError ||
-          (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-          error instanceof SyntaxError
-        ) {
-          return jsonReply(400, { message: (error as Error).message });
-        }
-        throw error;
-      }
-    }
+    if (route === 'POST /_local/deploy') return this.deployRequest(request);
     const removeMatch = /^DELETE \/_local\/stacks\/([\w-]+)$/.exec(route);
     if (removeMatch) {
       try {
@@ -380,6 +376,49 @@ export class LocalCloud {
       }
     }
     return jsonReply(404, { message: `No local-cloud endpoint ${route}` });
+  }
+
+  /**
+   * `POST /_local/deploy {stackName, templateFile, artifactsDir}`. Signed with SigV4 (scope `cloudformation`),
+   * the deploy acts for the signer (iam:PassRole is checked for it); unsigned, for the developer user.
+   * Errors name the files, never their contents.
+   */
+  private async deployRequest(request: IncomingRequest): Promise<OutgoingResponse> {
+    let input: { stackName?: unknown; templateFile?: unknown; artifactsDir?: unknown };
+    try {
+      input = JSON.parse(request.body.toString('utf8')) as typeof input;
+    } catch {
+      input = {};
+    }
+    const { stackName, templateFile, artifactsDir } = input ?? {};
+    if (typeof stackName !== 'string' || typeof templateFile !== 'string' || typeof artifactsDir !== 'string')
+      return jsonReply(400, {
+        message: 'Body must be JSON {"stackName", "templateFile", "artifactsDir"}, all strings',
+      });
+    let deployer: Caller | undefined;
+    if (request.headers.authorization !== undefined) {
+      const authentication = this.authenticator.authenticate(request, 'cloudformation');
+      if (!authentication.ok) return jsonReply(403, { message: authentication.error.message.split('\n')[0] });
+      deployer = authentication.caller;
+    }
+    const isFile = (file: string) => statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+    const isDirectory = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+    if (!templateFile.endsWith('.json') || !isFile(templateFile))
+      return jsonReply(400, { message: `templateFile ${templateFile} is not a .json file` });
+    if (!isDirectory(artifactsDir))
+      return jsonReply(400, { message: `artifactsDir ${artifactsDir} is not a directory` });
+    let template: CloudFormationTemplate;
+    try {
+      template = JSON.parse(readFileSync(templateFile, 'utf8')) as CloudFormationTemplate;
+    } catch {
+      return jsonReply(400, { message: `templateFile ${templateFile} is not valid JSON` });
+    }
+    try {
+      return jsonReply(200, await this.deploy({ stackName, template, artifactsDir }, deployer));
+    } catch (error) {
+      if (error instanceof DeploymentError) return jsonReply(400, { message: error.message });
+      throw error;
+    }
   }
 
   private recordAccess(entry: AccessLogEntry): void {
@@ -429,7 +468,10 @@ export class LocalCloud {
         const template = JSON.parse(
           readFileSync(path.join(dir, 'template.json'), 'utf8'),
         ) as CloudFormationTemplate;
-        await this.deployer.deploy({ stackName, template, artifactsDir: path.join(dir, 'artifacts') });
+        await this.deployer.deploy(
+          { stackName, template, artifactsDir: path.join(dir, 'artifacts') },
+          this.developer(),
+        );
         this.log(`restored stack ${stackName}`);
       } catch (error) {
         this.log(

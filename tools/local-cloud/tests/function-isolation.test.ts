@@ -31,6 +31,13 @@ exports.handler = async (event) => {
     // SIGUSR1 opens the inspector of any node process: the cloud's, with every session in its memory.
     signalCloud: attempt(() => process.kill(process.ppid, 'SIGUSR1')),
     signalSelf: attempt(() => process.kill(process.pid, 0)),
+    adminToken: attempt(() => fs.readFileSync(event.queryStringParameters?.token ?? '', 'utf8')),
+    // The cloud's own endpoints: a function must not inject faults or deploy.
+    injectFault: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'attacker-fn', mode: 'error' }),
+    })).status,
   };
   return { statusCode: 200, body: JSON.stringify(results) };
 };
@@ -59,7 +66,12 @@ describe('a function runs in its own process with only Lambda’s environment', 
   });
 
   async function probe(query: Record<string, string> = {}): Promise<Record<string, any>> {
-    const search = new URLSearchParams({ file: credentialsFile, cloudPid: String(process.pid), ...query });
+    const search = new URLSearchParams({
+      file: credentialsFile,
+      token: path.join(stateDir, 'admin-token'),
+      cloudPid: String(process.pid),
+      ...query,
+    });
     const response = await fetch(`${url}/attack?${search}`);
     expect(response.status).toBe(200);
     return (await response.json()) as Record<string, any>;
@@ -101,7 +113,7 @@ describe('a function runs in its own process with only Lambda’s environment', 
     const results = await probe();
 
     // Assess
-    for (const name of ['ownEnviron', 'parentEnviron', 'cloudFile'])
+    for (const name of ['ownEnviron', 'parentEnviron', 'cloudFile', 'adminToken'])
       expect([name, results[name]]).toEqual([name, { ok: false, code: 'ERR_ACCESS_DENIED' }]);
     expect(results.cwd).toBe(results.taskRoot);
     expect(results.ownCode.ok).toBe(true);
@@ -119,6 +131,8 @@ describe('a function runs in its own process with only Lambda’s environment', 
     expect(results.worker).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
     expect(results.signalCloud).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
     expect(results.signalSelf).toEqual({ ok: true, value: true });
+    expect(results.injectFault).toBe(403);
+    expect(cloud.faults.list()).toEqual([]);
     expect(inspector.url()).toBeUndefined();
   });
 });

@@ -347,7 +347,7 @@ describe('the whole flow on the local cloud (in memory)', () => {
     const injectFault = async (fault: Record<string, unknown>) => {
       const response = await fetch(`${cloud.url}/_local/faults`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-local-cloud-token': cloud.adminToken.value },
         body: JSON.stringify(fault),
       });
       expect(response.status).toBe(201);
@@ -376,7 +376,14 @@ describe('the whole flow on the local cloud (in memory)', () => {
     });
 
     afterEach(async () => {
-      expect((await fetch(`${cloud.url}/_local/faults`, { method: 'DELETE' })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${cloud.url}/_local/faults`, {
+            method: 'DELETE',
+            headers: { 'x-local-cloud-token': cloud.adminToken.value },
+          })
+        ).status,
+      ).toBe(200);
     });
 
     afterAll(() => dynamodb.destroy());
@@ -482,7 +489,7 @@ describe('the whole flow on the local cloud (in memory)', () => {
       // Act
       const response = await fetch(`${cloud.url}/_local/faults`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-local-cloud-token': cloud.adminToken.value },
         body: JSON.stringify(fault),
       });
 

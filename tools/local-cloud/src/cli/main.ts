@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ADMIN_TOKEN_HEADER, readAdminToken } from '../admin';
 import { LOCAL_IDENTITIES_FILE } from '../identity';
 import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
@@ -10,6 +11,16 @@ const STATE_DIR = process.env.LOCAL_CLOUD_DIR ?? path.join(ROOT, '.local-cloud')
 const SERVICES = ['customer-service', 'order-service'];
 const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
+
+/** The token the running cloud wrote to its state folder: the mutating /_local endpoints need it. */
+function adminHeaders(): Record<string, string> {
+  const token = readAdminToken(STATE_DIR);
+  if (!token) {
+    console.error(`No ${path.join(STATE_DIR, 'admin-token')}: start the local cloud first (npm start)`);
+    process.exit(1);
+  }
+  return { [ADMIN_TOKEN_HEADER]: token };
+}
 
 function packageWithProgress(serviceDir: string): PackagedService {
   const started = Date.now();
@@ -26,7 +37,7 @@ async function deployToRunningCloud(serviceDir: string): Promise<void> {
   try {
     response = await fetch(`${baseUrl}/_local/deploy`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminHeaders() },
       body: JSON.stringify(input),
     });
   } catch {
@@ -113,6 +124,7 @@ async function main(): Promise<void> {
       ) as { service: { service: string } };
       const response = await fetch(`${baseUrl}/_local/stacks/${state.service.service}-local`, {
         method: 'DELETE',
+        headers: adminHeaders(),
       }).catch(() => undefined);
       if (!response) {
         console.error(`No local cloud answers at ${baseUrl}. Start it first: npm start`);

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { DynamoDBService } from '../../dynamodb';
 import type { ApiGatewayService, ApiResource, RestApi } from '../../gateway';
-import { validatePolicyDocument } from '../../iam';
-import { stableUniqueId, type IdentityStore } from '../../identity';
+import { authorize, validatePolicyDocument } from '../../iam';
+import { stableUniqueId, type Caller, type IdentityStore } from '../../identity';
 import type { LambdaService } from '../../lambda';
 import {
   evaluateConditions,
@@ -16,6 +16,7 @@ import {
   type ResolutionContext,
 } from '../template';
 import { DeploymentError } from './errors';
+import { validateStackName } from './names';
 import { PLANNERS, type Planned } from './resource-plans';
 import type { Stack, StackOutput } from './stack';
 
@@ -34,6 +35,7 @@ export interface DeployerOptions {
 }
 
 export interface DeployInput {
+  /** CloudFormation's pattern: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters. */
   stackName: string;
   template: CloudFormationTemplate;
   /** Folder holding the deployment packages (`serverless package` output, `.serverless/`). */
@@ -63,8 +65,17 @@ export class Deployer {
     return this.deployed.get(name)?.stack;
   }
 
-  public async deploy(input: DeployInput): Promise<Stack> {
+  /**
+   * `deployer` is the principal CloudFormation acts for: it must be allowed `iam:PassRole` on every role a
+   * function of the stack runs as, as on AWS (without a stack service role, CloudFormation uses "a temporary
+   * session that it generates from your user credentials", and passing a role to Lambda needs iam:PassRole:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html,
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+   */
+  public async deploy(input: DeployInput, deployer: Caller): Promise<Stack> {
+    validateStackName(input.stackName);
     const { planned, outputs, imports } = this.plan(input);
+    this.checkPassRole(input.stackName, planned, deployer);
     await this.apply(input.stackName, planned);
     const previous = this.deployed.get(input.stackName)?.stack;
     const now = new Date();
@@ -89,6 +100,7 @@ export class Deployer {
 
   /** Removes a stack's functions, APIs and roles. Tables are kept (like DeletionPolicy: Retain) - no data lost. */
   public async remove(stackName: string): Promise<void> {
+    validateStackName(stackName);
     const entry = this.deployed.get(stackName);
     if (!entry) throw new DeploymentError(`Stack ${stackName} does not exist`);
     const importers = this.importersOf(stackName);
@@ -99,6 +111,27 @@ export class Deployer {
     }
     await this.retire(entry.planned, new Map());
     this.deployed.delete(stackName);
+  }
+
+  private checkPassRole(stackName: string, planned: Map<string, Planned>, deployer: Caller): void {
+    for (const [logicalId, { plan }] of planned) {
+      if (plan.kind !== 'function') continue;
+      const role = this.options.identities.role(plan.roleArn);
+      const decision = authorize({
+        principal: deployer.principal,
+        action: 'iam:PassRole',
+        resource: plan.roleArn,
+        resourceAccountId: role?.accountId ?? this.options.accountId,
+        identityPolicies: deployer.identityPolicies,
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      });
+      if (!decision.allowed) {
+        this.options.log(`deploy of ${stackName} refused: ${decision.explanation}`);
+        throw new DeploymentError(
+          `${stackName}: ${logicalId}: User: ${deployer.principal.arn} is not authorized to perform: iam:PassRole on resource: ${plan.roleArn}${decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : ''}`,
+        );
+      }
+    }
   }
 
   private importersOf(stackName: string): string[] {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ApiMethod, AuthorizationType } from '../../gateway';
 import type { PolicyDocument } from '../../iam';
 import { DeploymentError } from './errors';
+import { validateFunctionName, validateRole } from './names';
 import { deterministicId, generatedName } from './physical-ids';
 
 /** What one resource becomes locally; applied only after every resource of the stack planned cleanly. */
@@ -125,12 +126,15 @@ export const PLANNERS: Record<string, Planner> = {
         arn,
         trustPolicy: props.AssumeRolePolicyDocument as PolicyDocument,
         policies,
-        maxSessionDurationSeconds: Number(props.MaxSessionDuration ?? 3600),
+        maxSessionDurationSeconds: validateRole(ctx.logicalId, name, props.MaxSessionDuration),
       },
     };
   },
   'AWS::Lambda::Function': (props, ctx) => {
-    const name = str(props, 'FunctionName', ctx, generatedName(ctx.stackName, ctx.logicalId));
+    const name = validateFunctionName(
+      ctx.logicalId,
+      str(props, 'FunctionName', ctx, generatedName(ctx.stackName, ctx.logicalId)),
+    );
     const arn = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${name}`;
     const code = (props.Code ?? {}) as Props;
     const s3Key = str(code, 'S3Key', { ...ctx, logicalId: `${ctx.logicalId}.Code` });

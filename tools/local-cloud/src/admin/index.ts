@@ -1,0 +1,1 @@
+export { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, AdminToken, readAdminToken } from './admin-token';
