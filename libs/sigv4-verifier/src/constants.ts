@@ -89,6 +89,9 @@ export const MESSAGE = {
   requestExpired: 'Request has expired',
   // dacut/scratchstack-aws-signature src/constants.rs (older wording in NetSPI/AWSSigner#3)
   hostNotSigned: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+  // S3's AccessDenied text for the same rule (HeadersNotSigned); AWS documents no other service's wording.
+  headersNotSigned: (names: readonly string[]) =>
+    `There were headers present in the request which were not signed: ${names.join(', ')}`,
   // architect/dynalite index.js
   unsupportedAlgorithm: (algorithm: string) =>
     `Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now). `,

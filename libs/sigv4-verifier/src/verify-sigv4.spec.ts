@@ -257,6 +257,35 @@ describe('verifySigV4', () => {
     });
   });
 
+  it('refuses an x-amz-* header that is not signed: a captured GetItem must not replay as DeleteItem', () => {
+    // Prepare: "You must include the host header ... and any x-amz-* headers in the signature"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+    const replayed = withHeader(
+      toSignedRequest(vanilla.headerSigned),
+      'X-Amz-Target',
+      'DynamoDB_20120810.DeleteItem',
+    );
+
+    // Act
+    const result = verifySigV4(replayed, optionsFor(vanilla));
+
+    // Assess
+    expect(refusal(result)).toEqual({
+      code: 'SignatureDoesNotMatch',
+      status: 403,
+      message: 'There were headers present in the request which were not signed: x-amz-target',
+    });
+  });
+
+  it('takes X-Amz-Security-Token added after signing (the suite’s post-sts-header-after)', () => {
+    // Act
+    const after = vectorNamed('post-sts-header-after');
+    const result = verifySigV4(toSignedRequest(after.headerSigned), optionsFor(after));
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, signedHeaders: ['host', 'x-amz-date'] });
+  });
+
   it('refuses a signed header that was not sent', () => {
     // Prepare
     const vector = vectorNamed('post-header-key-sort');

@@ -31,6 +31,21 @@ function isHostHeader(name: string): boolean {
   return lower === HEADER.host || lower === HEADER.authority;
 }
 
+/**
+ * "You must include the host header ... and any x-amz-* headers in the signature"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html): an unsigned
+ * `X-Amz-Target` would let a request signed for GetItem be replayed as DeleteItem. The one exception is
+ * X-Amz-Security-Token, which some services take added after signing (the AWS suite's post-sts-header-after);
+ * it is bound to the access key and checked against the issued token anyway.
+ */
+function unsignedAmzHeaders(headers: HeaderIndex, signedHeaders: readonly string[]): string[] {
+  const signed = new Set(signedHeaders.map(asciiLowerCase));
+  const unsigned: string[] = [];
+  for (const name of headers.keys())
+    if (name.startsWith('x-amz-') && name !== HEADER.securityToken && !signed.has(name)) unsigned.push(name);
+  return unsigned;
+}
+
 interface SignatureComputation {
   request: SignedRequest;
   query: readonly QueryParam[];
@@ -73,6 +88,8 @@ function verifyOrThrow(request: SignedRequest, options: VerifyOptions, maxSkewMs
   checkRequestTime(time, parts.expires, options.now, maxSkewMs);
   const signedHeaders = parts.signedHeaders.split(';');
   if (!signedHeaders.some(isHostHeader)) throw new SignatureDoesNotMatchError(MESSAGE.hostNotSigned);
+  const unsigned = unsignedAmzHeaders(headers, signedHeaders);
+  if (unsigned.length > 0) throw new SignatureDoesNotMatchError(MESSAGE.headersNotSigned(unsigned));
   if (parts.algorithm !== ALGORITHM)
     throw new IncompleteSignatureError(MESSAGE.unsupportedAlgorithm(parts.algorithm));
   const credential = parseCredential(parts.credential);
