@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSignedFetch } from './create-signed-fetch';
 import { TimeoutError } from './errors';
 
@@ -96,5 +98,133 @@ describe('createSignedFetch', () => {
     await expect(
       createSignedFetch({ credentials, fetch: never, timeoutMs: 50 })(URL_),
     ).rejects.toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe('createSignedFetch over real HTTP: redirects, clock offsets, plus signs', () => {
+  interface Seen {
+    url: string;
+    authorization?: string;
+    token?: string;
+    date?: string;
+  }
+  const servers: Server[] = [];
+
+  /** A loopback server (its own origin) answering with `answer`, recording what reached it. */
+  async function server(answer: (request: IncomingMessage, response: ServerResponse) => void) {
+    const seen: Seen[] = [];
+    const created = createServer((request, response) => {
+      seen.push({
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        token: request.headers['x-amz-security-token'] as string | undefined,
+        date: request.headers['x-amz-date'] as string | undefined,
+      });
+      answer(request, response);
+    });
+    servers.push(created);
+    await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+    return { seen, origin: `http://127.0.0.1:${(created.address() as AddressInfo).port}` };
+  }
+
+  const sessionCredentials = { ...credentials, sessionToken: 'SESSION-TOKEN-SECRET' };
+  const scope = { region: 'us-east-1', service: 'execute-api' };
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+
+  it('never follows a redirect to another origin: the credentials stay with the API', async () => {
+    // Arrange
+    const elsewhere = await server((_, response) => response.end('not the API'));
+    const api = await server((_, response) =>
+      response.writeHead(302, { location: `${elsewhere.origin}/steal` }).end(),
+    );
+
+    // Act
+    const response = await createSignedFetch({ ...scope, credentials: sessionCredentials })(
+      `${api.origin}/orders`,
+    );
+
+    // Assess
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`${elsewhere.origin}/steal`);
+    expect(elsewhere.seen).toEqual([]);
+  });
+
+  it('follows a same-origin redirect signed anew for the new path; manual and error modes as fetch', async () => {
+    // Arrange
+    const api = await server((request, response) =>
+      request.url === '/old'
+        ? response.writeHead(307, { location: '/new' }).end()
+        : response.writeHead(200).end('moved'),
+    );
+    const signedFetch = createSignedFetch({ ...scope, credentials: sessionCredentials });
+
+    // Act
+    const followed = await signedFetch(`${api.origin}/old`);
+    const manual = await signedFetch(`${api.origin}/old`, { redirect: 'manual' });
+    const refused = signedFetch(`${api.origin}/old`, { redirect: 'error' });
+
+    // Assess
+    expect([followed.status, await followed.text()]).toEqual([200, 'moved']);
+    const [old, moved] = api.seen;
+    expect(moved?.url).toBe('/new');
+    expect(moved?.authorization).toMatch(/Signature=[0-9a-f]{64}$/);
+    expect(moved?.authorization).not.toBe(old?.authorization);
+    expect(manual.status).toBe(307);
+    await expect(refused).rejects.toThrow("was redirected (redirect: 'error')");
+  });
+
+  it('stops after 5 same-origin redirects', async () => {
+    // Arrange
+    const loop = await server((_, response) => response.writeHead(302, { location: '/again' }).end());
+
+    // Act
+    const response = await createSignedFetch({ ...scope, credentials })(`${loop.origin}/start`);
+
+    // Assess
+    expect(response.status).toBe(302);
+    expect(loop.seen).toHaveLength(6);
+  });
+
+  it('applies a clock offset learned from one host to that host only', async () => {
+    // Arrange: host A's clock is a day ahead and says so once; host B agrees with ours.
+    const ahead = 'Sat, 03 Jan 2026 03:04:05 GMT';
+    let refusedOnce = false;
+    const a = await server((_, response) => {
+      if (refusedOnce) return response.end('ok');
+      refusedOnce = true;
+      response.writeHead(403, { date: ahead }).end('{"message":"Signature not yet current: ..."}');
+    });
+    const b = await server((_, response) => response.end('ok'));
+    const signedFetch = createSignedFetch({
+      ...scope,
+      credentials,
+      now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    });
+
+    // Act
+    await signedFetch(`${a.origin}/x`);
+    await signedFetch(`${b.origin}/x`);
+
+    // Assess
+    expect(a.seen.map((seen) => seen.date)).toEqual(['20260102T030405Z', '20260103T030405Z']);
+    expect(b.seen.map((seen) => seen.date)).toEqual(['20260102T030405Z']);
+  });
+
+  it('sends a raw + of the query as %2B: what it signed (a plus) is what API Gateway reads', async () => {
+    // Arrange
+    const api = await server((_, response) => response.end('ok'));
+    const signedFetch = createSignedFetch({ ...scope, credentials, now: () => Date.UTC(2026, 0, 2) });
+
+    // Act
+    await signedFetch(`${api.origin}/search?q=a+b`);
+    await signedFetch(`${api.origin}/search?q=a%2Bb`);
+
+    // Assess
+    const [raw, encoded] = api.seen;
+    expect(raw?.url).toBe('/search?q=a%2Bb');
+    expect(raw?.authorization).toBe(encoded?.authorization);
   });
 });

@@ -2,13 +2,15 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { cachedCredentials } from './credentials-cache';
 import { NetworkError, SigningError, TimeoutError } from './errors';
 import { bodyBytes } from './request-body';
-import { signRequest } from './sign-request';
+import { signRequest, withLiteralPlus } from './sign-request';
 import { resolveSigningScope } from './signing-scope';
 import type { SignedFetch, SignedFetchOptions } from './types';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /** API Gateway's answers to a request signed with a clock too far from its own. */
 const SKEW_MESSAGE = /Signature expired|Signature not yet current|RequestTimeTooSkewed/;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -31,11 +33,12 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
   const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 3);
   const baseDelayMs = options.retry?.baseDelayMs ?? 100;
   const maxDelayMs = options.retry?.maxDelayMs ?? 2000;
-  let clockOffsetMs = 0;
+  /** The clock offset learned from one endpoint's skew refusal, per host and signing scope: no other's. */
+  const clockOffsets = new Map<string, number>();
 
-  return async (input, init = {}) => {
+  const signedFetch: SignedFetch = async (input, init = {}) => {
     const request = input instanceof Request ? input : undefined;
-    const url = new URL(request ? request.url : input.toString());
+    const url = withLiteralPlus(new URL(request ? request.url : input.toString()));
     const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = {};
     new Headers(init.headers ?? request?.headers).forEach((value, name) => (headers[name] = value));
@@ -44,6 +47,7 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
     );
     if (contentType && !headers['content-type']) headers['content-type'] = contentType;
     const scope = resolveSigningScope(url, options);
+    const offsetKey = `${url.host} ${scope.region} ${scope.service}`;
     const retryable = IDEMPOTENT.has(method) || options.retry?.retryNonIdempotent === true;
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
     const signals = [timeout, init.signal ?? undefined].filter(
@@ -57,7 +61,7 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
       let signedHeaders: Record<string, string>;
       try {
         signedHeaders = await signRequest({ method, url, headers, body: bytes }, identity, scope, {
-          signingDate: new Date(now() + clockOffsetMs),
+          signingDate: new Date(now() + (clockOffsets.get(offsetKey) ?? 0)),
         });
       } catch (error) {
         throw new SigningError(
@@ -75,6 +79,9 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
           headers: signedHeaders,
           body: bytes as BodyInit | undefined,
           signal,
+          // Never let fetch follow a redirect: it would send the signed headers (the session token among
+          // them) to wherever Location points, and hand back that host's answer as this API's.
+          redirect: 'manual',
         });
       } catch (error) {
         if (timeout?.aborted)
@@ -97,7 +104,7 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
         const text = await response.clone().text();
         if (SKEW_MESSAGE.test(text) && !Number.isNaN(serverDate)) {
           // As the AWS SDKs do: adopt the server's clock and retry once (the request was refused unprocessed).
-          clockOffsetMs = serverDate - now();
+          clockOffsets.set(offsetKey, serverDate - now());
           skewRetried = true;
           attempt -= 1;
           continue;
@@ -112,7 +119,56 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
           );
         continue;
       }
-      return response;
+      return followRedirect(response, { url, method, headers, bytes, init, request });
     }
   };
+
+  /**
+   * Redirects of signed requests: `redirect: 'follow'` (fetch's default) follows only same-origin ones, each
+   * signed anew, at most 5; a cross-origin one is returned as it is (a 3xx with its Location), never followed
+   * with our credentials. `'manual'` returns every 3xx; `'error'` throws on one.
+   */
+  async function followRedirect(
+    response: Response,
+    sent: {
+      url: URL;
+      method: string;
+      headers: Record<string, string>;
+      bytes: Uint8Array | undefined;
+      init: RequestInit;
+      request: Request | undefined;
+    },
+  ): Promise<Response> {
+    if (!REDIRECT_STATUSES.has(response.status)) return response;
+    const { url, method, init } = sent;
+    const mode = init.redirect ?? sent.request?.redirect ?? 'follow';
+    if (mode === 'error') {
+      await response.body?.cancel();
+      throw new NetworkError(`${method} ${url.origin}${url.pathname} was redirected (redirect: 'error')`);
+    }
+    const location = response.headers.get('location');
+    const hops = redirectHops.get(init) ?? 0;
+    if (mode === 'manual' || location === null || hops >= MAX_REDIRECTS) return response;
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) return response;
+    await response.body?.cancel();
+    // fetch's rules: 303, and 301/302 after a POST, continue as a GET without a body.
+    const asGet =
+      response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST');
+    const headers = { ...sent.headers };
+    if (asGet) delete headers['content-type'];
+    const nextInit: RequestInit = {
+      ...init,
+      method: asGet ? 'GET' : method,
+      headers,
+      body: asGet ? undefined : (sent.bytes as BodyInit | undefined),
+    };
+    redirectHops.set(nextInit, hops + 1);
+    return signedFetch(next, nextInit);
+  }
+
+  return signedFetch;
 }
+
+/** How many redirects led to a request (its init), so a loop ends. */
+const redirectHops = new WeakMap<RequestInit, number>();

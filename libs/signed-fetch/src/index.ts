@@ -18,6 +18,7 @@ export {
   type SigningScopeInput,
   type SigningTrace,
   type SignOptions,
+  withLiteralPlus,
 } from './sign-request';
 export { inferSigningScope, resolveSigningScope, type SigningScope } from './signing-scope';
 export type {

@@ -53,6 +53,18 @@ export function signerQuery(url: URL): Record<string, string | string[]> {
 }
 
 /**
+ * The URL with every raw `+` of its query sent as `%2B`. SigV4 signs a raw `+` as a plus (as `signerQuery`
+ * reads it), but API Gateway hands it to the function as a space (form decoding), so the same bytes would
+ * mean two things; `%2B` means a plus to both. The signature does not change.
+ */
+export function withLiteralPlus(url: URL): URL {
+  if (!url.search.includes('+')) return url;
+  const copy = new URL(url);
+  copy.search = url.search.replace(/\+/g, '%2B');
+  return copy;
+}
+
+/**
  * Derived signing keys (4 HMACs each), per credentials object, for its current day, region and service.
  * smithy caches them too, but finds them by an HMAC of the secret on every request; here the lookup is a
  * WeakMap and a string, so one signature costs one HMAC and two hashes. Refreshed credentials are new objects

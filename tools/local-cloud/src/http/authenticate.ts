@@ -1,6 +1,11 @@
 import type { Clock } from '../clock/clock';
 import type { Caller, IdentityStore } from '../identity';
-import { verifySigV4, type CredentialRecord, type SigV4Error } from '@sigv4-auth/sigv4-verifier';
+import {
+  IncompleteSignatureError,
+  verifySigV4,
+  type CredentialRecord,
+  type SigV4Error,
+} from '@sigv4-auth/sigv4-verifier';
 import type { IncomingRequest } from './incoming-request';
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; error: SigV4Error };
@@ -17,6 +22,7 @@ export class Authenticator {
   ) {}
 
   public authenticate(request: IncomingRequest, service: string): Authentication {
+    if (request.rawQuery.includes('+') && isSigned(request)) return { ok: false, error: ambiguousPlus() };
     const result = this.verify(request, service, (accessKeyId) =>
       this.identities.lookupCredential(accessKeyId),
     );
@@ -45,4 +51,23 @@ export class Authenticator {
       { now: this.clock.now(), service, region: this.region, lookupCredential },
     );
   }
+}
+
+function isSigned(request: IncomingRequest): boolean {
+  return request.headers.authorization !== undefined || /(?:^|&)X-Amz-Signature=/i.test(request.rawQuery);
+}
+
+/**
+ * A raw `+` in the query of a signed request means two things at AWS: SigV4 signs it as a plus (the canonical
+ * query encodes "the space character ... as %20 (and not as +)", so a `+` is a plus:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html), while API Gateway
+ * passes it to the function as a space and STS reads its Query parameters form-decoded (recorded from AWS:
+ * `plus=test+alias@gmail.com` arrives as "test alias@gmail.com", localstack's
+ * tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json). So `?q=a%2Bb`, signed, could be replayed
+ * as `?q=a+b` and reach the function as "a b". The local cloud refuses the ambiguity instead of choosing.
+ */
+function ambiguousPlus(): SigV4Error {
+  return new IncompleteSignatureError(
+    "The query string of a signed request contains a raw '+': SigV4 signs it as a plus, but API Gateway and STS read it as a space. Send %2B for a plus and %20 for a space.",
+  );
 }

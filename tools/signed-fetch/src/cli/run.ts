@@ -8,6 +8,7 @@ import {
   inferSigningScope,
   presignRequest,
   signRequest,
+  withLiteralPlus,
   type AwsCredentialIdentity,
   type RequestToSign,
   type SigningScopeInput,
@@ -117,7 +118,7 @@ interface Context {
 
 async function execute(context: Context): Promise<ExitCodeValue> {
   const { options, io, redactor, say } = context;
-  const url = new URL(options.url as string);
+  const url = withLiteralPlus(new URL(options.url as string));
   const body = await requestBody(options.data, io.stdin);
   const method = options.method ?? (options.head ? 'HEAD' : body.bytes ? 'POST' : 'GET');
   const headers = requestHeaders(options, url, body.contentType, body.json);
