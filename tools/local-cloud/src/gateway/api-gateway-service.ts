@@ -206,6 +206,7 @@ export class ApiGatewayService {
       resource: methodArn,
       resourceAccountId: api.accountId,
       identityPolicies: caller.identityPolicies,
+      sessionPolicies: caller.sessionPolicies,
       resourcePolicy: api.policy
         ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy }
         : undefined,

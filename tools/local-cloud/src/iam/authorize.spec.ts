@@ -1314,3 +1314,100 @@ describe('authorize: anonymous callers', () => {
     expect(decision.allowed).toBe(false);
   });
 });
+
+// Session policies: "The permissions for a session are the intersection of the identity-based policies for the IAM
+// entity (user or role) used to create the session and the session policies. Permissions can also come from a
+// resource-based policy. An explicit deny in any of these policies overrides the allow." ... "A resource-based
+// policy can specify the ARN of the session as a principal. In that case, the permissions from the resource-based
+// policy are added after the session is created. The resource-based policy permissions are not limited by the
+// session policy." https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+describe('authorize: session policies', () => {
+  const session = roleSession('Reader', 'limited');
+  const readReport = policy('session policy', {
+    Sid: 'ReportOnly',
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::amzn-s3-demo-bucket/report.csv',
+  });
+  const resourcePolicy = (principal: string): NamedPolicy =>
+    policy('bucket policy', {
+      Sid: 'Grant',
+      Effect: 'Allow',
+      Principal: { AWS: principal },
+      Action: 's3:*',
+      Resource: '*',
+    });
+
+  it.each([
+    ['allows what both the role and the session policy allow', 'report.csv', [readReport], true],
+    ['denies what the role allows but the session policy does not', 'secret.csv', [readReport], false],
+    [
+      'denies everything under an empty session policy',
+      'report.csv',
+      [policy('empty', { Effect: 'Deny', Action: 'x:none', Resource: '*' })],
+      false,
+    ],
+    ['is the role alone without session policies', 'secret.csv', undefined, true],
+  ])('%s', (_, object, sessionPolicies, allowed) => {
+    // Act
+    const decision = authorize(
+      request({
+        principal: session,
+        resource: `arn:aws:s3:::amzn-s3-demo-bucket/${object}`,
+        identityPolicies: [allowS3],
+        sessionPolicies,
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(allowed);
+    if (!allowed && sessionPolicies) expect(decision.explanation).toMatch(/session policy/);
+  });
+
+  it('lets an explicit deny in the session policy win over the role', () => {
+    // Act
+    const decision = authorize(
+      request({
+        principal: session,
+        identityPolicies: [allowS3],
+        sessionPolicies: [
+          readReport,
+          policy('deny', { Sid: 'NoReports', Effect: 'Deny', Action: 's3:*', Resource: '*' }),
+        ],
+      }),
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ allowed: false, kind: 'ExplicitDeny' });
+  });
+
+  it('does not limit a resource policy that names the session ARN itself', () => {
+    // Act
+    const decision = authorize(
+      request({
+        principal: session,
+        resource: 'arn:aws:s3:::amzn-s3-demo-bucket/secret.csv',
+        sessionPolicies: [readReport],
+        resourcePolicy: resourcePolicy(session.arn),
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(true);
+  });
+
+  it('limits a resource policy that names the role, not the session', () => {
+    // Act
+    const decision = authorize(
+      request({
+        principal: session,
+        resource: 'arn:aws:s3:::amzn-s3-demo-bucket/secret.csv',
+        sessionPolicies: [readReport],
+        resourcePolicy: resourcePolicy(session.roleArn as string),
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(false);
+  });
+});

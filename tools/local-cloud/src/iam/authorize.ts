@@ -41,8 +41,11 @@ function contextLookup(request: AuthorizationRequest): Lookup {
   return (key) => keys.get(key.toLowerCase());
 }
 
-/** How a resource-policy principal element matched: `specific` grants alone, `account` delegates to IAM. */
-type PrincipalMatch = 'specific' | 'account' | undefined;
+/**
+ * How a resource-policy principal element matched: `specific` grants alone, `account` delegates to IAM,
+ * `session` is `specific` naming the role session's own ARN (which session policies do not limit).
+ */
+type PrincipalMatch = 'specific' | 'session' | 'account' | undefined;
 
 function matchPrincipalElement(
   element: PolicyStatement['Principal'],
@@ -58,8 +61,8 @@ function matchPrincipalElement(
       } else if (kind === 'AWS') {
         if (value === '*') return 'specific';
         if (principal.type === 'Service') continue;
-        if (value === principal.arn || (principal.roleArn !== undefined && value === principal.roleArn))
-          return 'specific';
+        if (value === principal.arn) return principal.type === 'AssumedRole' ? 'session' : 'specific';
+        if (principal.roleArn !== undefined && value === principal.roleArn) return 'specific';
         if (value === principal.accountId || value === `arn:aws:iam::${principal.accountId}:root`)
           best = 'account';
       }
@@ -163,7 +166,10 @@ export function authorize(request: AuthorizationRequest): Decision {
   const resource = request.resourcePolicy
     ? evaluatePolicies([request.resourcePolicy], request, lookup, true)
     : [];
-  const denies = [...identity, ...resource]
+  const session = request.sessionPolicies
+    ? evaluatePolicies(request.sessionPolicies, request, lookup, false)
+    : undefined;
+  const denies = [...identity, ...resource, ...(session ?? [])]
     .filter((match) => match.effect === 'Deny')
     .map((match) => match.ref);
   const subject = `${request.principal.arn} -> ${request.action} on ${request.resource}`;
@@ -175,11 +181,25 @@ export function authorize(request: AuthorizationRequest): Decision {
       explanation: `${subject}: explicit deny by ${describe(denies)}`,
     };
   }
-  const identityAllows = identity.filter((match) => match.effect === 'Allow');
-  const resourceAllows = resource.filter((match) => match.effect === 'Allow');
+  // "The permissions for a session are the intersection of the identity-based policies for the IAM entity ...
+  // and the session policies. ... A resource-based policy can specify the ARN of the session as a principal. ...
+  // The resource-based policy permissions are not limited by the session policy."
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session). A resource policy
+  // naming the role or the account is limited, as the docs' newer wording says ("the intersection of the session
+  // policies and the resource-based policies").
+  const sessionAllows = session?.filter((match) => match.effect === 'Allow');
+  const limited = (matches: StatementMatch[]) =>
+    sessionAllows === undefined || sessionAllows.length > 0 ? matches : [];
+  const identityAllows = limited(identity.filter((match) => match.effect === 'Allow'));
+  const resourceAllows = resource.filter(
+    (match) =>
+      match.effect === 'Allow' && (match.principalMatch === 'session' || limited([match]).length > 0),
+  );
   const sameAccount = request.principal.accountId === request.resourceAccountId;
   const anonymous = request.principal.type === 'Anonymous';
-  const resourceGrantsAlone = resourceAllows.filter((match) => match.principalMatch === 'specific');
+  const resourceGrantsAlone = resourceAllows.filter(
+    (match) => match.principalMatch === 'specific' || match.principalMatch === 'session',
+  );
   // "IAM role trust policies and KMS key policies are exceptions to this logic, because they must explicitly
   // allow access for principals": an identity-policy allow alone does not let anyone assume a role.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
@@ -197,6 +217,8 @@ export function authorize(request: AuthorizationRequest): Decision {
   }
   if (deciding.length > 0) {
     const refs = deciding.map((match) => match.ref);
+    if (sessionAllows && deciding.some((match) => match.principalMatch !== 'session'))
+      refs.push(...sessionAllows.map((match) => match.ref));
     return {
       allowed: true,
       kind: 'Allow',
@@ -207,6 +229,7 @@ export function authorize(request: AuthorizationRequest): Decision {
   const yesNo = (found: StatementMatch[]) => (found.length > 0 ? 'yes' : 'no');
   const allows = `identity policy (${yesNo(identityAllows)}) and the resource policy (${yesNo(resourceAllows)})`;
   let why = 'no identity-policy statement allows it (implicit deny)';
+  if (sessionAllows?.length === 0) why = 'the session policy does not allow it (implicit deny)';
   if (anonymous) why = 'no resource-policy statement allows anonymous access (implicit deny)';
   else if (!sameAccount) why = `cross-account access needs an allow in both the ${allows}`;
   else if (trustPolicy)

@@ -43,6 +43,11 @@ export interface AuthorizationRequest {
   resource: string;
   resourceAccountId: string;
   identityPolicies: NamedPolicy[];
+  /**
+   * The session policies of a role session (AssumeRole `Policy`): they limit what the identity policies, and
+   * resource policies naming anything but the session itself, can allow.
+   */
+  sessionPolicies?: NamedPolicy[];
   resourcePolicy?: NamedPolicy;
   context?: Record<string, ContextValue>;
 }

@@ -1,5 +1,6 @@
 import type { CredentialRecord } from '@sigv4-auth/sigv4-verifier';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from './credentials';
+import type { NamedPolicy } from '../iam';
 import type { Caller, IamRole, IamUser, RoleSession } from './types';
 
 /**
@@ -11,6 +12,12 @@ export class IdentityStore {
   private readonly roles = new Map<string, IamRole>();
   private readonly userKeys = new Map<string, { user: IamUser; secretAccessKey: string }>();
   private readonly sessions = new Map<string, RoleSession>();
+  private lastPrune = 0;
+
+  /** Live role sessions (expired ones until pruned). */
+  public sessionCount(): number {
+    return this.sessions.size;
+  }
 
   public putUser(user: IamUser): void {
     this.users.set(user.arn, user);
@@ -40,11 +47,20 @@ export class IdentityStore {
     return [...this.users.values()];
   }
 
-  public issueSession(role: IamRole, sessionName: string, durationSeconds: number, now: Date): RoleSession {
+  public issueSession(
+    role: IamRole,
+    sessionName: string,
+    durationSeconds: number,
+    now: Date,
+    options: { sessionPolicy?: NamedPolicy; chained?: boolean } = {},
+  ): RoleSession {
+    this.pruneSessions(now);
     const session: RoleSession = {
       kind: 'session',
       roleArn: role.arn,
       sessionName,
+      sessionPolicy: options.sessionPolicy,
+      chained: options.chained ?? false,
       accessKeyId: newAccessKeyId('ASIA'),
       secretAccessKey: newSecretAccessKey(),
       sessionToken: newSessionToken(),
@@ -54,8 +70,13 @@ export class IdentityStore {
     return session;
   }
 
-  /** Forgets sessions that expired more than `graceMs` ago (kept a while so callers get "expired", not "invalid"). */
+  /**
+   * Forgets sessions that expired more than `graceMs` ago (kept a while so callers get "expired", not "invalid").
+   * Runs on every issue, at most once a minute.
+   */
   public pruneSessions(now: Date, graceMs = 60 * 60 * 1000): void {
+    if (now.getTime() - this.lastPrune < 60_000) return;
+    this.lastPrune = now.getTime();
     for (const [keyId, session] of this.sessions) {
       if (session.expiresAt.getTime() + graceMs < now.getTime()) this.sessions.delete(keyId);
     }
@@ -109,6 +130,7 @@ export class IdentityStore {
         tags: role.tags,
       },
       identityPolicies: role.policies,
+      sessionPolicies: session.sessionPolicy && [session.sessionPolicy],
       callerId,
       accessKeyId,
     };

@@ -41,12 +41,18 @@ export interface RoleSession {
   secretAccessKey: string;
   sessionToken: string;
   expiresAt: Date;
+  /** AssumeRole's `Policy`: limits the role's permissions for this session (none: the role's own). */
+  sessionPolicy?: NamedPolicy;
+  /** Issued to a role session (role chaining): AWS caps such sessions at one hour. */
+  chained: boolean;
 }
 
 /** Who a verified access key belongs to, ready for policy evaluation. */
 export interface Caller {
   principal: RequestPrincipal;
   identityPolicies: NamedPolicy[];
+  /** A role session's session policies (pass them to `authorize` with the identity policies). */
+  sessionPolicies?: NamedPolicy[];
   /** API Gateway's `requestContext.identity.caller` / `user`: the user id, or `roleId:sessionName`. */
   callerId: string;
   accessKeyId: string;

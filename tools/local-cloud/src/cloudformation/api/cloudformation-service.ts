@@ -44,6 +44,7 @@ export class CloudFormationService {
         resource: action === 'ListExports' ? '*' : resource,
         resourceAccountId: this.accountId,
         identityPolicies: caller.identityPolicies,
+        sessionPolicies: caller.sessionPolicies,
       });
       if (!decision.allowed) {
         return xmlError(

@@ -123,6 +123,7 @@ export class Deployer {
         resource: plan.roleArn,
         resourceAccountId: role?.accountId ?? this.options.accountId,
         identityPolicies: deployer.identityPolicies,
+        sessionPolicies: deployer.sessionPolicies,
         context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
       });
       if (!decision.allowed) {
