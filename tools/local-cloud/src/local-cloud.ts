@@ -20,7 +20,7 @@ import { DeploymentError } from './cloudformation/deployer/errors';
 import type { Stack } from './cloudformation/deployer/stack';
 import type { CloudFormationTemplate } from './cloudformation/template';
 import { Clock } from './clock/clock';
-import { DynamoDBService } from './dynamodb';
+import { DynamoDBService, foreignTable } from './dynamodb';
 import { FaultInjector, FaultInputError } from './faults';
 import { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type AccessLogEntry } from './gateway';
 import { Authenticator } from './http/authenticate';
@@ -184,7 +184,11 @@ export class LocalCloud {
     } else {
       this.codeDir = mkdtempSync(path.join(tmpdir(), 'local-cloud-'));
     }
-    this.dynamodb = await DynamoDBService.start({ dataDir: stateDir && path.join(stateDir, 'dynamodb') });
+    this.dynamodb = await DynamoDBService.start({
+      dataDir: stateDir && path.join(stateDir, 'dynamodb'),
+      defaultAccountId: this.accountId,
+      region: this.region,
+    });
     const authenticator = new Authenticator(this.identities, this.clock, this.region);
     this.authenticator = authenticator;
     this.sts = new StsService(this.identities, authenticator, this.clock, this.log);
@@ -305,7 +309,24 @@ export class LocalCloud {
         { 'content-type': 'application/x-amz-json-1.0' },
       );
     }
-    const forwarded = await (this.dynamodb as DynamoDBService).forward(target, request.body);
+    // Each account has its own tables; another account's, named by ARN, need a resource policy (not modelled).
+    const { principal } = authentication.caller;
+    const foreign = foreignTable(request.body, principal.accountId);
+    if (foreign !== undefined) {
+      const action = `dynamodb:${target.split('.').pop() ?? ''}`;
+      const message = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${foreign} because no resource-based policy allows the ${action} action`;
+      this.log(`400 DynamoDB ${action}: ${message}`);
+      return jsonReply(
+        400,
+        { __type: 'com.amazon.coral.service#AccessDeniedException', message },
+        { 'content-type': 'application/x-amz-json-1.0' },
+      );
+    }
+    const forwarded = await (this.dynamodb as DynamoDBService).forward(
+      principal.accountId,
+      target,
+      request.body,
+    );
     const headers: Record<string, string> = {};
     for (const name of ['content-type', 'x-amz-crc32', 'x-amzn-requestid']) {
       const value = forwarded.headers[name];

@@ -1,12 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import dynalite from 'dynalite';
 
 export interface DynamoDBServiceOptions {
-  /** LevelDB folder for data that survives restarts; in memory when undefined. */
+  /** LevelDB folder of the default account's tables (data survives restarts); in memory when undefined. */
   dataDir?: string;
+  /** The account whose tables live in `dataDir` and that `call` works in (the local cloud's own). */
+  defaultAccountId: string;
+  region: string;
 }
 
 export interface ForwardedResponse {
@@ -15,27 +19,70 @@ export interface ForwardedResponse {
   body: Buffer;
 }
 
+type Handler = (request: unknown, response: unknown) => void;
+
+interface AccountStore {
+  server: Server;
+  /** dynalite's HTTP request listener, called directly by `forward`. */
+  handle: Handler;
+}
+
 /**
- * DynamoDB, served by an embedded dynalite (the real DynamoDB JSON wire protocol, no Java). Callers never reach
- * dynalite directly: the local cloud verifies SigV4 first and forwards.
- * Checking the caller's `dynamodb:*` permissions fits between the two (see README "Not yet enforced").
+ * DynamoDB, served by embedded dynalite (the real DynamoDB JSON wire protocol, no Java): one store per account,
+ * since "in an AWS account, table names must be unique within each Region" and another account's tables are
+ * never in your namespace (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
+ * Callers never reach dynalite directly: the local cloud verifies SigV4 first and forwards to the caller's
+ * account. Checking the caller's `dynamodb:*` permissions fits between the two (see README "Not yet enforced").
  */
 export class DynamoDBService {
-  /** dynalite's HTTP request listener, called directly by `forward`. */
-  private readonly handle: (request: unknown, response: unknown) => void;
+  private readonly stores = new Map<string, Promise<AccountStore>>();
 
-  private constructor(private readonly server: Server) {
-    this.handle = server.listeners('request')[0] as (request: unknown, response: unknown) => void;
-  }
+  private constructor(private readonly options: DynamoDBServiceOptions) {}
 
   public static async start(options: DynamoDBServiceOptions): Promise<DynamoDBService> {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const service = new DynamoDBService(options);
+    await service.store(options.defaultAccountId);
+    return service;
+  }
+
+  /** Where an account's tables are kept on disk: the default account's in `dataDir`, as before accounts. */
+  private dataDirOf(accountId: string): string | undefined {
+    const { dataDir, defaultAccountId } = this.options;
+    if (!dataDir || accountId === defaultAccountId) return dataDir;
+    return path.join(path.dirname(dataDir), 'dynamodb-accounts', accountId);
+  }
+
+  private store(accountId: string): Promise<AccountStore> {
+    let store = this.stores.get(accountId);
+    if (!store) {
+      store = this.open(accountId);
+      this.stores.set(accountId, store);
+    }
+    return store;
+  }
+
+  private async open(accountId: string): Promise<AccountStore> {
+    const dataDir = this.dataDirOf(accountId);
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    // dynalite takes the account and region for its ARNs from the environment when a store is created
+    // (db/index.js): set them for this synchronous call, so neither the host's values nor another account's leak in.
+    const saved = { AWS_ACCOUNT_ID: process.env.AWS_ACCOUNT_ID, AWS_REGION: process.env.AWS_REGION };
+    process.env.AWS_ACCOUNT_ID = accountId;
+    process.env.AWS_REGION = this.options.region;
+    let server: Server;
+    try {
+      server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
     // Listening only so that close() shuts its store down as dynalite expects. Nothing may use the port: it
     // checks no signature and answers any web origin, so every connection is dropped.
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.prependListener('connection', (socket: Socket) => socket.destroy());
-    return new DynamoDBService(server);
+    return { server, handle: server.listeners('request')[0] as Handler };
   }
 
   /**
@@ -44,7 +91,8 @@ export class DynamoDBService {
    * these machines). dynalite's handler reads `method`, `url`, `headers` and the body events of the request,
    * and `statusCode`, `setHeader` and `end` of the response.
    */
-  public forward(target: string, body: Uint8Array): Promise<ForwardedResponse> {
+  public async forward(accountId: string, target: string, body: Uint8Array): Promise<ForwardedResponse> {
+    const { handle } = await this.store(accountId);
     return new Promise((resolve, reject) => {
       const incoming = Object.assign(new EventEmitter(), {
         method: 'POST',
@@ -75,7 +123,7 @@ export class DynamoDBService {
         },
       };
       try {
-        this.handle(incoming, outgoing);
+        handle(incoming, outgoing);
         incoming.emit('data', Buffer.from(body.buffer, body.byteOffset, body.byteLength));
         incoming.emit('end');
       } catch (error) {
@@ -84,15 +132,25 @@ export class DynamoDBService {
     });
   }
 
-  /** Runs an operation as the local cloud itself (the deployer creating tables). */
+  /** Runs an operation as the local cloud itself (the deployer creating tables), in the default account. */
   public async call<T>(operation: string, input: unknown): Promise<{ status: number; output: T }> {
-    const response = await this.forward(`DynamoDB_20120810.${operation}`, Buffer.from(JSON.stringify(input)));
+    const response = await this.forward(
+      this.options.defaultAccountId,
+      `DynamoDB_20120810.${operation}`,
+      Buffer.from(JSON.stringify(input)),
+    );
     return { status: response.status, output: JSON.parse(response.body.toString('utf8') || '{}') as T };
   }
 
-  public stop(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.server.close((error) => (error ? reject(error) : resolve())),
+  public async stop(): Promise<void> {
+    const stores = await Promise.all(this.stores.values());
+    await Promise.all(
+      stores.map(
+        ({ server }) =>
+          new Promise<void>((resolve, reject) =>
+            server.close((error) => (error ? reject(error) : resolve())),
+          ),
+      ),
     );
   }
 }
