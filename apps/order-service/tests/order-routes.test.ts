@@ -15,9 +15,16 @@ import { createOrderRoute } from '../src/handlers/routes';
 import { OrderRepository } from '../src/repository/order-repository';
 
 const CUSTOMER_ID = '11111111-1111-4111-8111-111111111111';
-const credentials = { accessKeyId: 'ASIAORDERSERVICE0001', secretAccessKey: 'secret', sessionToken: 'token' };
+const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN0123456789';
+const credentials = {
+  accessKeyId: 'ASIAORDERSERVICE0001',
+  secretAccessKey: 'secret',
+  sessionToken: SESSION_TOKEN,
+};
 /** What the customer-service side knows of the order-service role's session (as STS issued it). */
-const issued = new Map([[credentials.accessKeyId, { secretAccessKey: 'secret', sessionToken: 'token' }]]);
+const issued = new Map([
+  [credentials.accessKeyId, { secretAccessKey: 'secret', sessionToken: SESSION_TOKEN }],
+]);
 
 describe('POST /orders against real DynamoDB and a real HTTP customer-service', () => {
   let db: LocalDynamoDB;
@@ -25,7 +32,9 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
   let baseUrl: string;
   let answer: { status: number; body: string; delayMs?: number };
   const seen: Array<Record<string, string | string[] | undefined>> = [];
-  const logger = createLogger({ service: 'order-service', write: () => undefined });
+  /** Every line order-service logs: checked for secrets. */
+  const logged: string[] = [];
+  const logger = createLogger({ service: 'order-service', write: (line) => logged.push(line) });
 
   beforeAll(async () => {
     db = await startLocalDynamoDB();
@@ -112,7 +121,7 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
       authorization: expect.stringMatching(
         /^AWS4-HMAC-SHA256 Credential=ASIAORDERSERVICE0001\/\d{8}\/us-east-1\/execute-api\/aws4_request/,
       ),
-      'x-amz-security-token': 'token',
+      'x-amz-security-token': SESSION_TOKEN,
     });
     expect(await new OrderRepository(db.documentClient, 'orders-test').get(order.id)).toEqual(order);
   });
@@ -155,6 +164,12 @@ describe('POST /orders against real DynamoDB and a real HTTP customer-service', 
       expect(JSON.parse(response.body).message).toMatch(/refused/i);
       expect(seen.length).toBe(refusalsBefore + 1); // a refusal is not retried
       expect(await orderCount()).toBe(countBefore);
+      // A SignatureDoesNotMatch body quotes the canonical request, session token included: never logged.
+      const refusal = logged.filter((line) =>
+        line.includes('"message":"customer-service refused the request"'),
+      );
+      expect(refusal.at(-1)).toContain('"status":403');
+      for (const line of logged) expect(line).not.toContain(SESSION_TOKEN);
     },
   );
 

@@ -499,6 +499,33 @@ describe('the whole flow on the local cloud (in memory)', () => {
     });
   });
 
+  it('never logs a secret key or session token: every line of the run above, cloud and functions', async () => {
+    // Arrange: a signature mismatch with a session, whose answer quotes the canonical request, token and all.
+    const session = await assumeRole(cloud, 'customer-reader');
+    const wrongSecret = createSignedFetch({
+      credentials: { ...session, secretAccessKey: 'not-the-secret' },
+      region: 'us-east-1',
+      service: 'execute-api',
+    });
+    const mismatch = await wrongSecret(`${customerUrl}/customers/${'0'.repeat(8)}`);
+    expect(mismatch.status).toBe(403);
+    expect(await mismatch.text()).toContain(session.sessionToken); // as AWS's own answer does
+    // Every secret the run used: the seeded keys, and each session STS issued (functions' included).
+    const secrets = [
+      ...cloud.identities.listUsers().flatMap((user) => user.accessKeys.map((key) => key.secretAccessKey)),
+      ...cloud.identities
+        .listSessions()
+        .flatMap((session) => [session.secretAccessKey, session.sessionToken]),
+    ];
+    const lines = [...logs, ...cloud.accessLog.map((entry) => JSON.stringify(entry))];
+
+    // Assess
+    expect(cloud.identities.listSessions().length).toBeGreaterThan(3);
+    expect(lines.length).toBeGreaterThan(50);
+    const leaks = lines.filter((line) => secrets.some((secret) => line.includes(secret)));
+    expect(leaks).toEqual([]);
+  });
+
   it('keeps stacks and table data across a restart in disk mode', async () => {
     // Prepare: a cloud with its state on disk, customer-service deployed, one customer written
     const stateDir = mkdtempSync(path.join(tmpdir(), 'local-cloud-state-'));

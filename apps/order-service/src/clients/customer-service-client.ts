@@ -52,18 +52,18 @@ export class CustomerServiceClient {
       const customer = parseJson(body);
       if (isCustomerSnapshot(customer))
         return { id: customer.id, name: customer.name, email: customer.email };
-      logger.error('customer-service answered an unexpected body', {
-        url: url.href,
-        body: body.slice(0, 1000),
-      });
+      // Not the body itself: it may hold a customer's personal data.
+      logger.error('customer-service answered an unexpected body', { url: url.href, bodyBytes: body.length });
       throw new BadGatewayError('customer-service answered an unexpected body');
     }
-    // The body is API Gateway's or customer-service's error message; it names our role and the resource ARN,
-    // never a secret, and it is what an operator needs to fix a refused signature or policy.
+    // What an operator needs to fix a refused signature or policy: the status, API Gateway's error type and the
+    // first line of its message (which names our role and the resource ARN). Never the rest: a
+    // SignatureDoesNotMatch message goes on to quote the canonical request, session token included.
     logger.error('customer-service refused the request', {
       url: url.href,
       status: response.status,
-      body: body.slice(0, 2000),
+      errorType: response.headers.get('x-amzn-errortype') ?? undefined,
+      reason: firstLineOfMessage(body),
     });
     if (response.status === 403) {
       throw new BadGatewayError(
@@ -78,6 +78,13 @@ export class CustomerServiceClient {
       throw new BadGatewayError(`customer-service failed with status ${response.status}`);
     throw new BadGatewayError(`customer-service rejected the request with status ${response.status}`);
   }
+}
+
+/** The first line of an error body's `message` (`Message` for API Gateway's AccessDenied), at most 300 characters. */
+function firstLineOfMessage(body: string): string | undefined {
+  const parsed = parseJson(body) as { message?: unknown; Message?: unknown } | undefined;
+  const message = parsed?.message ?? parsed?.Message;
+  return typeof message === 'string' ? message.split('\n', 1)[0]?.slice(0, 300) : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -19,6 +19,11 @@ export class IdentityStore {
     return this.sessions.size;
   }
 
+  /** Every session not yet pruned (tests check that no log line carries their secrets). */
+  public listSessions(): RoleSession[] {
+    return [...this.sessions.values()];
+  }
+
   public putUser(user: IamUser): void {
     this.users.set(user.arn, user);
     for (const key of user.accessKeys)
