@@ -22,10 +22,16 @@ import type { CloudFormationTemplate } from './cloudformation/template';
 import { Clock } from './clock/clock';
 import { DynamoDBService, foreignTable } from './dynamodb';
 import { FaultInjector, FaultInputError } from './faults';
-import { ApiGatewayService, EXECUTE_API_PATH, MAX_REQUEST_BYTES, type AccessLogEntry } from './gateway';
+import {
+  ApiGatewayService,
+  EXECUTE_API_PATH,
+  MAX_REQUEST_BYTES,
+  payloadTooLarge,
+  type AccessLogEntry,
+} from './gateway';
 import { Authenticator } from './http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
-import { readRequest } from './http/read-request';
+import { BodyRefusedError, InflightBytes, readBody, requestHead } from './http/read-request';
 import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities, type Caller } from './identity';
 import { LambdaService } from './lambda';
@@ -47,7 +53,27 @@ export interface LocalCloudOptions {
   region?: string;
   /** Human-readable output (access lines, function logs, refusals). */
   log?: (line: string) => void;
+  /** Limits that keep one client from exhausting the cloud (defaults: `DEFAULT_LIMITS`). */
+  limits?: Partial<ServerLimits>;
 }
+
+export interface ServerLimits {
+  /** Open connections at once; further ones are closed as they arrive. */
+  maxConnections: number;
+  /** Request bodies held in memory at once, over all connections; a body past it gets 503. */
+  maxInflightBytes: number;
+  /** Time to send the request line and headers (slow clients hold a connection otherwise). */
+  headersTimeoutMs: number;
+  /** Time to send the whole request, body included. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 512,
+  maxInflightBytes: 100 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
 interface PersistedStack {
   stackName: string;
@@ -79,6 +105,8 @@ export class LocalCloud {
   private readonly log: (line: string) => void;
   private codeDir = '';
   private baseUrl = '';
+  private readonly limits: ServerLimits;
+  private readonly inflight: InflightBytes;
   /**
    * SIGUSR1 opens node's inspector on any node process, and functions (separate processes of the same OS user)
    * could send it to the cloud and then read every session from its memory. A listener replaces that default.
@@ -90,6 +118,8 @@ export class LocalCloud {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
     this.region = options.region ?? DEFAULT_REGION;
     this.log = options.log ?? (() => undefined);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.inflight = new InflightBytes(this.limits.maxInflightBytes);
   }
 
   public static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -238,8 +268,18 @@ export class LocalCloud {
       this.region,
       this.accountId,
     );
-    const server = createServer((request, response) => void this.serve(request, response));
+    const { headersTimeoutMs, requestTimeoutMs, maxConnections } = this.limits;
+    const server = createServer(
+      {
+        headersTimeout: headersTimeoutMs,
+        requestTimeout: requestTimeoutMs,
+        // How often node checks those two timeouts (default 30 s, which would let a slow client stay longer).
+        connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+      },
+      (request, response) => void this.serve(request, response),
+    );
     server.keepAliveTimeout = 65_000;
+    server.maxConnections = maxConnections;
     this.server = server;
     const port = this.options.port ?? Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
     const host = this.options.host ?? '127.0.0.1';
@@ -253,15 +293,56 @@ export class LocalCloud {
 
   private async serve(message: IncomingMessage, response: ServerResponse): Promise<void> {
     let reply: OutgoingResponse;
+    let reserved = 0;
+    let close = false;
     try {
-      const request = await readRequest(message, this.clock, MAX_REQUEST_BYTES);
-      reply = await this.dispatch(request);
+      const head = requestHead(message, this.clock);
+      const early = this.refuseBeforeBody(head);
+      if (early) {
+        // Answered from the headers alone: the body is never read, and the connection ends with the answer.
+        close = true;
+        reply = await early;
+      } else {
+        const read = await readBody(message, MAX_REQUEST_BYTES, this.inflight);
+        reserved = read.reserved;
+        reply = await this.dispatch({ ...head, body: read.body });
+      }
     } catch (error) {
-      this.log(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      reply = jsonReply(500, { message: 'Internal server error' });
+      if (error instanceof BodyRefusedError) {
+        close = true;
+        reply =
+          error.reason === 'too-large'
+            ? payloadTooLarge()
+            : jsonReply(503, {
+                message: `The local cloud holds ${this.limits.maxInflightBytes} bytes of request bodies already: retry shortly`,
+              });
+      } else {
+        this.log(
+          `Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        reply = jsonReply(500, { message: 'Internal server error' });
+      }
+    } finally {
+      this.inflight.release(reserved);
     }
+    if (close) reply.headers.connection = 'close';
     response.writeHead(reply.status, reply.headers);
     response.end(reply.body);
+  }
+
+  /**
+   * What can be refused before a byte of the body is buffered: a declared body over the limit, and a request
+   * for an API, stage, resource or method that does not exist (answered as API Gateway does, and logged).
+   */
+  private refuseBeforeBody(head: IncomingRequest): Promise<OutgoingResponse> | undefined {
+    const declared = head.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_REQUEST_BYTES)
+      return Promise.resolve(payloadTooLarge());
+    const executeApi = EXECUTE_API_PATH.exec(normalizedPath(head.rawPath));
+    if (!executeApi) return undefined;
+    const [, apiId, stage, rest] = executeApi as unknown as [string, string, string, string | undefined];
+    if (this.gateway.isRouted(apiId, stage, rest ?? '/', head.method)) return undefined;
+    return this.gateway.handle(head, apiId, stage, rest ?? '/');
   }
 
   private async dispatch(request: IncomingRequest): Promise<OutgoingResponse> {

@@ -43,6 +43,15 @@ interface Refusal {
   authError: string;
 }
 
+/** API Gateway's answer to a body over its 10 MB payload limit. */
+export function payloadTooLarge(): OutgoingResponse {
+  return {
+    status: 413,
+    headers: { 'content-type': 'text; charset=utf-8' },
+    body: `HTTP content length exceeded ${MAX_REQUEST_BYTES} bytes.`,
+  };
+}
+
 const missingToken = (): Refusal => ({
   response: jsonReply(
     403,
@@ -75,6 +84,14 @@ export class ApiGatewayService {
 
   public list(): RestApi[] {
     return [...this.apis.values()];
+  }
+
+  /** Whether a request for this method and path would reach a function (known API, stage, resource, method). */
+  public isRouted(apiId: string, stage: string, resourcePath: string, method: string): boolean {
+    const api = this.apis.get(apiId);
+    if (!api || !api.stages.has(stage)) return false;
+    const route = matchRoute(api, routedPath(resourcePath), method);
+    return route !== undefined && route !== 'method-not-allowed';
   }
 
   public async handle(
@@ -134,13 +151,7 @@ export class ApiGatewayService {
     if (requestLineAndHeaderBytes(request) > MAX_HEADER_BYTES) {
       return jsonReply(431, { message: 'Request Header Fields Too Large' });
     }
-    if (request.body.length > MAX_REQUEST_BYTES) {
-      return {
-        status: 413,
-        headers: { 'content-type': 'text; charset=utf-8' },
-        body: `HTTP content length exceeded ${MAX_REQUEST_BYTES} bytes.`,
-      };
-    }
+    if (request.body.length > MAX_REQUEST_BYTES) return payloadTooLarge();
     let caller: Caller | undefined;
     if (route.method.authorizationType === 'AWS_IAM') {
       const outcome = this.authorizeIam(request, api, stage, path);

@@ -3,6 +3,7 @@ export {
   ApiGatewayService,
   EXECUTE_API_PATH,
   MAX_REQUEST_BYTES,
+  payloadTooLarge,
   type ApiGatewayServiceOptions,
 } from './api-gateway-service';
 export type { ApiMethod, ApiResource, AuthorizationType, RestApi } from './types';
