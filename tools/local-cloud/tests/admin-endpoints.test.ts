@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { signRequest, type AwsCredentialIdentity } from '@sigv4-auth/signed-fetch';
 import { strToU8, zipSync } from 'fflate';
 import { ADMIN_TOKEN_HEADER } from '../src/admin';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { probeStackTemplate } from '../src/testing/probe-stack';
+import { assumeRoleCredentials } from '../src/testing/raw-clients';
 
 // The local cloud's own endpoints: a security review deleted a folder outside the state directory with
 // `stackName: "../../../victim"`, read files through `templateFile` (their first bytes came back in the error)
@@ -214,20 +214,14 @@ describe('the /_local endpoints', () => {
 
     it('refuses a deploy signed by a role that may not pass the function role', async () => {
       // Arrange: customer-reader may only invoke GET /customers/*.
-      const sts = new STSClient({ region: 'us-east-1', endpoint: cloud.url, credentials: DEVELOPER });
-      const { Credentials } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: 'arn:aws:iam::000000000000:role/customer-reader',
-          RoleSessionName: 'deployer',
-        }),
+      const session = await assumeRoleCredentials(
+        cloud,
+        'arn:aws:iam::000000000000:role/customer-reader',
+        'deployer',
       );
 
       // Act
-      const response = await signedDeploy({
-        accessKeyId: Credentials!.AccessKeyId!,
-        secretAccessKey: Credentials!.SecretAccessKey!,
-        sessionToken: Credentials!.SessionToken!,
-      });
+      const response = await signedDeploy(session);
 
       // Assess
       expect(response.status).toBe(400);

@@ -1,9 +1,8 @@
-import { request as httpRequest } from 'node:http';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { signRequest, type AwsCredentialIdentity } from '@sigv4-auth/signed-fetch';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
+import { assumeRoleCredentials, sendRaw } from '../src/testing/raw-clients';
 
 /**
  * Every refusal of API Gateway's AWS_IAM, row by row of the README's parity table, against the local cloud's
@@ -18,37 +17,14 @@ const DEVELOPER = seededUserKeys('developer');
 const SCOPE = { region: 'us-east-1', service: 'execute-api' };
 const MINUTE = 60_000;
 
-interface Sent {
-  status: number;
-  body: string;
-  json: () => Record<string, unknown>;
-}
-
-/**
- * One request with exactly these header pairs (duplicates kept), over a fresh connection. `rawPath` goes on the
- * wire as given (a URL object would resolve `..` on the client side).
- */
-function send(
+/** One request with exactly these header pairs (duplicates kept); `rawPath` goes on the wire as given. */
+const send = (
   url: URL,
   method: string,
   headers: Array<[string, string]>,
   body?: Uint8Array,
-  rawPath = `${url.pathname}${url.search}`,
-): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const target = { host: url.hostname, port: url.port, path: rawPath };
-    const outgoing = httpRequest({ ...target, method, headers: headers.flat(), agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, body: text, json: () => JSON.parse(text) });
-      });
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+  rawPath?: string,
+) => sendRaw(url, { method, headers, body, rawPath });
 
 describe('AWS_IAM refusals on the local cloud gateway (negative matrix)', () => {
   let cloud: LocalCloud;
@@ -76,20 +52,8 @@ describe('AWS_IAM refusals on the local cloud gateway (negative matrix)', () => 
     return { url, headers: [['host', url.host], ...Object.entries(headers)] };
   }
 
-  async function assumed(roleName: string): Promise<AwsCredentialIdentity> {
-    const sts = new STSClient({ region: 'us-east-1', endpoint: cloud.url, credentials: DEVELOPER });
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::000000000000:role/${roleName}`,
-        RoleSessionName: 'matrix',
-      }),
-    );
-    return {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    };
-  }
+  const assumed = (roleName: string) =>
+    assumeRoleCredentials(cloud, `arn:aws:iam::000000000000:role/${roleName}`, 'matrix');
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES });

@@ -1,6 +1,4 @@
-import { request as httpRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -8,6 +6,7 @@ import { routedPath } from '../src/gateway/request-path';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
+import { assumeRoleCredentials, sendRaw } from '../src/testing/raw-clients';
 
 // One request, one path: the gateway routes, authorizes (method ARN), logs and passes on the same path, so no
 // spelling of a path reaches a function past a policy written for its plain form. A security review found
@@ -75,23 +74,8 @@ describe('every spelling of a path meets the policy written for it (over real HT
       }),
       { signingDate: cloud.clock.now() },
     );
-    return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(
-        { host: base.hostname, port: base.port, path, method: 'GET', headers: signed.headers, agent: false },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
-            }),
-          );
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end();
-    });
+    const answer = await sendRaw(base, { rawPath: path, headers: signed.headers });
+    return { status: answer.status, json: answer.json() };
   }
 
   beforeAll(async () => {
@@ -120,18 +104,7 @@ describe('every spelling of a path meets the policy written for it (over real HT
     });
     base = new URL(url);
     apiId = base.pathname.split('/')[2] as string;
-    const sts = new STSClient({ region: 'us-east-1', endpoint: cloud.url, credentials: DEVELOPER });
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${ACCOUNT}:role/no-access`,
-        RoleSessionName: 'spelling',
-      }),
-    );
-    noAccess = {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    };
+    noAccess = await assumeRoleCredentials(cloud, `arn:aws:iam::${ACCOUNT}:role/no-access`, 'spelling');
   }, 60_000);
 
   afterAll(async () => {

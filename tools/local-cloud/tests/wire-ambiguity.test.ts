@@ -1,35 +1,14 @@
-import { request as httpRequest } from 'node:http';
 import { signRequest } from '@sigv4-auth/signed-fetch';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
+import { sendRaw } from '../src/testing/raw-clients';
 
 // Requests whose bytes mean one thing to the signature and another to the service: refused, never guessed.
 const DEVELOPER = seededUserKeys('developer');
 
-/** Sends exactly these headers and this raw path (fetch would re-encode the query). */
-function send(
-  url: URL,
-  rawPath: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      { host: url.hostname, port: url.port, path: rawPath, method, headers, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const send = (url: URL, rawPath: string, method: string, headers: Record<string, string>, body?: string) =>
+  sendRaw(url, { rawPath, method, headers, body }).then(({ status, body: text }) => ({ status, text }));
 
 describe('one reading of each request', () => {
   let cloud: LocalCloud;
