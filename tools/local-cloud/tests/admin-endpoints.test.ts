@@ -148,6 +148,16 @@ describe('the /_local endpoints', () => {
   it.each([
     ['a FunctionName that is a path', { FunctionName: '../../escape' }, /FunctionName .* is invalid/],
     ['a FunctionName over 64 characters', { FunctionName: 'f'.repeat(65) }, /FunctionName .* is invalid/],
+    [
+      'a reserved Lambda variable (it would replace the role credentials)',
+      { Environment: { Variables: { AWS_ACCESS_KEY_ID: 'AKIAOTHER', LAMBDA_TASK_ROOT: '/' } } },
+      /reserved keys .* Reserved keys used in this request: AWS_ACCESS_KEY_ID, LAMBDA_TASK_ROOT/,
+    ],
+    [
+      'NODE_OPTIONS that would widen the permission model',
+      { Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps --allow-fs-read=*' } } },
+      /NODE_OPTIONS --allow-fs-read=\* would change node's permission model/,
+    ],
   ])('refuses %s', async (_, properties, message) => {
     // Arrange
     const template = probeStackTemplate({ stackName: 'names' }) as unknown as {

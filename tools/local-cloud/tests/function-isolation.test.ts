@@ -31,6 +31,9 @@ exports.handler = async (event) => {
     // SIGUSR1 opens the inspector of any node process: the cloud's, with every session in its memory.
     signalCloud: attempt(() => process.kill(process.ppid, 'SIGUSR1')),
     signalSelf: attempt(() => process.kill(process.pid, 0)),
+    // process._debugProcess sends SIGUSR1 to any pid, the permission model notwithstanding.
+    debugCloud: attempt(() => process._debugProcess(process.ppid)),
+    ipc: typeof process.send + '/' + typeof process.disconnect,
     adminToken: attempt(() => fs.readFileSync(event.queryStringParameters?.token ?? '', 'utf8')),
     // The cloud's own endpoints: a function must not inject faults or deploy.
     injectFault: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/faults', {
@@ -73,6 +76,7 @@ describe('a function runs in its own process with only Lambda’s environment', 
     taskRoot: string;
     sameProcessAsCloud: boolean;
     injectFault: number;
+    ipc: string;
   };
 
   async function probe(query: Record<string, string> = {}): Promise<ProbeResults> {
@@ -141,6 +145,8 @@ describe('a function runs in its own process with only Lambda’s environment', 
     expect(results.worker).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
     expect(results.signalCloud).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
     expect(results.signalSelf).toEqual({ ok: true, value: true });
+    expect(results.debugCloud).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+    expect(results.ipc).toBe('undefined/undefined');
     expect(results.injectFault).toBe(403);
     expect(cloud.faults.list()).toEqual([]);
     expect(inspector.url()).toBeUndefined();

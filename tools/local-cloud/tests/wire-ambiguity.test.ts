@@ -1,4 +1,4 @@
-import { signRequest } from '@sigv4-auth/signed-fetch';
+import { presignRequest, signRequest } from '@sigv4-auth/signed-fetch';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
@@ -45,6 +45,27 @@ describe('one reading of each request', () => {
       const response = await send(url, `${url.pathname}?q=a+b`, 'GET', headers);
 
       // Assess
+      expect(response.status).toBe(403);
+      expect(JSON.parse(response.text).message).toContain("contains a raw '+'");
+    });
+
+    it('refuses a raw + in a presigned URL too, however its X-Amz-* keys are spelled', async () => {
+      // Arrange: presigned as ?q=a%2Bb; resent with q=a+b and an escaped letter in X-Amz-Signature's name.
+      const url = await presignRequest(
+        { method: 'GET', url: new URL(`${iam.href}/search?q=a%2Bb`), headers: {} },
+        DEVELOPER,
+        { region: 'us-east-1', service: 'execute-api' },
+        { signingDate: cloud.clock.now(), expiresInSeconds: 60 },
+      );
+      const respelled = url.search
+        .replace('q=a%2Bb', 'q=a+b')
+        .replace('X-Amz-Signature=', 'X-Amz-%53ignature=');
+
+      // Act
+      const response = await send(url, `${url.pathname}${respelled}`, 'GET', { host: url.host });
+
+      // Assess
+      expect(respelled).toContain('q=a+b');
       expect(response.status).toBe(403);
       expect(JSON.parse(response.text).message).toContain("contains a raw '+'");
     });

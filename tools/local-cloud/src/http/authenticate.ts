@@ -22,11 +22,12 @@ export class Authenticator {
   ) {}
 
   public authenticate(request: IncomingRequest, service: string): Authentication {
-    if (request.rawQuery.includes('+') && isSigned(request)) return { ok: false, error: ambiguousPlus() };
     const result = this.verify(request, service, (accessKeyId) =>
       this.identities.lookupCredential(accessKeyId),
     );
     if (!result.ok) return result;
+    // After verification, so it covers every form a signature can take (header, or query in any spelling).
+    if (request.rawQuery.includes('+')) return { ok: false, error: ambiguousPlus() };
     const caller = this.identities.callerFor(result.accessKeyId);
     if (caller) return { ok: true, caller };
     // The key's role was deleted between the two lookups: answer exactly as for an unknown key.
@@ -51,10 +52,6 @@ export class Authenticator {
       { now: this.clock.now(), service, region: this.region, lookupCredential },
     );
   }
-}
-
-function isSigned(request: IncomingRequest): boolean {
-  return request.headers.authorization !== undefined || /(?:^|&)X-Amz-Signature=/i.test(request.rawQuery);
 }
 
 /**

@@ -50,7 +50,6 @@ export function lambdaEnvironment(
     PATH: LAMBDA_PATH,
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
-    TMPDIR: tmpDir,
     LAMBDA_TASK_ROOT: config.codeDir,
     _HANDLER: config.handler,
     AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
@@ -65,8 +64,10 @@ export function lambdaEnvironment(
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_SESSION_TOKEN: credentials.sessionToken,
-    AWS_ENDPOINT_URL: options.endpointUrl,
     ...config.environment,
+    // After the function's own (the deployer refuses Lambda's reserved names there): the runtime needs these.
+    AWS_ENDPOINT_URL: options.endpointUrl,
+    TMPDIR: tmpDir,
   };
 }
 
@@ -116,6 +117,7 @@ export class ExecutionEnvironment {
           `--allow-fs-read=${this.tmpDir}`,
           `--allow-fs-write=${this.tmpDir}`,
           '--disable-warning=ExperimentalWarning',
+          '--single-threaded-gc',
           `--max-old-space-size=${config.memoryMb}`,
         ],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -137,20 +139,22 @@ export class ExecutionEnvironment {
         if (this.child.pid === undefined) ended(); // never started: no 'exit' follows
       });
     });
+    let settleReady: { resolve: (ready: { initMs: number }) => void; reject: (error: Error) => void };
     this.ready = new Promise((resolve, reject) => {
-      this.child.once('message', (message: RuntimeMessage) => {
-        if (message.type === 'ready') resolve({ initMs: message.initMs });
-        else if (message.type === 'init-error')
-          reject(new Error(`${message.error.errorType}: ${message.error.errorMessage}`));
-      });
+      settleReady = { resolve, reject };
       this.child.once('exit', (code, signal) =>
         reject(spawnError ?? new Error(`Runtime exited with ${signal ?? `code ${code}`}`)),
       );
       this.child.once('error', reject);
     });
     this.ready.catch(() => undefined);
+    // Only the runtime's own messages count, by type: the first 'ready' or 'init-error', then results of the
+    // invocation in progress.
     this.child.on('message', (message: RuntimeMessage) => {
-      if (message.type === 'result' && this.pending?.requestId === message.requestId) {
+      if (message?.type === 'ready') settleReady.resolve({ initMs: message.initMs });
+      else if (message?.type === 'init-error')
+        settleReady.reject(new Error(`${message.error.errorType}: ${message.error.errorMessage}`));
+      else if (message?.type === 'result' && this.pending?.requestId === message.requestId) {
         const { resolve } = this.pending;
         this.pending = undefined;
         resolve(message);

@@ -31,31 +31,44 @@ function errorPayload(error) {
   return { errorType: 'Error', errorMessage: String(error), trace: [] };
 }
 
-// A function may signal itself, never the cloud: SIGUSR1 would open the cloud's inspector (and with it the
-// cloud's memory) and other signals would stop it. Node's permission model does not cover signals, and with it
-// on process.binding is refused, so process.kill's own primitive, process._kill, is the one door: guarded here,
-// before any function code runs, and locked so no code can put the original back.
-const signal = process._kill;
-Object.defineProperty(process, '_kill', {
-  configurable: false,
-  writable: false,
-  value: (pid, sig) => {
-    if (pid !== process.pid) {
-      const error = new Error(`A function may signal only its own process (${process.pid}), not ${pid}`);
-      error.code = 'ERR_ACCESS_DENIED';
-      throw error;
-    }
-    return signal.call(process, pid, sig);
-  },
-});
+// A function may signal itself, never another process: SIGUSR1 would open a node process's inspector (the
+// cloud's, with its memory, or any other node process of the developer's), and other signals stop processes.
+// Node's permission model covers neither process._kill (under process.kill) nor process._debugProcess (which
+// sends SIGUSR1 to any pid); with it on, process.binding is refused, so these two are the doors. Guarded here,
+// before any function code runs, and locked so no code can put the originals back.
+function ownProcessOnly(name, original) {
+  Object.defineProperty(process, name, {
+    configurable: false,
+    writable: false,
+    value: (pid, ...rest) => {
+      if (pid !== process.pid) {
+        const error = new Error(`A function may signal only its own process (${process.pid}), not ${pid}`);
+        error.code = 'ERR_ACCESS_DENIED';
+        throw error;
+      }
+      return original.call(process, pid, ...rest);
+    },
+  });
+}
+ownProcessOnly('_kill', process._kill);
+ownProcessOnly('_debugProcess', process._debugProcess);
+
+// The channel to the cloud is the runtime's, not the function's (Lambda gives functions none): `send` and
+// `disconnect` are kept here and removed from process before the handler loads. (Node's own send needs
+// process.channel and process.connected, which stay; the cloud accepts only a result of the invocation in
+// progress, so a function can at most answer for itself, as it does anyway.)
+const send = process.send.bind(process);
+for (const name of ['send', 'disconnect']) {
+  Object.defineProperty(process, name, { configurable: true, enumerable: false, value: undefined });
+}
 
 let handlerFn;
 const initStarted = process.hrtime.bigint();
 try {
   handlerFn = loadHandler();
-  process.send({ type: 'ready', initMs: Number(process.hrtime.bigint() - initStarted) / 1e6 });
+  send({ type: 'ready', initMs: Number(process.hrtime.bigint() - initStarted) / 1e6 });
 } catch (error) {
-  process.send({ type: 'init-error', error: errorPayload(error) });
+  send({ type: 'init-error', error: errorPayload(error) });
 }
 
 // The cloud going away (stop, crash) closes the channel: this environment ends with it.
@@ -83,10 +96,10 @@ process.on('message', (message) => {
     if (settled) return;
     settled = true;
     try {
-      process.send({ type: 'result', requestId: message.requestId, ...payload });
+      send({ type: 'result', requestId: message.requestId, ...payload });
     } catch (error) {
       // A result that cannot be serialized (a BigInt, a cycle) is the function's error, as on Lambda.
-      process.send({ type: 'result', requestId: message.requestId, error: errorPayload(error) });
+      send({ type: 'result', requestId: message.requestId, error: errorPayload(error) });
     }
   };
   try {

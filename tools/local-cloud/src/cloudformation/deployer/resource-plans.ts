@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ApiMethod, AuthorizationType } from '../../gateway';
 import type { PolicyDocument } from '../../iam';
 import { DeploymentError } from './errors';
+import { validateEnvironment } from './lambda-environment';
 import { validateFunctionName, validateRole } from './names';
 import { deterministicId, generatedName } from './physical-ids';
 
@@ -156,8 +157,9 @@ export const PLANNERS: Record<string, Planner> = {
         runtime: str(props, 'Runtime', ctx),
         timeoutSeconds: Number(props.Timeout ?? 3),
         memoryMb: Number(props.MemorySize ?? 128),
-        environment: Object.fromEntries(
-          Object.entries(variables).map(([key, value]) => [key, String(value)]),
+        environment: validateEnvironment(
+          ctx.logicalId,
+          Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
         ),
         roleArn: str(props, 'Role', ctx),
         zipFile,
