@@ -498,7 +498,15 @@ export class LocalCloud {
         message: 'Body must be JSON {"stackName", "templateFile", "artifactsDir"}, all strings',
       });
     let deployer: Caller | undefined;
-    if (request.headers.authorization !== undefined) {
+    // Any signature material (header or presigned query) makes it the signer's deploy, verified as such.
+    const signed = readCredentialScope({
+      method: request.method,
+      path: request.rawPath,
+      query: request.rawQuery,
+      headers: request.headerPairs,
+      body: request.body,
+    });
+    if (signed !== undefined || request.headers.authorization !== undefined) {
       const authentication = this.authenticator.authenticate(request, 'cloudformation');
       if (!authentication.ok) return jsonReply(403, { message: authentication.error.message.split('\n')[0] });
       deployer = authentication.caller;

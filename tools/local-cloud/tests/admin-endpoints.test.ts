@@ -195,9 +195,10 @@ describe('the /_local endpoints', () => {
     expect(JSON.parse(response.text).message).toMatch(/MaxSessionDuration .* is invalid/);
   });
 
-  describe('iam:PassRole for the deploying principal', () => {
-    async function signedDeploy(credentials: AwsCredentialIdentity) {
-      const body = JSON.stringify({ stackName: 'passrole', templateFile, artifactsDir });
+  describe('the deploying principal and the names it may take', () => {
+    async function signedDeploy(credentials: AwsCredentialIdentity, stackName = 'passrole') {
+      const ownTemplate = writeTemplate(`${stackName}.json`, probeStackTemplate({ stackName }));
+      const body = JSON.stringify({ stackName, templateFile: ownTemplate, artifactsDir });
       const url = new URL(`${cloud.url}/_local/deploy`);
       const signed = await signRequest(
         {
@@ -219,10 +220,10 @@ describe('the /_local endpoints', () => {
         },
         body,
       });
-      return { status: response.status, text: await response.text() };
+      return { status: response.status, message: ((await response.json()) as { message?: string }).message };
     }
 
-    it('refuses a deploy signed by a role that may not pass the function role', async () => {
+    it('refuses a deploy signed by a role that may create nothing', async () => {
       // Arrange: customer-reader may only invoke GET /customers/*.
       const session = await assumeRoleCredentials(
         cloud,
@@ -235,10 +236,66 @@ describe('the /_local endpoints', () => {
 
       // Assess
       expect(response.status).toBe(400);
-      expect(JSON.parse(response.text).message).toMatch(
-        /User: arn:aws:sts::000000000000:assumed-role\/customer-reader\/deployer is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role\/passrole-ProbeRole-/,
+      expect(response.message).toMatch(
+        /User: arn:aws:sts::000000000000:assumed-role\/customer-reader\/deployer is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::000000000000:role\/passrole-ProbeRole-/,
       );
       expect(cloud.stacks().some((stack) => stack.stackName === 'passrole')).toBe(false);
+    });
+
+    it('refuses a deployer that may create the stack’s resources but not pass its role to Lambda', async () => {
+      // Arrange: a role allowed everything a deploy creates, but not iam:PassRole.
+      await cloud.deploy({
+        stackName: 'deployer-role',
+        artifactsDir,
+        template: {
+          Resources: {
+            Deployer: {
+              Type: 'AWS::IAM::Role',
+              Properties: {
+                RoleName: 'deployer-without-passrole',
+                AssumeRolePolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+                      Action: 'sts:AssumeRole',
+                    },
+                  ],
+                },
+                Policies: [
+                  {
+                    PolicyName: 'create',
+                    PolicyDocument: {
+                      Version: '2012-10-17',
+                      Statement: [
+                        {
+                          Effect: 'Allow',
+                          Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'lambda:*', 'apigateway:*'],
+                          Resource: '*',
+                        },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        } as never,
+      });
+      const session = await assumeRoleCredentials(
+        cloud,
+        'arn:aws:iam::000000000000:role/deployer-without-passrole',
+      );
+
+      // Act
+      const response = await signedDeploy(session);
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(response.message).toMatch(
+        /is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role\/passrole-ProbeRole-/,
+      );
     });
 
     it('deploys when signed by the developer (admin)', async () => {
@@ -247,6 +304,65 @@ describe('the /_local endpoints', () => {
 
       // Assess
       expect(response.status).toBe(200);
+    });
+
+    it.each([
+      [
+        'a seeded role',
+        { ProbeRole: { RoleName: 'customer-reader' } },
+        /Role with name customer-reader already exists \(a seeded identity\)/,
+      ],
+      [
+        'another stack’s function',
+        { ProbeFunction: { FunctionName: 'probe-fn' } },
+        /Function already exist: probe-fn \(stack probe\)/,
+      ],
+    ])('refuses to take over %s', async (_, overrides, message) => {
+      // Arrange: stack "probe" (deployed above) owns function probe-fn.
+      const template = probeStackTemplate({ stackName: 'taker' }) as unknown as {
+        Resources: Record<string, { Properties: Record<string, unknown> }>;
+      };
+      for (const [logicalId, properties] of Object.entries(overrides))
+        Object.assign(template.Resources[logicalId]!.Properties, properties);
+
+      // Act
+      const response = await deploy({
+        stackName: 'taker',
+        templateFile: writeTemplate('taker.json', template),
+      });
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.text).message).toMatch(message);
+      expect(
+        cloud.identities.role('arn:aws:iam::000000000000:role/customer-reader')?.stackName,
+      ).toBeUndefined();
+    });
+
+    it('refuses a table another stack owns', async () => {
+      // Arrange
+      const table = (stackName: string) =>
+        ({
+          Resources: {
+            Orders: {
+              Type: 'AWS::DynamoDB::Table',
+              Properties: {
+                TableName: 'shared-orders',
+                AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+                KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+                BillingMode: 'PAY_PER_REQUEST',
+              },
+            },
+          },
+          Description: stackName,
+        }) as never;
+      await cloud.deploy({ stackName: 'owner', template: table('owner'), artifactsDir });
+
+      // Act
+      const taken = cloud.deploy({ stackName: 'other', template: table('other'), artifactsDir });
+
+      // Assess
+      await expect(taken).rejects.toThrow('shared-orders already exists in stack owner');
     });
   });
 });

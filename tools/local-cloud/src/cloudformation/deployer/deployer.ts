@@ -65,17 +65,12 @@ export class Deployer {
     return this.deployed.get(name)?.stack;
   }
 
-  /**
-   * `deployer` is the principal CloudFormation acts for: it must be allowed `iam:PassRole` on every role a
-   * function of the stack runs as, as on AWS (without a stack service role, CloudFormation uses "a temporary
-   * session that it generates from your user credentials", and passing a role to Lambda needs iam:PassRole:
-   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html,
-   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
-   */
+  /** Plans, checks names and the deployer's permissions, then applies; `deployer` is who CloudFormation acts for. */
   public async deploy(input: DeployInput, deployer: Caller): Promise<Stack> {
     validateStackName(input.stackName);
     const { planned, outputs, imports } = this.plan(input);
-    this.checkPassRole(input.stackName, planned, deployer);
+    this.checkOwnership(input.stackName, planned);
+    this.checkDeployer(input.stackName, planned, deployer);
     await this.apply(input.stackName, planned);
     const previous = this.deployed.get(input.stackName)?.stack;
     const now = new Date();
@@ -113,23 +108,79 @@ export class Deployer {
     this.deployed.delete(stackName);
   }
 
-  private checkPassRole(stackName: string, planned: Map<string, Planned>, deployer: Caller): void {
+  /**
+   * A name another stack (or the seeded identities) owns is refused, as AWS refuses it (IAM EntityAlreadyExists,
+   * Lambda ResourceConflictException, CloudFormation "already exists in stack"): a template must never take over
+   * a role, function or table it did not create. Tables a removed stack left behind (kept, with their data) may
+   * be adopted.
+   */
+  private checkOwnership(stackName: string, planned: Map<string, Planned>): void {
+    const ownedElsewhere = new Map<string, string>();
+    for (const [name, entry] of this.deployed)
+      if (name !== stackName)
+        for (const { plan } of entry.planned.values())
+          if (plan.kind === 'table') ownedElsewhere.set(plan.name, name);
     for (const [logicalId, { plan }] of planned) {
-      if (plan.kind !== 'function') continue;
-      const role = this.options.identities.role(plan.roleArn);
-      const decision = authorize({
-        principal: deployer.principal,
-        action: 'iam:PassRole',
-        resource: plan.roleArn,
-        resourceAccountId: role?.accountId ?? this.options.accountId,
-        identityPolicies: deployer.identityPolicies,
-        sessionPolicies: deployer.sessionPolicies,
-        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-      });
-      if (!decision.allowed) {
+      if (plan.kind === 'role') {
+        const existing = this.options.identities.role(plan.arn);
+        if (existing && existing.stackName !== stackName)
+          throw new DeploymentError(
+            `${stackName}: ${logicalId}: Role with name ${plan.name} already exists (${existing.stackName ? `stack ${existing.stackName}` : 'a seeded identity'})`,
+          );
+      } else if (plan.kind === 'function') {
+        const existing = this.options.lambda.get(plan.name);
+        if (existing && existing.stackName !== stackName)
+          throw new DeploymentError(
+            `${stackName}: ${logicalId}: Function already exist: ${plan.name} (stack ${existing.stackName})`,
+          );
+      } else if (plan.kind === 'table' && ownedElsewhere.has(plan.name)) {
+        throw new DeploymentError(
+          `${stackName}: ${logicalId}: ${plan.name} already exists in stack ${ownedElsewhere.get(plan.name)}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * `deployer` is who CloudFormation acts for: without a stack service role it "uses a temporary session that it
+   * generates from your user credentials" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html),
+   * so the deployer needs the create permissions of what the stack makes, and `iam:PassRole` on every function
+   * role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+   */
+  private checkDeployer(stackName: string, planned: Map<string, Planned>, deployer: Caller): void {
+    const { accountId, region } = this.options;
+    for (const [logicalId, { plan }] of planned) {
+      const needed: Array<{ action: string; resource: string; context?: Record<string, string> }> = [];
+      if (plan.kind === 'role') {
+        needed.push({ action: 'iam:CreateRole', resource: plan.arn });
+        if (plan.policies.length > 0) needed.push({ action: 'iam:PutRolePolicy', resource: plan.arn });
+      } else if (plan.kind === 'function') {
+        needed.push({ action: 'lambda:CreateFunction', resource: plan.arn });
+        needed.push({
+          action: 'iam:PassRole',
+          resource: plan.roleArn,
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+        });
+      } else if (plan.kind === 'table') {
+        needed.push({
+          action: 'dynamodb:CreateTable',
+          resource: `arn:aws:dynamodb:${region}:${accountId}:table/${plan.name}`,
+        });
+      }
+      for (const { action, resource, context } of needed) {
+        const decision = authorize({
+          principal: deployer.principal,
+          action,
+          resource,
+          resourceAccountId: accountId,
+          identityPolicies: deployer.identityPolicies,
+          sessionPolicies: deployer.sessionPolicies,
+          context,
+        });
+        if (decision.allowed) continue;
         this.options.log(`deploy of ${stackName} refused: ${decision.explanation}`);
         throw new DeploymentError(
-          `${stackName}: ${logicalId}: User: ${deployer.principal.arn} is not authorized to perform: iam:PassRole on resource: ${plan.roleArn}${decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : ''}`,
+          `${stackName}: ${logicalId}: User: ${deployer.principal.arn} is not authorized to perform: ${action} on resource: ${resource}${decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : ''}`,
         );
       }
     }
