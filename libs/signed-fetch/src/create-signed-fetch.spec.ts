@@ -141,9 +141,10 @@ describe('createSignedFetch over real HTTP: redirects, clock offsets, plus signs
       response.writeHead(302, { location: `${elsewhere.origin}/steal` }).end(),
     );
 
-    // Act
+    // Act: even when asked to follow.
     const response = await createSignedFetch({ ...scope, credentials: sessionCredentials })(
       `${api.origin}/orders`,
+      { redirect: 'follow' },
     );
 
     // Assess
@@ -152,7 +153,7 @@ describe('createSignedFetch over real HTTP: redirects, clock offsets, plus signs
     expect(elsewhere.seen).toEqual([]);
   });
 
-  it('follows a same-origin redirect signed anew for the new path; manual and error modes as fetch', async () => {
+  it('returns a redirect as it is by default; with redirect: follow, follows a same-origin GET signed anew', async () => {
     // Arrange
     const api = await server((request, response) =>
       request.url === '/old'
@@ -162,17 +163,19 @@ describe('createSignedFetch over real HTTP: redirects, clock offsets, plus signs
     const signedFetch = createSignedFetch({ ...scope, credentials: sessionCredentials });
 
     // Act
-    const followed = await signedFetch(`${api.origin}/old`);
-    const manual = await signedFetch(`${api.origin}/old`, { redirect: 'manual' });
+    const byDefault = await signedFetch(`${api.origin}/old`);
+    const followed = await signedFetch(`${api.origin}/old`, { redirect: 'follow' });
+    const post = await signedFetch(`${api.origin}/old`, { method: 'POST', body: '{}', redirect: 'follow' });
     const refused = signedFetch(`${api.origin}/old`, { redirect: 'error' });
 
     // Assess
+    expect(byDefault.status).toBe(307);
     expect([followed.status, await followed.text()]).toEqual([200, 'moved']);
-    const [old, moved] = api.seen;
+    const [, old, moved] = api.seen;
     expect(moved?.url).toBe('/new');
     expect(moved?.authorization).toMatch(/Signature=[0-9a-f]{64}$/);
     expect(moved?.authorization).not.toBe(old?.authorization);
-    expect(manual.status).toBe(307);
+    expect(post.status).toBe(307); // a body is never re-sent to where a redirect points
     await expect(refused).rejects.toThrow("was redirected (redirect: 'error')");
   });
 
@@ -181,7 +184,9 @@ describe('createSignedFetch over real HTTP: redirects, clock offsets, plus signs
     const loop = await server((_, response) => response.writeHead(302, { location: '/again' }).end());
 
     // Act
-    const response = await createSignedFetch({ ...scope, credentials })(`${loop.origin}/start`);
+    const response = await createSignedFetch({ ...scope, credentials })(`${loop.origin}/start`, {
+      redirect: 'follow',
+    });
 
     // Assess
     expect(response.status).toBe(302);

@@ -119,14 +119,16 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
           );
         continue;
       }
-      return followRedirect(response, { url, method, headers, bytes, init, request });
+      return followRedirect(response, { url, method, headers, init, signal });
     }
   };
 
   /**
-   * Redirects of signed requests: `redirect: 'follow'` (fetch's default) follows only same-origin ones, each
-   * signed anew, at most 5; a cross-origin one is returned as it is (a 3xx with its Location), never followed
-   * with our credentials. `'manual'` returns every 3xx; `'error'` throws on one.
+   * Redirects of signed requests are not followed unless asked: a 3xx comes back as it is (fetch's `'manual'`,
+   * with its Location), since following would send the signed headers, session token included, wherever
+   * Location points. With `redirect: 'follow'` in `init`, a GET or HEAD follows a same-origin redirect, signed
+   * anew, at most 5 hops within the first request's time budget; anything else still comes back as the 3xx.
+   * `'error'` throws on a redirect.
    */
   async function followRedirect(
     response: Response,
@@ -134,34 +136,28 @@ export function createSignedFetch(options: SignedFetchOptions = {}): SignedFetch
       url: URL;
       method: string;
       headers: Record<string, string>;
-      bytes: Uint8Array | undefined;
       init: RequestInit;
-      request: Request | undefined;
+      signal: AbortSignal;
     },
   ): Promise<Response> {
     if (!REDIRECT_STATUSES.has(response.status)) return response;
     const { url, method, init } = sent;
-    const mode = init.redirect ?? sent.request?.redirect ?? 'follow';
-    if (mode === 'error') {
+    if (init.redirect === 'error') {
       await response.body?.cancel();
       throw new NetworkError(`${method} ${url.origin}${url.pathname} was redirected (redirect: 'error')`);
     }
     const location = response.headers.get('location');
     const hops = redirectHops.get(init) ?? 0;
-    if (mode === 'manual' || location === null || hops >= MAX_REDIRECTS) return response;
+    if (init.redirect !== 'follow' || location === null || hops >= MAX_REDIRECTS) return response;
     const next = new URL(location, url);
-    if (next.origin !== url.origin) return response;
+    if (next.origin !== url.origin || (method !== 'GET' && method !== 'HEAD')) return response;
     await response.body?.cancel();
-    // fetch's rules: 303, and 301/302 after a POST, continue as a GET without a body.
-    const asGet =
-      response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST');
-    const headers = { ...sent.headers };
-    if (asGet) delete headers['content-type'];
     const nextInit: RequestInit = {
       ...init,
-      method: asGet ? 'GET' : method,
-      headers,
-      body: asGet ? undefined : (sent.bytes as BodyInit | undefined),
+      method,
+      headers: sent.headers,
+      body: undefined,
+      signal: sent.signal,
     };
     redirectHops.set(nextInit, hops + 1);
     return signedFetch(next, nextInit);

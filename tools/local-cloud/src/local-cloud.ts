@@ -293,7 +293,7 @@ export class LocalCloud {
 
   private async serve(message: IncomingMessage, response: ServerResponse): Promise<void> {
     let reply: OutgoingResponse;
-    let reserved = 0;
+    let reserved = 0; // released once, after the answer is built (on every path below)
     let close = false;
     try {
       const head = requestHead(message, this.clock);
@@ -316,15 +316,18 @@ export class LocalCloud {
             : jsonReply(503, {
                 message: `The local cloud holds ${this.limits.maxInflightBytes} bytes of request bodies already: retry shortly`,
               });
+      } else if (message.aborted || message.socket.destroyed) {
+        // The client went away mid-request: nobody to answer, and nothing went wrong here.
+        this.inflight.release(reserved);
+        return;
       } else {
         this.log(
           `Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
         reply = jsonReply(500, { message: 'Internal server error' });
       }
-    } finally {
-      this.inflight.release(reserved);
     }
+    this.inflight.release(reserved);
     if (close) reply.headers.connection = 'close';
     response.writeHead(reply.status, reply.headers);
     response.end(reply.body);

@@ -94,11 +94,16 @@ describe('resource limits of the local cloud', () => {
     second.socket.write(Buffer.alloc(600 * 1024));
     await within(second.closed, 2000, 'the refusal');
 
-    // Assess: refused, and the cloud still answers once the first upload is gone.
+    // Assess: refused; once the first upload is gone its bytes are free again, so 900 KB fit.
     expect(second.received()).toMatch(/^HTTP\/1\.1 503 /);
     first.socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await fetch(`${cloud.url}${stagePath}/after`)).status).toBe(200);
+    const after = await fetch(`${cloud.url}${stagePath}/after`, {
+      method: 'POST',
+      body: new Uint8Array(900 * 1024),
+    });
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { bytes: number }).bytes).toBe(900 * 1024);
   });
 
   it('closes a connection whose headers do not arrive in time', async () => {
@@ -111,6 +116,38 @@ describe('resource limits of the local cloud', () => {
 
     // Assess
     expect(client.received()).toMatch(/^(HTTP\/1\.1 408 |$)/);
+  });
+
+  it('frees the bytes of a client that goes away mid-body, without an internal error', async () => {
+    // Arrange
+    const logs: string[] = [];
+    const logging = await LocalCloud.start({
+      port: 0,
+      identitiesFile: LOCAL_IDENTITIES_FILE,
+      log: (line) => logs.push(line),
+      limits: { maxInflightBytes: 1024 * 1024 },
+    });
+    try {
+      const path = new URL((await deployProbeStack(logging, { stackName: 'abort' })).url).pathname;
+      const client = await rawClient(logging.port);
+
+      // Act: 800 KB of a 1 MB upload, then the client is gone; then 900 KB from another.
+      client.socket.write(head(`${path}/upload`, 1024 * 1024));
+      client.socket.write(Buffer.alloc(800 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      client.socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const after = await fetch(`${logging.url}${path}/after`, {
+        method: 'POST',
+        body: new Uint8Array(900 * 1024),
+      });
+
+      // Assess
+      expect(after.status).toBe(200);
+      expect(logs.filter((line) => line.includes('Internal error'))).toEqual([]);
+    } finally {
+      await logging.stop();
+    }
   });
 
   it('closes a connection whose body does not arrive in time', async () => {

@@ -84,7 +84,12 @@ export class CustomerServiceClient {
 function firstLineOfMessage(body: string): string | undefined {
   const parsed = parseJson(body) as { message?: unknown; Message?: unknown } | undefined;
   const message = parsed?.message ?? parsed?.Message;
-  return typeof message === 'string' ? message.split('\n', 1)[0]?.slice(0, 300) : undefined;
+  if (typeof message !== 'string') return undefined;
+  // Some refusals echo the Authorization header: its signature stays out of the log.
+  return message
+    .split('\n', 1)[0]
+    ?.slice(0, 300)
+    .replace(/Signature=[0-9a-fA-F]+/g, 'Signature=…');
 }
 
 function parseJson(text: string): unknown {
