@@ -34,7 +34,7 @@ import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/i
 import { BodyRefusedError, InflightBytes, readBody, requestHead } from './http/read-request';
 import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities, type Caller } from './identity';
-import { LambdaService } from './lambda';
+import { connectionOwnedBy, LambdaService } from './lambda';
 import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
 
@@ -433,6 +433,13 @@ export class LocalCloud {
       return jsonReply(415, {
         message: 'POST /_local/... takes a JSON body with content-type: application/json',
       });
+    // A function reaches the cloud over loopback like any local tool, so ask the kernel whose connection this is
+    // (Linux /proc; elsewhere the token is the only guard, and functions never get it).
+    if (
+      request.sourcePort !== undefined &&
+      connectionOwnedBy(request.sourcePort, this.port, this.lambda.environmentPids()) === true
+    )
+      return jsonReply(403, { message: 'Functions may not call the local cloud’s own /_local endpoints' });
     const mutating = request.method !== 'GET' && request.method !== 'HEAD';
     if (mutating && !this.adminToken.matches(request.headers[ADMIN_TOKEN_HEADER]))
       return jsonReply(403, {

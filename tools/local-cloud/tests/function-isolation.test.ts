@@ -36,6 +36,7 @@ exports.handler = async (event) => {
     ipc: typeof process.send + '/' + typeof process.disconnect,
     adminToken: attempt(() => fs.readFileSync(event.queryStringParameters?.token ?? '', 'utf8')),
     // The cloud's own endpoints: a function must not inject faults or deploy.
+    health: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/health')).status,
     injectFault: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/faults', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -76,6 +77,7 @@ describe('a function runs in its own process with only Lambda’s environment', 
     taskRoot: string;
     sameProcessAsCloud: boolean;
     injectFault: number;
+    health: number;
     ipc: string;
   };
 
@@ -148,6 +150,9 @@ describe('a function runs in its own process with only Lambda’s environment', 
     expect(results.debugCloud).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
     expect(results.ipc).toBe('undefined/undefined');
     expect(results.injectFault).toBe(403);
+    // Linux tells the cloud which process holds a connection: a function gets none of /_local.
+    if (process.platform === 'linux') expect(results.health).toBe(403);
+    expect((await fetch(`${cloud.url}/_local/health`)).status).toBe(200);
     expect(cloud.faults.list()).toEqual([]);
     expect(inspector.url()).toBeUndefined();
   });

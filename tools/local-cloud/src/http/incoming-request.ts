@@ -11,6 +11,8 @@ export interface IncomingRequest {
   headers: Record<string, string>;
   body: Buffer;
   sourceIp: string;
+  /** The client's TCP port (to find which local process holds the connection). */
+  sourcePort?: number;
   requestId: string;
   receivedAt: Date;
 }

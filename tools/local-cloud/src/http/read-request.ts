@@ -49,6 +49,7 @@ export function requestHead(message: IncomingMessage, clock: Clock): IncomingReq
     headers,
     body: Buffer.alloc(0),
     sourceIp: (message.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    sourcePort: message.socket.remotePort,
     requestId: randomUUID(),
     receivedAt,
   };

@@ -162,6 +162,11 @@ export class ExecutionEnvironment {
     });
   }
 
+  /** The environment's process id (to tell its connections to the cloud from others). */
+  public get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   public get alive(): boolean {
     return !this.dead;
   }

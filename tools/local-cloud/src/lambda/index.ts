@@ -1,2 +1,3 @@
 export { LambdaService, type LambdaServiceOptions } from './lambda-service';
 export type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
+export { connectionOwnedBy } from './connection-owner';

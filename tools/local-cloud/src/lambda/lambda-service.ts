@@ -56,6 +56,15 @@ export class LambdaService {
     return this.functions.get(name)?.config;
   }
 
+  /** Process ids of every live execution environment. */
+  public environmentPids(): number[] {
+    const pids: number[] = [];
+    for (const state of this.functions.values())
+      for (const environment of [...state.idle, ...state.busy])
+        if (environment.alive && environment.pid !== undefined) pids.push(environment.pid);
+    return pids;
+  }
+
   public list(): LambdaFunctionConfig[] {
     return [...this.functions.values()].map((state) => state.config);
   }
