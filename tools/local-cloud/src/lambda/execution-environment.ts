@@ -93,6 +93,15 @@ export class ExecutionEnvironment {
     this.credentialsExpireAt = options.credentials.expiresAt;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     this.tmpDir = mkdtempSync(path.join(tmpdir(), 'lambda-tmp-'));
+    // Node 20 reads --allow-fs-read as a comma-separated list: a comma in a path would widen the fence.
+    const fenced = [RUNTIME, config.codeDir, this.tmpDir];
+    const unfenceable = fenced.find((folder) => folder.includes(','));
+    if (unfenceable) {
+      rmSync(this.tmpDir, { recursive: true, force: true });
+      throw new Error(
+        `Cannot confine a function to ${unfenceable}: node's permission model splits paths at commas`,
+      );
+    }
     this.child = fork(
       RUNTIME,
       [
@@ -112,9 +121,7 @@ export class ExecutionEnvironment {
         // Plain node, as Lambda runs the bundle: none of the host's flags (e.g. tsx's loader hooks).
         execArgv: [
           PERMISSION_FLAG,
-          `--allow-fs-read=${RUNTIME}`,
-          `--allow-fs-read=${config.codeDir}`,
-          `--allow-fs-read=${this.tmpDir}`,
+          ...fenced.map((folder) => `--allow-fs-read=${folder}`),
           `--allow-fs-write=${this.tmpDir}`,
           '--disable-warning=ExperimentalWarning',
           '--single-threaded-gc',
