@@ -422,8 +422,8 @@ export class LocalCloud {
   /** The local cloud's own endpoints (loopback only): health, deploy, remove. */
   private async admin(request: IncomingRequest): Promise<OutgoingResponse> {
     const route = `${request.method} ${request.rawPath}`;
-    // Unauthenticated by design (loopback only), so no web page may reach them: a browser sends Origin, a
-    // rebound DNS name sends a foreign Host, and a form post cannot send application/json without a preflight.
+    // Local tools only: no web page (a browser sends Origin, a rebound DNS name a foreign Host, and a form post
+    // cannot send application/json without a preflight), no function (below), and the token for changes.
     const host = (request.headers.host ?? '').replace(/:\d+$/, '');
     if (request.headers.origin !== undefined || !['127.0.0.1', 'localhost', '[::1]'].includes(host))
       return jsonReply(403, {
