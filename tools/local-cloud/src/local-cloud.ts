@@ -222,7 +222,12 @@ export class LocalCloud {
     const authenticator = new Authenticator(this.identities, this.clock, this.region);
     this.authenticator = authenticator;
     this.sts = new StsService(this.identities, authenticator, this.clock, this.log);
+    // Function temp folders live in the cloud's own folder, emptied now: a crash of an earlier run leaves none.
+    const tmpRoot = path.join(stateDir ?? this.codeDir, stateDir ? 'lambda-tmp' : '.lambda-tmp');
+    rmSync(tmpRoot, { recursive: true, force: true });
+    mkdirSync(tmpRoot, { recursive: true });
     this.lambda = new LambdaService({
+      tmpRoot,
       region: this.region,
       endpointUrl: () => this.baseUrl,
       now: () => this.clock.now(),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ exports.handler = async (event) => {
   const results = {
     env: Object.keys(process.env).sort(),
     cwd: process.cwd(),
+    tmpdir: require('node:os').tmpdir(),
     taskRoot: process.env.LAMBDA_TASK_ROOT,
     ownEnviron: attempt(() => fs.readFileSync('/proc/self/environ', 'utf8').length),
     parentEnviron: attempt(() => fs.readFileSync('/proc/' + process.ppid + '/environ', 'utf8').length),
@@ -55,9 +56,11 @@ describe('a function runs in its own process with only Lambda’s environment', 
   const hostVariables = { AWS_PROFILE: 'host-profile', AWS_SECRET_ACCESS_KEY: 'host-secret-canary' };
 
   beforeAll(async () => {
+    // A temp folder a crashed earlier run left behind.
+    stateDir = mkdtempSync(path.join(tmpdir(), 'isolation-'));
+    mkdirSync(path.join(stateDir, 'lambda-tmp', 'lambda-tmp-stale'), { recursive: true });
     // A developer's shell with real AWS credentials exported: none of it may reach a function.
     Object.assign(process.env, hostVariables);
-    stateDir = mkdtempSync(path.join(tmpdir(), 'isolation-'));
     cloud = await LocalCloud.start({ port: 0, stateDir, identitiesFile: LOCAL_IDENTITIES_FILE });
     ({ credentialsFile } = cloud.writeProfiles(stateDir));
     ({ url } = await deployProbeStack(cloud, { stackName: 'attacker', handlerSource: ATTACKER }));
@@ -74,6 +77,7 @@ describe('a function runs in its own process with only Lambda’s environment', 
   type ProbeResults = Record<string, Attempt> & {
     env: string[];
     cwd: string;
+    tmpdir: string;
     taskRoot: string;
     sameProcessAsCloud: boolean;
     injectFault: number;
@@ -132,8 +136,11 @@ describe('a function runs in its own process with only Lambda’s environment', 
     for (const name of ['ownEnviron', 'parentEnviron', 'cloudFile', 'adminToken'])
       expect([name, results[name]]).toEqual([name, { ok: false, code: 'ERR_ACCESS_DENIED' }]);
     expect(results.cwd).toBe(results.taskRoot);
+    expect(existsSync(path.join(stateDir, 'lambda-tmp', 'lambda-tmp-stale'))).toBe(false);
     expect(results.ownCode?.ok).toBe(true);
     expect(results.tmp).toEqual({ ok: true, value: 'x' });
+    // In the cloud's own folder, emptied at every start: a crash leaves no function files behind for good.
+    expect(results.tmpdir.startsWith(path.join(stateDir, 'lambda-tmp', 'lambda-tmp-'))).toBe(true);
   });
 
   it('cannot reach the cloud’s memory: no inspector session, no child processes, no worker threads', async () => {

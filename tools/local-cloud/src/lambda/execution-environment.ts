@@ -22,6 +22,8 @@ export interface EnvironmentOptions {
   endpointUrl: string;
   /** Receives every line the function logs. */
   log: (line: string) => void;
+  /** Where the environment's temp folder goes (default the system's temp directory). */
+  tmpRoot?: string;
 }
 
 interface ErrorPayload {
@@ -92,7 +94,7 @@ export class ExecutionEnvironment {
     const { config } = options;
     this.credentialsExpireAt = options.credentials.expiresAt;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
-    this.tmpDir = mkdtempSync(path.join(tmpdir(), 'lambda-tmp-'));
+    this.tmpDir = mkdtempSync(path.join(options.tmpRoot ?? tmpdir(), 'lambda-tmp-'));
     // Node 20 reads --allow-fs-read as a comma-separated list: a comma in a path would widen the fence.
     const fenced = [RUNTIME, config.codeDir, this.tmpDir];
     const unfenceable = fenced.find((folder) => folder.includes(','));

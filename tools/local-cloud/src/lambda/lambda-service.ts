@@ -18,6 +18,8 @@ export interface LambdaServiceOptions {
   log: (functionName: string, line: string) => void;
   /** Injected faults (`POST /_local/faults`), checked on every invocation. */
   faults?: FaultInjector;
+  /** Parent of the environments' temp folders (the cloud clears it at start, so a crash leaves nothing for good). */
+  tmpRoot?: string;
 }
 
 interface FunctionState {
@@ -143,6 +145,7 @@ export class LambdaService {
           region: this.options.region,
           endpointUrl: this.options.endpointUrl(),
           log: (line) => this.options.log(state.config.name, line),
+          tmpRoot: this.options.tmpRoot,
         });
       }
       if (environment) {

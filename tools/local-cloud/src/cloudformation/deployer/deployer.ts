@@ -161,6 +161,10 @@ export class Deployer {
           resource: plan.roleArn,
           context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
         });
+      } else if (plan.kind === 'rest-api') {
+        // API Gateway's control plane authorizes by HTTP verb on the resource path
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/security_iam_service-with-iam.html).
+        needed.push({ action: 'apigateway:POST', resource: `arn:aws:apigateway:${region}::/restapis` });
       } else if (plan.kind === 'table') {
         needed.push({
           action: 'dynamodb:CreateTable',
