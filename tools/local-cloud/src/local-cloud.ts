@@ -12,7 +12,7 @@ import {
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { ADMIN_TOKEN_HEADER, AdminToken } from './admin';
+import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, AdminToken } from './admin';
 import path from 'node:path';
 import { CloudFormationService } from './cloudformation/api/cloudformation-service';
 import { Deployer, type DeployInput } from './cloudformation/deployer/deployer';
@@ -77,6 +77,25 @@ export const DEFAULT_LIMITS: ServerLimits = {
 
 interface PersistedStack {
   stackName: string;
+}
+
+interface ExecuteApiTarget {
+  apiId: string;
+  stage: string;
+  /** After `_user_request_`. */
+  resourcePath: string;
+}
+
+/**
+ * Which API and stage a request is for, if it is an execute-api request. Read from the path the signature covers:
+ * SigV4 normalises the whole path (dot segments included), so the API, stage and resource must all come from that
+ * form, or `..` could climb out of `_user_request_`.
+ */
+function executeApiTarget(rawPath: string): ExecuteApiTarget | undefined {
+  const match = EXECUTE_API_PATH.exec(normalizedPath(rawPath));
+  if (!match) return undefined;
+  const [, apiId, stage, rest] = match as unknown as [string, string, string, string | undefined];
+  return { apiId, stage, resourcePath: rest ?? '/' };
 }
 
 /**
@@ -298,11 +317,12 @@ export class LocalCloud {
 
   private async serve(message: IncomingMessage, response: ServerResponse): Promise<void> {
     let reply: OutgoingResponse;
-    let reserved = 0; // released once, after the answer is built (on every path below)
+    let reserved = 0;
     let close = false;
     try {
       const head = requestHead(message, this.clock);
-      const early = this.refuseBeforeBody(head);
+      const api = executeApiTarget(head.rawPath);
+      const early = this.refuseBeforeBody(head, api);
       if (early) {
         // Answered from the headers alone: the body is never read, and the connection ends with the answer.
         close = true;
@@ -310,7 +330,7 @@ export class LocalCloud {
       } else {
         const read = await readBody(message, MAX_REQUEST_BYTES, this.inflight);
         reserved = read.reserved;
-        reply = await this.dispatch({ ...head, body: read.body });
+        reply = await this.dispatch({ ...head, body: read.body }, api);
       }
     } catch (error) {
       if (error instanceof BodyRefusedError) {
@@ -323,7 +343,6 @@ export class LocalCloud {
               });
       } else if (message.aborted || message.socket.destroyed) {
         // The client went away mid-request: nobody to answer, and nothing went wrong here.
-        this.inflight.release(reserved);
         return;
       } else {
         this.log(
@@ -331,8 +350,10 @@ export class LocalCloud {
         );
         reply = jsonReply(500, { message: 'Internal server error' });
       }
+    } finally {
+      // Once the answer is built (or nobody is left to answer), the body's bytes are free again.
+      this.inflight.release(reserved);
     }
-    this.inflight.release(reserved);
     if (close) reply.headers.connection = 'close';
     response.writeHead(reply.status, reply.headers);
     response.end(reply.body);
@@ -342,26 +363,23 @@ export class LocalCloud {
    * What can be refused before a byte of the body is buffered: a declared body over the limit, and a request
    * for an API, stage, resource or method that does not exist (answered as API Gateway does, and logged).
    */
-  private refuseBeforeBody(head: IncomingRequest): Promise<OutgoingResponse> | undefined {
+  private refuseBeforeBody(
+    head: IncomingRequest,
+    api: ExecuteApiTarget | undefined,
+  ): Promise<OutgoingResponse> | undefined {
     const declared = head.headers['content-length'];
     if (declared !== undefined && Number(declared) > MAX_REQUEST_BYTES)
       return Promise.resolve(payloadTooLarge());
-    const executeApi = EXECUTE_API_PATH.exec(normalizedPath(head.rawPath));
-    if (!executeApi) return undefined;
-    const [, apiId, stage, rest] = executeApi as unknown as [string, string, string, string | undefined];
-    if (this.gateway.isRouted(apiId, stage, rest ?? '/', head.method)) return undefined;
-    return this.gateway.handle(head, apiId, stage, rest ?? '/');
+    if (!api || this.gateway.isRouted(api.apiId, api.stage, api.resourcePath, head.method)) return undefined;
+    return this.gateway.handle(head, api.apiId, api.stage, api.resourcePath);
   }
 
-  private async dispatch(request: IncomingRequest): Promise<OutgoingResponse> {
+  private async dispatch(
+    request: IncomingRequest,
+    api: ExecuteApiTarget | undefined,
+  ): Promise<OutgoingResponse> {
     if (request.rawPath.startsWith('/_local/')) return this.admin(request);
-    // Route on the path the signature covers: SigV4 normalises the whole path (dot segments included), so the
-    // API, stage and resource must all come from that form, or `..` could climb out of `_user_request_`.
-    const executeApi = EXECUTE_API_PATH.exec(normalizedPath(request.rawPath));
-    if (executeApi) {
-      const [, apiId, stage, rest] = executeApi;
-      return this.gateway.handle(request, apiId as string, stage as string, rest ?? '/');
-    }
+    if (api) return this.gateway.handle(request, api.apiId, api.stage, api.resourcePath);
     const target = request.headers['x-amz-target'] ?? '';
     const scope = readCredentialScope({
       method: request.method,
@@ -450,7 +468,7 @@ export class LocalCloud {
       return jsonReply(403, {
         message: `${route} needs the ${ADMIN_TOKEN_HEADER} header: the token of this start of the local cloud, in ${
           this.options.stateDir
-            ? path.join(this.options.stateDir, 'admin-token')
+            ? path.join(this.options.stateDir, ADMIN_TOKEN_FILE)
             : 'LocalCloud.adminToken (in-memory mode)'
         }`,
       });

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ADMIN_TOKEN_HEADER, readAdminToken } from '../admin';
+import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, readAdminToken } from '../admin';
 import { LOCAL_IDENTITIES_FILE } from '../identity';
 import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
@@ -16,7 +16,7 @@ const baseUrl = `http://127.0.0.1:${port}`;
 function adminHeaders(): Record<string, string> {
   const token = readAdminToken(STATE_DIR);
   if (!token) {
-    console.error(`No ${path.join(STATE_DIR, 'admin-token')}: start the local cloud first (npm start)`);
+    console.error(`No ${path.join(STATE_DIR, ADMIN_TOKEN_FILE)}: start the local cloud first (npm start)`);
     process.exit(1);
   }
   return { [ADMIN_TOKEN_HEADER]: token };

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
-import { authorize } from '../iam';
+import { authorize, notAuthorizedMessage } from '../iam';
 import type { Caller } from '../identity';
 import type { LambdaService } from '../lambda';
 import type { AccessLogEntry } from './access-log';
@@ -228,9 +228,7 @@ export class ApiGatewayService {
       },
     });
     if (decision.allowed) return { caller };
-    const message = `User: ${caller.principal.arn} is not authorized to perform: execute-api:Invoke on resource: ${methodArn}${
-      decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : ''
-    }`;
+    const message = notAuthorizedMessage(caller.principal.arn, 'execute-api:Invoke', methodArn, decision);
     this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
     return {
       response: jsonReply(403, { Message: message }, { 'x-amzn-errortype': 'AccessDeniedException' }),

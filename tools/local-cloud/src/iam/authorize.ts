@@ -188,12 +188,10 @@ export function authorize(request: AuthorizationRequest): Decision {
   // naming the role or the account is limited, as the docs' newer wording says ("the intersection of the session
   // policies and the resource-based policies").
   const sessionAllows = session?.filter((match) => match.effect === 'Allow');
-  const limited = (matches: StatementMatch[]) =>
-    sessionAllows === undefined || sessionAllows.length > 0 ? matches : [];
-  const identityAllows = limited(identity.filter((match) => match.effect === 'Allow'));
+  const sessionPermits = sessionAllows === undefined || sessionAllows.length > 0;
+  const identityAllows = sessionPermits ? identity.filter((match) => match.effect === 'Allow') : [];
   const resourceAllows = resource.filter(
-    (match) =>
-      match.effect === 'Allow' && (match.principalMatch === 'session' || limited([match]).length > 0),
+    (match) => match.effect === 'Allow' && (sessionPermits || match.principalMatch === 'session'),
   );
   const sameAccount = request.principal.accountId === request.resourceAccountId;
   const anonymous = request.principal.type === 'Anonymous';
@@ -235,4 +233,18 @@ export function authorize(request: AuthorizationRequest): Decision {
   else if (trustPolicy)
     why = `a role trust policy must allow the principal itself, or allow its account with an allow in the identity policy too: ${allows}`;
   return { allowed: false, kind: 'ImplicitDeny', decidedBy: [], explanation: `${subject}: ${why}` };
+}
+
+/**
+ * AWS's refusal text for a denied request: "User: <arn> is not authorized to perform: <action> on resource:
+ * <arn>", ending "with an explicit deny" when a Deny decided (API Gateway's AccessDeniedException wording).
+ */
+export function notAuthorizedMessage(
+  principalArn: string,
+  action: string,
+  resource: string,
+  decision: Pick<Decision, 'kind'>,
+): string {
+  const explicit = decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : '';
+  return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}${explicit}`;
 }

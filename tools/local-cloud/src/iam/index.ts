@@ -1,4 +1,4 @@
-export { authorize } from './authorize';
+export { authorize, notAuthorizedMessage } from './authorize';
 export type {
   AuthorizationRequest,
   ContextValue,

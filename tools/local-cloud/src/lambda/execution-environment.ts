@@ -42,7 +42,7 @@ type RuntimeMessage =
  * Nothing comes from the host: not its PATH, HOME or any `AWS_*` a developer exported in that shell.
  * `TMPDIR` is ours: the environment's own temp folder, the only place it may write (Lambda's `/tmp`).
  */
-export function lambdaEnvironment(
+function lambdaEnvironment(
   options: EnvironmentOptions,
   logStreamName: string,
   tmpDir: string,

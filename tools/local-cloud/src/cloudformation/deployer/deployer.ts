@@ -4,7 +4,7 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { DynamoDBService } from '../../dynamodb';
 import type { ApiGatewayService, ApiResource, RestApi } from '../../gateway';
-import { authorize, validatePolicyDocument } from '../../iam';
+import { authorize, notAuthorizedMessage, validatePolicyDocument } from '../../iam';
 import { stableUniqueId, type Caller, type IdentityStore } from '../../identity';
 import type { LambdaService } from '../../lambda';
 import {
@@ -184,7 +184,7 @@ export class Deployer {
         if (decision.allowed) continue;
         this.options.log(`deploy of ${stackName} refused: ${decision.explanation}`);
         throw new DeploymentError(
-          `${stackName}: ${logicalId}: User: ${deployer.principal.arn} is not authorized to perform: ${action} on resource: ${resource}${decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : ''}`,
+          `${stackName}: ${logicalId}: ${notAuthorizedMessage(deployer.principal.arn, action, resource, decision)}`,
         );
       }
     }
