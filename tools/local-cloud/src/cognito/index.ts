@@ -1,0 +1,8 @@
+export { CognitoService, COGNITO_TARGET_PREFIX } from './cognito-service';
+export { CognitoError } from './errors';
+export { oauth2Token, OAUTH2_TOKEN_PATH } from './oauth2-token';
+export { DEFAULT_PASSWORD_POLICY } from './password-policy';
+export { issuerOf, jwksOf, openIdConfiguration } from './tokens';
+export type { TriggerInvoker } from './triggers';
+export { UserPools } from './user-pools';
+export type { AppClient, PasswordPolicy, ResourceServer, UserGroup, UserPool, UserPoolConfig } from './user-pools';
