@@ -5,8 +5,8 @@ import {
   startLocalDynamoDB,
   type LocalDynamoDB,
 } from '@sigv4-auth/testing';
-import { createCustomerRoute, getCustomerRoute, whoamiRoute } from '../src/handlers/routes';
-import { CustomerRepository } from '../src/repository/customer-repository';
+import { createCustomerRoute, getCustomerRoute, putCustomerRoute, whoamiRoute } from '../src/handlers/routes';
+import { CustomerChangedError, CustomerRepository } from '../src/repository/customer-repository';
 
 const TABLE = 'customers-test';
 const logLines: string[] = [];
@@ -157,6 +157,127 @@ describe('customer-service routes against a real DynamoDB (dynalite)', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).toBe('{"error":"InternalServerError","message":"Internal server error"}');
     expect(logLines.join('\n')).toContain('ResourceNotFoundException');
+  });
+
+  describe('PUT /customers/{id}', () => {
+    const TRIGGER_ARN =
+      'arn:aws:sts::000000000000:assumed-role/identity-service-dev-us-east-1-lambdaRole/identity-service-dev-onUserConfirmed';
+    let clock = 0;
+    const tick = () => new Date(Date.UTC(2026, 2, 1) + ++clock * 1000);
+    const put = (id: string, body: unknown, userArn = TRIGGER_ARN, customers = repository) =>
+      invoke(
+        putCustomerRoute(customers, tick),
+        apiGatewayProxyEvent({
+          httpMethod: 'PUT',
+          resource: '/customers/{id}',
+          path: `/customers/${id}`,
+          pathParameters: { id },
+          body: JSON.stringify(body),
+          userArn,
+        }),
+      );
+
+    it('creates the customer under the given id: 201, Location, created by the caller', async () => {
+      // Arrange
+      const id = '22222222-2222-4222-8222-222222222222';
+
+      // Act
+      const response = await put(id, { name: ' Ada ', email: 'Ada@Example.com' });
+
+      // Assess
+      expect(response.statusCode).toBe(201);
+      expect(response.headers?.location).toBe(`/customers/${id}`);
+      const customer = JSON.parse(response.body);
+      expect(customer).toEqual({
+        id,
+        name: 'Ada',
+        email: 'ada@example.com',
+        createdAt: expect.any(String),
+        createdBy: TRIGGER_ARN,
+      });
+      expect(JSON.parse((await get(id)).body)).toEqual(customer);
+    });
+
+    it('replaces an existing customer: 200, creation kept, update recorded', async () => {
+      // Arrange
+      const created = JSON.parse(
+        (await post(JSON.stringify({ name: 'Old', email: 'old@example.com' }))).body,
+      );
+
+      // Act
+      const response = await put(created.id, { name: 'New', email: 'new@example.com' }, TRIGGER_ARN);
+
+      // Assess
+      expect(response.statusCode).toBe(200);
+      expect(response.headers).not.toHaveProperty('location');
+      const replaced = JSON.parse(response.body);
+      expect(replaced).toEqual({
+        id: created.id,
+        name: 'New',
+        email: 'new@example.com',
+        createdAt: created.createdAt,
+        createdBy: 'arn:aws:iam::000000000000:user/developer',
+        updatedAt: expect.any(String),
+        updatedBy: TRIGGER_ARN,
+      });
+      expect(replaced.updatedAt > created.createdAt).toBe(true);
+      expect(JSON.parse((await get(created.id)).body)).toEqual(replaced);
+    });
+
+    it('answers a repeated PUT (a retried trigger) with 200 and the same data', async () => {
+      // Arrange
+      const id = '33333333-3333-4333-8333-333333333333';
+      const body = { name: 'Grace', email: 'grace@example.com' };
+      const first = JSON.parse((await put(id, body)).body);
+
+      // Act
+      const again = await put(id, body);
+
+      // Assess
+      expect(again.statusCode).toBe(200);
+      expect(JSON.parse(again.body)).toMatchObject({ ...body, createdAt: first.createdAt });
+    });
+
+    it('creates one record for concurrent PUTs of a new id: one 201, the others replace it (200)', async () => {
+      // Arrange
+      const id = '44444444-4444-4444-8444-444444444444';
+
+      // Act
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, n) => put(id, { name: `Writer ${n}`, email: 'race@example.com' })),
+      );
+
+      // Assess
+      expect(answers.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+      const winner = JSON.parse(answers.find((response) => response.statusCode === 201)?.body ?? '{}');
+      const stored = await repository.get(id);
+      expect(stored?.createdAt).toBe(winner.createdAt);
+      expect(answers.map((response) => JSON.parse(response.body).createdAt)).toEqual(
+        Array(6).fill(winner.createdAt),
+      );
+    });
+
+    it('gives up with 409 when the record keeps changing under it', async () => {
+      // Arrange: a record that another writer replaces between every read and write.
+      const id = '55555555-5555-4555-8555-555555555555';
+      await put(id, { name: 'Busy', email: 'busy@example.com' });
+      const contended = new (class extends CustomerRepository {
+        public override async replace(): Promise<void> {
+          throw new CustomerChangedError(id);
+        }
+      })(db.documentClient, TABLE);
+
+      // Act
+      const response = await put(id, { name: 'Late', email: 'late@example.com' }, TRIGGER_ARN, contended);
+
+      // Assess
+      expect(response.statusCode).toBe(409);
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'Conflict',
+        message: `Customer ${id} is being written concurrently: retry`,
+      });
+      expect((await repository.get(id))?.name).toBe('Busy');
+    });
   });
 
   it('whoami returns the identity API Gateway passed', async () => {

@@ -19,7 +19,12 @@ describe('customer-service packaged template', () => {
     const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
 
     // Assess
-    expect(methods.map(([, method]) => method.Properties?.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST']);
+    expect(methods.map(([, method]) => method.Properties?.HttpMethod).sort()).toEqual([
+      'GET',
+      'GET',
+      'POST',
+      'PUT',
+    ]);
     for (const [name, method] of methods) {
       expect([name, method.Properties?.AuthorizationType]).toEqual([name, 'AWS_IAM']);
     }

@@ -20,6 +20,16 @@ import { DeploymentError } from './cloudformation/deployer/errors';
 import type { Stack } from './cloudformation/deployer/stack';
 import type { CloudFormationTemplate } from './cloudformation/template';
 import { Clock } from './clock/clock';
+import {
+  COGNITO_TARGET_PREFIX,
+  CognitoService,
+  jwksOf,
+  OAUTH2_TOKEN_PATH,
+  oauth2Token,
+  openIdConfiguration,
+  UserPools,
+  type TriggerInvoker,
+} from './cognito';
 import { DynamoDBService, foreignTable } from './dynamodb';
 import { FaultInjector, FaultInputError } from './faults';
 import {
@@ -75,6 +85,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 30_000,
 };
 
+/** `/<poolId>/.well-known/jwks.json` and `.../openid-configuration`, as Cognito serves them per pool. */
+const COGNITO_WELL_KNOWN = /^\/([\w-]+_[0-9a-zA-Z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
+
 interface PersistedStack {
   stackName: string;
 }
@@ -117,6 +130,8 @@ export class LocalCloud {
   private gateway!: ApiGatewayService;
   private deployer!: Deployer;
   private sts!: StsService;
+  private userPools!: UserPools;
+  private cognito!: CognitoService;
   private cloudformation!: CloudFormationService;
   private authenticator!: Authenticator;
   private readonly accountId: string;
@@ -211,6 +226,7 @@ export class LocalCloud {
   }
 
   public async stop(): Promise<void> {
+    this.userPools?.flush();
     await this.lambda?.stop();
     const closed = new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
@@ -268,6 +284,14 @@ export class LocalCloud {
       log: (functionName, line) => this.log(`[${functionName}] ${line}`),
       faults: this.faults,
     });
+    this.userPools = new UserPools(stateDir && path.join(stateDir, 'cognito'));
+    this.cognito = new CognitoService(
+      this.userPools,
+      authenticator,
+      this.clock,
+      this.log,
+      this.cognitoTrigger,
+    );
     this.gateway = new ApiGatewayService({
       authenticator,
       lambda: this.lambda,
@@ -282,6 +306,8 @@ export class LocalCloud {
       lambda: this.lambda,
       gateway: this.gateway,
       dynamodb: this.dynamodb,
+      cognito: this.userPools,
+      now: () => this.clock.now(),
       codeDir: this.codeDir,
       endpointUrl: () => this.baseUrl,
       log: this.log,
@@ -381,6 +407,16 @@ export class LocalCloud {
     if (request.rawPath.startsWith('/_local/')) return this.admin(request);
     if (api) return this.gateway.handle(request, api.apiId, api.stage, api.resourcePath);
     const target = request.headers['x-amz-target'] ?? '';
+    // Cognito's public operations are unsigned, so the target (not a credential scope) names the service.
+    if (target.startsWith(COGNITO_TARGET_PREFIX)) return this.cognito.handle(request);
+    if (request.rawPath === OAUTH2_TOKEN_PATH)
+      return oauth2Token(this.userPools, request, Math.floor(this.clock.now().getTime() / 1000), this.log);
+    const wellKnown = request.method === 'GET' ? COGNITO_WELL_KNOWN.exec(request.rawPath) : null;
+    if (wellKnown) {
+      const pool = this.userPools.get(wellKnown[1] as string);
+      if (!pool) return jsonReply(404, { message: `User pool ${wellKnown[1]} does not exist.` });
+      return jsonReply(200, wellKnown[2] === 'jwks.json' ? jwksOf(pool) : openIdConfiguration(pool));
+    }
     const scope = readCredentialScope({
       method: request.method,
       path: request.rawPath,
@@ -399,7 +435,7 @@ export class LocalCloud {
       default:
         return jsonReply(400, {
           message:
-            'The local cloud could not tell which service this request is for: sign it with SigV4 (the credential scope names the service: sts, dynamodb, cloudformation) or call /restapis/{apiId}/{stage}/_user_request_/...',
+            'The local cloud could not tell which service this request is for: sign it with SigV4 (the credential scope names the service: sts, dynamodb, cloudformation, cognito-idp), send X-Amz-Target: AWSCognitoIdentityProviderService.<Op>, or call /restapis/{apiId}/{stage}/_user_request_/...',
         });
     }
   }
@@ -563,6 +599,34 @@ export class LocalCloud {
       throw error;
     }
   }
+
+  /**
+   * Runs a Cognito trigger as Cognito does: only if the function's resource policy lets cognito-idp.amazonaws.com
+   * invoke it for this pool (the `AWS::Lambda::Permission` AWS needs too), in the function's own environment.
+   */
+  private readonly cognitoTrigger: TriggerInvoker = async (functionArn, sourceArn, event) => {
+    const name = /:function:([\w-]+)$/.exec(functionArn)?.[1];
+    const trigger = (event as { triggerSource?: string }).triggerSource ?? 'trigger';
+    if (!name || !this.lambda.get(name)) {
+      this.log(`cognito ${trigger}: function ${functionArn} does not exist`);
+      return { ok: false, reason: 'not-permitted', message: `function ${functionArn} does not exist` };
+    }
+    if (!this.lambda.isInvocationAllowed(name, 'cognito-idp.amazonaws.com', sourceArn, this.accountId)) {
+      this.log(
+        `cognito ${trigger}: ${name} was not called: no AWS::Lambda::Permission lets cognito-idp.amazonaws.com invoke it for ${sourceArn}`,
+      );
+      return {
+        ok: false,
+        reason: 'not-permitted',
+        message: `Cognito is not allowed to invoke ${functionArn}`,
+      };
+    }
+    const outcome = await this.lambda.invoke(name, event);
+    this.log(`cognito ${trigger}: ${name} ${outcome.kind} in ${outcome.durationMs.toFixed(1)} ms`);
+    if (outcome.kind === 'result') return { ok: true, result: outcome.payload };
+    if (outcome.kind === 'error') return { ok: false, reason: 'error', message: outcome.errorMessage };
+    return { ok: false, reason: 'timeout', message: `${name} timed out` };
+  };
 
   private recordAccess(entry: AccessLogEntry): void {
     this.accessLog.push(entry);

@@ -7,6 +7,9 @@ export interface Customer {
   createdAt: string;
   /** The IAM principal that created it, as API Gateway verified it. */
   createdBy: string | null;
+  /** Set when `PUT /customers/{id}` replaced it (a create leaves both out). */
+  updatedAt?: string;
+  updatedBy?: string | null;
 }
 
 export interface NewCustomer {
@@ -17,7 +20,7 @@ export interface NewCustomer {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CUSTOMER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Validates a `POST /customers` body; a 400 lists every problem. */
+/** Validates a `POST /customers` or `PUT /customers/{id}` body; a 400 lists every problem. */
 export function parseNewCustomer(body: Record<string, unknown>): NewCustomer {
   const check = new InputValidator(body, 'body');
   const name = check.string('name', { maxLength: 200 });

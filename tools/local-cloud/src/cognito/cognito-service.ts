@@ -65,7 +65,9 @@ export class CognitoService {
       const authentication = this.authenticator.authenticate(request, 'cognito-idp');
       if (!authentication.ok) {
         const wire = jsonProtocolError(authentication.error);
-        return this.error(new CognitoError(wire.code, authentication.error.message.split('\n')[0] ?? '', wire.status));
+        return this.error(
+          new CognitoError(wire.code, authentication.error.message.split('\n')[0] ?? '', wire.status),
+        );
       }
       const { caller } = authentication;
       const poolId = input.optionalString('UserPoolId', 55);
@@ -125,7 +127,10 @@ export class CognitoService {
 
   private pool(input: Input): UserPool {
     const poolId = input.string('UserPoolId', 55);
-    if (!POOL_ID.test(poolId)) throw invalidParameter(`1 validation error detected: Value '${poolId}' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+`);
+    if (!POOL_ID.test(poolId))
+      throw invalidParameter(
+        `1 validation error detected: Value '${poolId}' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+`,
+      );
     const pool = this.pools.get(poolId);
     if (!pool) throw resourceNotFound(`User pool ${poolId} does not exist.`);
     return pool;
@@ -134,7 +139,8 @@ export class CognitoService {
   private client(input: Input, pool?: UserPool): { pool: UserPool; client: AppClient } {
     const clientId = input.string('ClientId', 128);
     const found = this.pools.client(clientId);
-    if (!found || (pool && found.pool !== pool)) throw resourceNotFound(`User pool client ${clientId} does not exist.`);
+    if (!found || (pool && found.pool !== pool))
+      throw resourceNotFound(`User pool client ${clientId} does not exist.`);
     return found;
   }
 
@@ -150,7 +156,9 @@ export class CognitoService {
   /** The pool whose issuer the token names (unverified here; verifyAccessToken checks it all). */
   private poolOfToken(token: string): UserPool {
     try {
-      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        iss?: unknown;
+      };
       const poolId = typeof payload.iss === 'string' ? payload.iss.split('/').pop() : undefined;
       const pool = poolId ? this.pools.get(poolId) : undefined;
       if (pool) return pool;
@@ -164,6 +172,8 @@ export class CognitoService {
     return {
       SignUp: async (input) => {
         const { pool, client } = this.client(input);
+        if (pool.config.adminCreateUserOnly)
+          throw new CognitoError('NotAuthorizedException', 'SignUp is not permitted for this user pool');
         const username = input.string('Username', 128);
         this.ctx.checkSecretHash(client, username, input.optionalString('SecretHash', 128));
         return this.users.signUp(
@@ -210,7 +220,13 @@ export class CognitoService {
       },
       InitiateAuth: (input) => {
         const { pool, client } = this.client(input);
-        return this.signIn.initiate(pool, client, input.string('AuthFlow', 64), input.map('AuthParameters'), false);
+        return this.signIn.initiate(
+          pool,
+          client,
+          input.string('AuthFlow', 64),
+          input.map('AuthParameters'),
+          false,
+        );
       },
       RespondToAuthChallenge: (input) => {
         const { pool, client } = this.client(input);
@@ -246,9 +262,15 @@ export class CognitoService {
         const { pool, client } = this.client(input);
         const secret = input.optionalString('ClientSecret', 256);
         if (client.clientSecret !== undefined && !this.secretMatches(client, secret))
-          throw new CognitoError('NotAuthorizedException', `Unable to verify secret for client ${client.clientId}`);
+          throw new CognitoError(
+            'NotAuthorizedException',
+            `Unable to verify secret for client ${client.clientId}`,
+          );
         if (!client.enableTokenRevocation)
-          throw new CognitoError('UnsupportedOperationException', 'Token revocation is not enabled for this client');
+          throw new CognitoError(
+            'UnsupportedOperationException',
+            'Token revocation is not enabled for this client',
+          );
         const hash = sha256(token);
         const record = pool.data.refreshTokens[hash];
         // RFC 7009 2.2: an unknown token is not an error; another client's token is not this client's to revoke.
@@ -272,7 +294,13 @@ export class CognitoService {
       AdminInitiateAuth: (input) => {
         const pool = this.pool(input);
         const { client } = this.client(input, pool);
-        return this.signIn.initiate(pool, client, input.string('AuthFlow', 64), input.map('AuthParameters'), true);
+        return this.signIn.initiate(
+          pool,
+          client,
+          input.string('AuthFlow', 64),
+          input.map('AuthParameters'),
+          true,
+        );
       },
       AdminRespondToAuthChallenge: (input) => {
         const pool = this.pool(input);
@@ -323,11 +351,21 @@ export class CognitoService {
         return {};
       },
       AdminAddUserToGroup: (input) => {
-        this.users.setGroup(this.pool(input), input.string('Username', 128), input.string('GroupName', 128), true);
+        this.users.setGroup(
+          this.pool(input),
+          input.string('Username', 128),
+          input.string('GroupName', 128),
+          true,
+        );
         return {};
       },
       AdminRemoveUserFromGroup: (input) => {
-        this.users.setGroup(this.pool(input), input.string('Username', 128), input.string('GroupName', 128), false);
+        this.users.setGroup(
+          this.pool(input),
+          input.string('Username', 128),
+          input.string('GroupName', 128),
+          false,
+        );
         return {};
       },
       AdminListGroupsForUser: (input) => {
@@ -345,7 +383,9 @@ export class CognitoService {
         const filter = parseFilter(input.optionalString('Filter', 256));
         const start = Number(input.optionalString('PaginationToken', 64) ?? '0');
         if (!Number.isInteger(start) || start < 0) throw invalidParameter('Invalid PaginationToken');
-        const matching = Object.values(pool.data.users).filter((user) => filter(user.username, user.sub, user.attributes, user.status));
+        const matching = Object.values(pool.data.users).filter((user) =>
+          filter(user.username, user.sub, user.attributes, user.status),
+        );
         const page = matching.slice(start, start + limit);
         return {
           Users: page.map((user) => describeUser(user)),
@@ -406,7 +446,10 @@ export class CognitoService {
       },
       ListUserPools: (input) => {
         const max = input.optionalInteger('MaxResults', 1, 60);
-        if (max === undefined) throw invalidParameter("1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null");
+        if (max === undefined)
+          throw invalidParameter(
+            "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null",
+          );
         const start = Number(input.optionalString('NextToken', 64) ?? '0');
         const pools = this.pools.list().slice(start, start + max);
         return {

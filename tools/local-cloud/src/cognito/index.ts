@@ -5,4 +5,11 @@ export { DEFAULT_PASSWORD_POLICY } from './password-policy';
 export { issuerOf, jwksOf, openIdConfiguration } from './tokens';
 export type { TriggerInvoker } from './triggers';
 export { UserPools } from './user-pools';
-export type { AppClient, PasswordPolicy, ResourceServer, UserGroup, UserPool, UserPoolConfig } from './user-pools';
+export type {
+  AppClient,
+  PasswordPolicy,
+  ResourceServer,
+  UserGroup,
+  UserPool,
+  UserPoolConfig,
+} from './user-pools';

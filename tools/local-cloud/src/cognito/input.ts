@@ -73,7 +73,9 @@ export class Input {
     const result: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [key, entry] of entries) {
       if (typeof entry !== 'string' || entry.length > maxValueLength || key.length > 512)
-        throw invalidParameter(`${name}.${key.slice(0, 64)} must be a string of at most ${maxValueLength} characters`);
+        throw invalidParameter(
+          `${name}.${key.slice(0, 64)} must be a string of at most ${maxValueLength} characters`,
+        );
       result[key] = entry;
     }
     return result;
@@ -83,14 +85,17 @@ export class Input {
   public attributes(name: string): Record<string, string> {
     const value = this.body[name];
     if (value === undefined || value === null) return {};
-    if (!Array.isArray(value) || value.length > 100) throw invalidParameter(`${name} must be a list of at most 100 {Name, Value}`);
+    if (!Array.isArray(value) || value.length > 100)
+      throw invalidParameter(`${name} must be a list of at most 100 {Name, Value}`);
     const result: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const item of value as unknown[]) {
       const { Name, Value } = (item ?? {}) as Json;
       if (typeof Name !== 'string' || Name.length < 1 || Name.length > 32)
         throw invalidParameter(`${name}: every attribute needs a Name of 1-32 characters`);
       if (Value !== undefined && (typeof Value !== 'string' || Value.length > 2048))
-        throw invalidParameter(`${name}: attribute ${Name} must have a string Value of at most 2048 characters`);
+        throw invalidParameter(
+          `${name}: attribute ${Name} must have a string Value of at most 2048 characters`,
+        );
       result[Name] = (Value as string | undefined) ?? '';
     }
     return result;

@@ -37,7 +37,8 @@ export async function oauth2Token(
   let clientSecret = form.get('client_secret') ?? undefined;
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.headers.authorization ?? '');
   if (basic) {
-    if (clientSecret !== undefined) return refuse('invalid_request', 'client secret sent twice (header and body)');
+    if (clientSecret !== undefined)
+      return refuse('invalid_request', 'client secret sent twice (header and body)');
     const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return refuse('invalid_client', 'the Basic credentials are not client_id:client_secret');
@@ -52,22 +53,35 @@ export async function oauth2Token(
   if (!found) return refuse('invalid_client', `no app client ${clientId}`);
   const { pool, client } = found;
   if (!pool.config.domain)
-    return refuse('invalid_request', `pool ${pool.config.id} has no AWS::Cognito::UserPoolDomain, so no token endpoint on AWS`);
+    return refuse(
+      'invalid_request',
+      `pool ${pool.config.id} has no AWS::Cognito::UserPoolDomain, so no token endpoint on AWS`,
+    );
   const expected = Buffer.from(client.clientSecret ?? '');
   const given = Buffer.from(clientSecret ?? '');
-  if (client.clientSecret === undefined || given.length !== expected.length || !timingSafeEqual(given, expected))
+  if (
+    client.clientSecret === undefined ||
+    given.length !== expected.length ||
+    !timingSafeEqual(given, expected)
+  )
     return refuse('invalid_client', `client ${clientId}: wrong or missing client secret`);
   if (grantType !== 'client_credentials')
-    return refuse('unsupported_grant_type', `${grantType.slice(0, 40)}: the local cloud issues client_credentials tokens only`);
+    return refuse(
+      'unsupported_grant_type',
+      `${grantType.slice(0, 40)}: the local cloud issues client_credentials tokens only`,
+    );
   if (!client.allowedOAuthFlowsUserPoolClient || !client.allowedOAuthFlows.includes('client_credentials'))
     return refuse('unauthorized_client', `client ${clientId} is not allowed the client_credentials flow`);
   const known = new Set(
-    pool.config.resourceServers.flatMap((server) => server.scopes.map((scope) => `${server.identifier}/${scope.ScopeName}`)),
+    pool.config.resourceServers.flatMap((server) =>
+      server.scopes.map((scope) => `${server.identifier}/${scope.ScopeName}`),
+    ),
   );
   const allowed = client.allowedOAuthScopes.filter((scope) => known.has(scope));
   const asked = (form.get('scope') ?? '').split(' ').filter(Boolean);
   const refused = asked.filter((scope) => !allowed.includes(scope));
-  if (refused.length > 0) return refuse('invalid_scope', `client ${clientId} may not use ${refused.join(' ')}`);
+  if (refused.length > 0)
+    return refuse('invalid_scope', `client ${clientId} may not use ${refused.join(' ')}`);
   const scopes = asked.length > 0 ? [...new Set(asked)] : allowed;
   if (scopes.length === 0) return refuse('invalid_scope', `client ${clientId} has no custom scopes`);
   const accessToken = await issueClientToken(pool, client, scopes, nowSeconds);

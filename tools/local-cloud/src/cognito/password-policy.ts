@@ -24,8 +24,10 @@ export function checkPassword(policy: PasswordPolicy, password: string): void {
     new CognitoError('InvalidPasswordException', `Password did not conform with policy: ${reason}`);
   if ([...password].length < policy.minimumLength) throw refuse('Password not long enough');
   if (password.length > 256) throw refuse('Password must have length less than or equal to 256');
-  if (policy.requireLowercase && !/[a-z]/.test(password)) throw refuse('Password must have lowercase characters');
-  if (policy.requireUppercase && !/[A-Z]/.test(password)) throw refuse('Password must have uppercase characters');
+  if (policy.requireLowercase && !/[a-z]/.test(password))
+    throw refuse('Password must have lowercase characters');
+  if (policy.requireUppercase && !/[A-Z]/.test(password))
+    throw refuse('Password must have uppercase characters');
   if (policy.requireNumbers && !/[0-9]/.test(password)) throw refuse('Password must have numeric characters');
   if (policy.requireSymbols && ![...password].some((char) => SYMBOLS.includes(char)))
     throw refuse('Password must have symbol characters');

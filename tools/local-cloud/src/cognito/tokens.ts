@@ -66,7 +66,9 @@ function idTokenAttributes(user: CognitoUser): Record<string, unknown> {
 
 /** Groups in precedence order (lower first), as the `cognito:groups` claim lists them. */
 function groupsOf(pool: UserPool, user: CognitoUser): string[] {
-  const precedence = new Map(pool.config.groups.map((group) => [group.groupName, group.precedence ?? Infinity]));
+  const precedence = new Map(
+    pool.config.groups.map((group) => [group.groupName, group.precedence ?? Infinity]),
+  );
   return user.groups
     .filter((name) => precedence.has(name))
     .sort((a, b) => (precedence.get(a) as number) - (precedence.get(b) as number) || a.localeCompare(b));
@@ -213,12 +215,18 @@ export async function verifyAccessToken(
       clockTolerance: 0,
     }));
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') throw notAuthorized('Access Token has expired');
+    if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED')
+      throw notAuthorized('Access Token has expired');
     throw notAuthorized('Invalid Access Token');
   }
   const claims = payload as unknown as AccessTokenClaims & { token_use?: string };
-  if (claims.token_use !== 'access' || typeof claims.username !== 'string') throw notAuthorized('Invalid Access Token');
-  if (!String(claims.scope ?? '').split(' ').includes('aws.cognito.signin.user.admin'))
+  if (claims.token_use !== 'access' || typeof claims.username !== 'string')
+    throw notAuthorized('Invalid Access Token');
+  if (
+    !String(claims.scope ?? '')
+      .split(' ')
+      .includes('aws.cognito.signin.user.admin')
+  )
     throw notAuthorized('Access Token does not have required scopes');
   const user = Object.hasOwn(pool.data.users, claims.username) ? pool.data.users[claims.username] : undefined;
   if (!user) throw notAuthorized('User does not exist.');

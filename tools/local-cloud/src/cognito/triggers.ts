@@ -10,7 +10,10 @@ export type TriggerInvoker = (
   functionArn: string,
   sourceArn: string,
   event: unknown,
-) => Promise<{ ok: true; result: unknown } | { ok: false; reason: 'not-permitted' | 'error' | 'timeout'; message: string }>;
+) => Promise<
+  | { ok: true; result: unknown }
+  | { ok: false; reason: 'not-permitted' | 'error' | 'timeout'; message: string }
+>;
 
 export interface TriggerEvent {
   version: '1';
@@ -37,7 +40,10 @@ export function triggerEvent(
     region: pool.config.region,
     userPoolId: pool.config.id,
     userName,
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: clientId ?? 'CLIENT_ID_NOT_APPLICABLE' },
+    callerContext: {
+      awsSdkVersion: 'aws-sdk-unknown-unknown',
+      clientId: clientId ?? 'CLIENT_ID_NOT_APPLICABLE',
+    },
     triggerSource,
     request,
     response,
@@ -61,11 +67,19 @@ export async function runTrigger(
   const outcome = await invoke(functionArn, pool.config.arn, event);
   if (!outcome.ok) {
     if (outcome.reason === 'error')
-      throw new CognitoError('UserLambdaValidationException', `${trigger} failed with error ${outcome.message}.`);
+      throw new CognitoError(
+        'UserLambdaValidationException',
+        `${trigger} failed with error ${outcome.message}.`,
+      );
     throw new CognitoError('UnexpectedLambdaException', `${trigger} invocation failed: ${outcome.message}`);
   }
   const answer = outcome.result as Partial<TriggerEvent> | null;
-  if (!answer || typeof answer !== 'object' || typeof answer.response !== 'object' || answer.response === null)
+  if (
+    !answer ||
+    typeof answer !== 'object' ||
+    typeof answer.response !== 'object' ||
+    answer.response === null
+  )
     throw new CognitoError('InvalidLambdaResponseException', `Unrecognizable lambda output`);
   return answer as TriggerEvent;
 }

@@ -21,6 +21,8 @@ export interface UserPoolConfig {
   groups: UserGroup[];
   resourceServers: ResourceServer[];
   domain?: string;
+  /** AdminCreateUserConfig.AllowAdminCreateUserOnly: SignUp is refused. */
+  adminCreateUserOnly: boolean;
 }
 
 export interface PasswordPolicy {
@@ -190,7 +192,8 @@ export class UserPools {
   /** Creates the pool or replaces its settings, keeping its users, keys and tokens. */
   public put(config: UserPoolConfig, now: number): UserPool {
     const existing = this.pools.get(config.id);
-    for (const [clientId, entry] of this.clients) if (entry.pool.config.id === config.id) this.clients.delete(clientId);
+    for (const [clientId, entry] of this.clients)
+      if (entry.pool.config.id === config.id) this.clients.delete(clientId);
     const pool: UserPool = existing
       ? { ...existing, config, updatedAt: now }
       : { config, data: this.load(config.id) ?? newPoolData(), createdAt: now, updatedAt: now };
@@ -202,7 +205,8 @@ export class UserPools {
 
   public remove(poolId: string): void {
     this.pools.delete(poolId);
-    for (const [clientId, entry] of this.clients) if (entry.pool.config.id === poolId) this.clients.delete(clientId);
+    for (const [clientId, entry] of this.clients)
+      if (entry.pool.config.id === poolId) this.clients.delete(clientId);
     this.dirty.delete(poolId);
     if (this.dataDir) rmSync(this.file(poolId), { force: true });
   }

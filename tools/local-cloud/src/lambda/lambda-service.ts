@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Fault, FaultInjector } from '../faults';
+import { wildcardMatch } from '../iam/wildcard';
 import { ExecutionEnvironment } from './execution-environment';
 import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
 
@@ -22,6 +23,17 @@ export interface LambdaServiceOptions {
   tmpRoot?: string;
 }
 
+/** One statement of a function's resource-based policy (`AWS::Lambda::Permission`). */
+export interface LambdaPermission {
+  /** Unique per statement (the stack's physical id of the permission). */
+  id: string;
+  functionName: string;
+  principal: string;
+  action: string;
+  sourceArn?: string;
+  sourceAccount?: string;
+}
+
 interface FunctionState {
   config: LambdaFunctionConfig;
   idle: ExecutionEnvironment[];
@@ -38,6 +50,7 @@ export class LambdaService {
   /** Aborts injected delays when the service stops, so stop() never waits for them. */
   private readonly stopping = new AbortController();
   private readonly functions = new Map<string, FunctionState>();
+  private readonly permissions = new Map<string, LambdaPermission>();
 
   public constructor(private readonly options: LambdaServiceOptions) {}
 
@@ -52,6 +65,35 @@ export class LambdaService {
     if (!state) return;
     this.functions.delete(name);
     await Promise.all([...state.idle, ...state.busy].map((environment) => environment.destroy()));
+  }
+
+  public putPermission(permission: LambdaPermission): void {
+    this.permissions.set(permission.id, permission);
+  }
+
+  public removePermission(id: string): void {
+    this.permissions.delete(id);
+  }
+
+  /**
+   * Whether the function's resource-based policy lets `principal` (a service such as `cognito-idp.amazonaws.com`)
+   * invoke it for `sourceArn` in `sourceAccount`: a statement for that principal whose SourceArn (wildcards
+   * allowed) and SourceAccount, when set, match (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+   */
+  public isInvocationAllowed(
+    functionName: string,
+    principal: string,
+    sourceArn: string,
+    sourceAccount: string,
+  ): boolean {
+    for (const permission of this.permissions.values()) {
+      if (permission.functionName !== functionName || permission.principal !== principal) continue;
+      if (permission.action !== 'lambda:InvokeFunction' && permission.action !== 'lambda:*') continue;
+      if (permission.sourceArn !== undefined && !wildcardMatch(permission.sourceArn, sourceArn)) continue;
+      if (permission.sourceAccount !== undefined && permission.sourceAccount !== sourceAccount) continue;
+      return true;
+    }
+    return false;
   }
 
   public get(name: string): LambdaFunctionConfig | undefined {

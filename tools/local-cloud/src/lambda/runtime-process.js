@@ -62,6 +62,73 @@ for (const name of ['send', 'disconnect']) {
   Object.defineProperty(process, name, { configurable: true, enumerable: false, value: undefined });
 }
 
+// Cognito's JWKS and OpenID configuration, asked of AWS's own host (what unmodified verifiers such as
+// aws-jwt-verify's CognitoJwtVerifier fetch: the token's `iss` + /.well-known/jwks.json), are answered by the
+// local cloud, which signed the tokens: https.request/get and fetch for exactly those two documents of
+// `cognito-idp.<region>.amazonaws.com` go to AWS_ENDPOINT_URL. Every other request goes where it was sent.
+function redirectCognitoWellKnown() {
+  const http = require('node:http');
+  const https = require('node:https');
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  const cognitoHost = `cognito-idp.${process.env.AWS_REGION}.amazonaws.com`;
+  const wellKnown = /^\/[\w-]+_[0-9a-zA-Z]+\/\.well-known\/(?:jwks\.json|openid-configuration)$/;
+  if (!endpoint) return;
+  const localUrl = (url) =>
+    url && url.protocol === 'https:' && url.hostname === cognitoHost && wellKnown.test(url.pathname)
+      ? new URL(url.pathname + url.search, endpoint)
+      : undefined;
+  const toUrl = (input) => {
+    if (input instanceof URL) return input;
+    if (typeof input === 'string') {
+      try {
+        return new URL(input);
+      } catch {
+        return undefined;
+      }
+    }
+    if (input && typeof input === 'object' && typeof input.url === 'string') return toUrl(input.url);
+    if (input && typeof input === 'object' && (input.hostname || input.host)) {
+      const host = String(input.hostname || input.host).replace(/:\d+$/, '');
+      return toUrl(`https://${host}${input.path || '/'}`);
+    }
+    return undefined;
+  };
+  const originalRequest = https.request;
+  https.request = function request(input, options, callback) {
+    const local = localUrl(toUrl(input));
+    if (!local) return originalRequest.apply(this, arguments);
+    if (typeof options === 'function') [callback, options] = [options, undefined];
+    // From the options, keep what is not about where to connect (method, headers, timeouts, signal).
+    const base = input && typeof input === 'object' && !(input instanceof URL) ? input : {};
+    // eslint-disable-next-line no-unused-vars
+    const {
+      agent,
+      host,
+      hostname,
+      port,
+      protocol,
+      path: _path,
+      href,
+      ...rest
+    } = { ...base, ...(options || {}) };
+    return http.request(local, rest, callback);
+  };
+  https.get = function get(...args) {
+    const req = https.request(...args);
+    req.end();
+    return req;
+  };
+  const originalFetch = globalThis.fetch;
+  if (typeof originalFetch === 'function') {
+    globalThis.fetch = function fetch(input, init) {
+      const local = localUrl(toUrl(input));
+      if (!local) return originalFetch(input, init);
+      return originalFetch(input instanceof Request ? new Request(local, input) : local, init);
+    };
+  }
+}
+redirectCognitoWellKnown();
+
 let handlerFn;
 const initStarted = process.hrtime.bigint();
 try {

@@ -136,28 +136,37 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
 }
 
 /**
- * Deploys the probe stack (tests, benchmarks): a real zip, a real deploy, a function in its own process.
- * Returns the stage URL as the local cloud serves it (`.../restapis/{id}/{stage}/_user_request_`).
+ * Deploys a template whose functions' packages are given as sources (`{ 'probe.zip': 'exports.handler = ...' }`,
+ * each zipped as `index.js`): a real zip, a real deploy, each function in its own process.
+ */
+export async function deployWithSources(
+  cloud: LocalCloud,
+  stackName: string,
+  template: CloudFormationTemplate,
+  packages: Record<string, string>,
+): Promise<Stack> {
+  const artifactsDir = mkdtempSync(path.join(tmpdir(), 'probe-'));
+  try {
+    for (const [zipName, source] of Object.entries(packages))
+      writeFileSync(path.join(artifactsDir, zipName), zipSync({ 'index.js': strToU8(source) }));
+    return await cloud.deploy({ stackName, template, artifactsDir });
+  } finally {
+    rmSync(artifactsDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Deploys the probe stack (tests, benchmarks). Returns the stage URL as the local cloud serves it
+ * (`.../restapis/{id}/{stage}/_user_request_`).
  */
 export async function deployProbeStack(
   cloud: LocalCloud,
   options: ProbeStackOptions = {},
 ): Promise<{ url: string; stack: Stack }> {
-  const artifactsDir = mkdtempSync(path.join(tmpdir(), 'probe-'));
-  try {
-    writeFileSync(
-      path.join(artifactsDir, 'probe.zip'),
-      zipSync({ 'index.js': strToU8(options.handlerSource ?? PROBE_HANDLER) }),
-    );
-    const stack = await cloud.deploy({
-      stackName: options.stackName ?? 'probe',
-      template: probeStackTemplate(options),
-      artifactsDir,
-    });
-    const url = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
-    if (typeof url !== 'string') throw new Error('The probe stack has no ServiceEndpoint output');
-    return { url, stack };
-  } finally {
-    rmSync(artifactsDir, { recursive: true, force: true });
-  }
+  const stack = await deployWithSources(cloud, options.stackName ?? 'probe', probeStackTemplate(options), {
+    'probe.zip': options.handlerSource ?? PROBE_HANDLER,
+  });
+  const url = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
+  if (typeof url !== 'string') throw new Error('The probe stack has no ServiceEndpoint output');
+  return { url, stack };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import type { AppClient, ResourceServer, UserGroup, UserPoolConfig, UserPools } from '../../cognito';
 import type { DynamoDBService } from '../../dynamodb';
 import type { ApiGatewayService, ApiResource, RestApi } from '../../gateway';
 import { authorize, notAuthorizedMessage, validatePolicyDocument } from '../../iam';
@@ -27,6 +28,8 @@ export interface DeployerOptions {
   lambda: LambdaService;
   gateway: ApiGatewayService;
   dynamodb: DynamoDBService;
+  cognito: UserPools;
+  now: () => Date;
   /** Where function code is extracted. */
   codeDir: string;
   /** The local cloud's URL, to turn `https://{api}.execute-api...` outputs into local URLs. */
@@ -69,6 +72,10 @@ export class Deployer {
   public async deploy(input: DeployInput, deployer: Caller): Promise<Stack> {
     validateStackName(input.stackName);
     const { planned, outputs, imports } = this.plan(input);
+    this.userPoolConfigs(
+      input.stackName,
+      [...planned.values()].map((resource) => resource.plan),
+    );
     this.checkOwnership(input.stackName, planned);
     this.checkDeployer(input.stackName, planned, deployer);
     await this.apply(input.stackName, planned);
@@ -104,7 +111,7 @@ export class Deployer {
         `Stack ${stackName} cannot be removed: its exports are imported by ${importers.join(', ')}`,
       );
     }
-    await this.retire(entry.planned, new Map());
+    await this.retire(stackName, entry.planned, new Map());
     this.deployed.delete(stackName);
   }
 
@@ -169,6 +176,18 @@ export class Deployer {
         needed.push({
           action: 'dynamodb:CreateTable',
           resource: `arn:aws:dynamodb:${region}:${accountId}:table/${plan.name}`,
+        });
+      } else if (plan.kind === 'lambda-permission') {
+        needed.push({
+          action: 'lambda:AddPermission',
+          resource: `arn:aws:lambda:${region}:${accountId}:function:${plan.functionName}`,
+        });
+      } else if (plan.kind === 'user-pool') {
+        needed.push({ action: 'cognito-idp:CreateUserPool', resource: '*' });
+      } else if (plan.kind === 'user-pool-client') {
+        needed.push({
+          action: 'cognito-idp:CreateUserPoolClient',
+          resource: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${plan.poolId}`,
         });
       }
       for (const { action, resource, context } of needed) {
@@ -260,6 +279,7 @@ export class Deployer {
           accountId,
           region,
           artifactsDir: input.artifactsDir,
+          clientSecret: (clientId) => this.options.cognito.clientSecret(clientId),
         });
         this.validatePolicies(logicalId, result);
         planned.set(logicalId, result);
@@ -319,7 +339,7 @@ export class Deployer {
   private async apply(stackName: string, planned: Map<string, Planned>): Promise<void> {
     const { identities, lambda, gateway, dynamodb, accountId, region } = this.options;
     const previous = this.deployed.get(stackName)?.planned;
-    if (previous) await this.retire(previous, planned);
+    if (previous) await this.retire(stackName, previous, planned);
     const plans = [...planned.values()].map((resource) => resource.plan);
     for (const plan of plans) {
       if (plan.kind !== 'table') continue;
@@ -363,6 +383,13 @@ export class Deployer {
       });
     }
     for (const plan of plans) {
+      if (plan.kind !== 'lambda-permission') continue;
+      const id = [...planned.values()].find((resource) => resource.plan === plan)?.physicalId as string;
+      lambda.putPermission({ id: `${stackName}/${id}`, ...plan });
+    }
+    for (const config of this.userPoolConfigs(stackName, plans))
+      this.options.cognito.put(config, this.options.now().getTime());
+    for (const plan of plans) {
       if (plan.kind !== 'rest-api') continue;
       gateway.put(
         this.buildApi(
@@ -377,6 +404,64 @@ export class Deployer {
         ),
       );
     }
+  }
+
+  /**
+   * Each pool of the stack with its clients, groups, resource servers and domain (users and keys are kept by
+   * UserPools across redeploys). Also run before anything is applied, so a bad scope refuses the whole deploy.
+   */
+  private userPoolConfigs(stackName: string, plans: Planned['plan'][]): UserPoolConfig[] {
+    const { accountId, region } = this.options;
+    const configs: UserPoolConfig[] = [];
+    for (const plan of plans) {
+      if (plan.kind !== 'user-pool') continue;
+      const parts = <T>(kind: string, pick: (part: Planned['plan']) => T | undefined): T[] =>
+        plans.flatMap((part) =>
+          part.kind === kind && 'poolId' in part && part.poolId === plan.id ? [pick(part) as T] : [],
+        );
+      const clients = parts<AppClient>('user-pool-client', (part) =>
+        part.kind === 'user-pool-client' ? part.client : undefined,
+      );
+      const resourceServers = parts<ResourceServer>('user-pool-resource-server', (part) =>
+        part.kind === 'user-pool-resource-server' ? part.server : undefined,
+      );
+      const scopes = new Set(
+        resourceServers.flatMap((server) =>
+          server.scopes.map((scope) => `${server.identifier}/${scope.ScopeName}`),
+        ),
+      );
+      const standard = ['phone', 'email', 'openid', 'profile', 'aws.cognito.signin.user.admin'];
+      for (const client of clients)
+        for (const scope of client.allowedOAuthScopes)
+          if (!standard.includes(scope) && !scopes.has(scope))
+            throw new DeploymentError(
+              `${stackName}: app client ${client.clientName}: scope ${scope} does not exist (ScopeDoesNotExistException): define it in an AWS::Cognito::UserPoolResourceServer of the pool`,
+            );
+      const domains = parts<string>('user-pool-domain', (part) =>
+        part.kind === 'user-pool-domain' ? part.domain : undefined,
+      );
+      configs.push({
+        id: plan.id,
+        name: plan.name,
+        arn: plan.arn,
+        accountId,
+        region,
+        stackName,
+        usernameAttributes: plan.usernameAttributes,
+        autoVerifiedAttributes: plan.autoVerifiedAttributes,
+        caseSensitive: plan.caseSensitive,
+        passwordPolicy: plan.passwordPolicy,
+        lambdaConfig: plan.lambdaConfig,
+        adminCreateUserOnly: plan.adminCreateUserOnly,
+        clients,
+        groups: parts<UserGroup>('user-pool-group', (part) =>
+          part.kind === 'user-pool-group' ? part.group : undefined,
+        ),
+        resourceServers,
+        domain: domains[0],
+      });
+    }
+    return configs;
   }
 
   private buildApi(
@@ -424,7 +509,11 @@ export class Deployer {
   }
 
   /** Shuts down what a stack had and the new version no longer has (or replaces). */
-  private async retire(previous: Map<string, Planned>, next: Map<string, Planned>): Promise<void> {
+  private async retire(
+    stackName: string,
+    previous: Map<string, Planned>,
+    next: Map<string, Planned>,
+  ): Promise<void> {
     const nextIds = new Set(
       [...next.values()].map((resource) => `${resource.plan.kind}:${resource.physicalId}`),
     );
@@ -434,6 +523,9 @@ export class Deployer {
       if (plan.kind === 'function' && !kept) await this.options.lambda.remove(plan.name);
       if (plan.kind === 'rest-api' && !kept) this.options.gateway.remove(plan.id);
       if (plan.kind === 'role' && !kept) this.options.identities.removeRole(plan.arn);
+      if (plan.kind === 'user-pool' && !kept) this.options.cognito.remove(plan.id);
+      if (plan.kind === 'lambda-permission')
+        this.options.lambda.removePermission(`${stackName}/${resource.physicalId}`);
     }
   }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiMethod, AuthorizationType } from '../../gateway';
 import type { PolicyDocument } from '../../iam';
+import { COGNITO_PLANNERS, type CognitoPlan } from './cognito-plans';
 import { DeploymentError } from './errors';
 import { validateEnvironment } from './lambda-environment';
 import { validateFunctionName, validateRole } from './names';
@@ -35,6 +36,15 @@ export type PlannedResource =
   | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
   | { kind: 'api-stage'; restApiId: string; stageName: string }
   | { kind: 'table'; name: string; definition: Record<string, unknown> }
+  | {
+      kind: 'lambda-permission';
+      functionName: string;
+      principal: string;
+      action: string;
+      sourceArn?: string;
+      sourceAccount?: string;
+    }
+  | CognitoPlan
   | { kind: 'skipped'; reason: string };
 
 export interface Planned {
@@ -49,6 +59,8 @@ export interface PlanContext {
   accountId: string;
   region: string;
   artifactsDir: string;
+  /** The client secret this cloud gives a Cognito app client id. */
+  clientSecret: (clientId: string) => string;
 }
 
 type Props = Record<string, unknown>;
@@ -284,9 +296,29 @@ export const PLANNERS: Record<string, Planner> = {
     const arn = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${functionName}:1`;
     return skipped('versions are not emulated; $LATEST runs', arn, { Version: '1' });
   },
-  'AWS::Lambda::Permission': (_props, ctx) =>
-    skipped(
-      'API Gateway may invoke every local function (resource-based Lambda permissions not enforced yet)',
-      ctx.logicalId,
-    ),
+  // Recorded and enforced where the invoking service checks it (Cognito triggers now; API Gateway: not yet).
+  'AWS::Lambda::Permission': (props, ctx) => {
+    const target = str(props, 'FunctionName', ctx);
+    const functionName = /(?:^|:function:)([\w-]+)(?::[\w$-]+)?$/.exec(target)?.[1];
+    if (!functionName)
+      throw new DeploymentError(`${ctx.logicalId}: FunctionName ${target} is not a function name or ARN`);
+    const action = str(props, 'Action', ctx);
+    if (action !== 'lambda:InvokeFunction')
+      throw new DeploymentError(
+        `${ctx.logicalId}: Action ${action}: the local cloud models lambda:InvokeFunction permissions only`,
+      );
+    return {
+      physicalId: `${functionName}-${ctx.logicalId}`,
+      attributes: {},
+      plan: {
+        kind: 'lambda-permission',
+        functionName,
+        action,
+        principal: str(props, 'Principal', ctx),
+        sourceArn: typeof props.SourceArn === 'string' ? props.SourceArn : undefined,
+        sourceAccount: typeof props.SourceAccount === 'string' ? props.SourceAccount : undefined,
+      },
+    };
+  },
+  ...COGNITO_PLANNERS,
 };

@@ -41,7 +41,11 @@ export class PoolContext {
     const byEmail = pool.config.usernameAttributes.includes('email');
     for (const user of Object.values(users)) {
       if (fold(user.username) === wanted) return user;
-      if (byEmail && user.attributes.email !== undefined && user.attributes.email.toLowerCase() === given.toLowerCase())
+      if (
+        byEmail &&
+        user.attributes.email !== undefined &&
+        user.attributes.email.toLowerCase() === given.toLowerCase()
+      )
         return user;
     }
     return undefined;
@@ -50,7 +54,9 @@ export class PoolContext {
   /** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)) (research notes B2). */
   public secretHashMatches(client: AppClient, username: string, given: string | undefined): boolean {
     if (client.clientSecret === undefined || given === undefined) return false;
-    const expected = createHmac('sha256', client.clientSecret).update(`${username}${client.clientId}`).digest();
+    const expected = createHmac('sha256', client.clientSecret)
+      .update(`${username}${client.clientId}`)
+      .digest();
     const actual = Buffer.from(given, 'base64');
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }

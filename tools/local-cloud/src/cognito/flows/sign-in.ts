@@ -7,7 +7,7 @@ import { issueUserTokens, type IssuedTokens } from '../tokens';
 import { sha256, type AppClient, type CognitoUser, type UserPool } from '../user-pools';
 import type { PoolContext } from './pool-context';
 
-/** Consecutive wrong passwords before Cognito answers "Password attempts exceeded" for a while. */
+/** Consecutive wrong passwords answered "Incorrect username or password."; the next locks the user out a while. */
 const FREE_FAILURES = 5;
 /** The lockout doubles per further failure, from 1 s up to 15 min; the right password works again after it. */
 const MAX_LOCKOUT_SECONDS = 900;
@@ -165,7 +165,8 @@ export class SignIn {
     this.srp.delete(secretBlock);
     if (!pending || pending.poolId !== pool.config.id || pending.clientId !== client.clientId)
       throw notAuthorized('Invalid session for the user, session is expired.');
-    if (pending.expiresAt < this.ctx.nowMs()) throw notAuthorized('Invalid session for the user, session is expired.');
+    if (pending.expiresAt < this.ctx.nowMs())
+      throw notAuthorized('Invalid session for the user, session is expired.');
     const user = pending.username === undefined ? undefined : pool.data.users[pending.username];
     if (!user || !pending.exchange) throw incorrectCredentials();
     if (given !== user.username && this.ctx.findUser(pool, given) !== user) throw incorrectCredentials();
@@ -208,7 +209,8 @@ export class SignIn {
     for (const [key, value] of Object.entries(responses))
       if (key.startsWith('userAttributes.')) {
         const name = key.slice('userAttributes.'.length);
-        if (name === 'sub' || name.startsWith('cognito:')) throw invalidParameter(`Cannot modify the attribute ${name}`);
+        if (name === 'sub' || name.startsWith('cognito:'))
+          throw invalidParameter(`Cannot modify the attribute ${name}`);
         user.attributes[name] = value;
       }
     user.password = createVerifier(this.ctx.poolName(pool), user.username, password);
@@ -218,7 +220,11 @@ export class SignIn {
     return this.signedIn(pool, client, user);
   }
 
-  private async refresh(pool: UserPool, client: AppClient, params: Record<string, string>): Promise<AuthResponse> {
+  private async refresh(
+    pool: UserPool,
+    client: AppClient,
+    params: Record<string, string>,
+  ): Promise<AuthResponse> {
     const token = required(params, 'REFRESH_TOKEN');
     const record = pool.data.refreshTokens[sha256(token)];
     if (!record || record.clientId !== client.clientId) throw notAuthorized('Invalid Refresh Token');
@@ -229,7 +235,9 @@ export class SignIn {
     if (!user) throw notAuthorized('Invalid Refresh Token');
     if (client.clientSecret !== undefined) {
       // The hash of a secret client's refresh is over the user's name: the internal one or the one signed in with.
-      const candidates = [user.username, user.attributes.email].filter((name): name is string => Boolean(name));
+      const candidates = [user.username, user.attributes.email].filter((name): name is string =>
+        Boolean(name),
+      );
       if (!candidates.some((name) => this.ctx.secretHashMatches(client, name, params.SECRET_HASH)))
         this.ctx.checkSecretHash(client, user.username, params.SECRET_HASH);
     }
@@ -247,7 +255,8 @@ export class SignIn {
     user.failedSignIns = 0;
     delete user.lockedUntil;
     this.ctx.changed(pool);
-    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    if (user.status === 'UNCONFIRMED')
+      throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
     if (user.status === 'RESET_REQUIRED')
       throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
     if (user.status === 'FORCE_CHANGE_PASSWORD') {
@@ -308,11 +317,13 @@ export class SignIn {
   /** Counts a wrong password; from the fifth in a row, the user is locked out for a doubling while. */
   private wrongPassword(pool: UserPool, user: CognitoUser): CognitoError {
     user.failedSignIns += 1;
-    const excess = user.failedSignIns - FREE_FAILURES;
     this.ctx.changed(pool);
-    if (excess < 0) return incorrectCredentials();
+    if (user.failedSignIns <= FREE_FAILURES) return incorrectCredentials();
+    const excess = user.failedSignIns - FREE_FAILURES - 1;
     user.lockedUntil = this.ctx.nowMs() + Math.min(2 ** excess, MAX_LOCKOUT_SECONDS) * 1000;
-    this.ctx.log(`user ${user.username} of ${pool.config.id}: ${user.failedSignIns} wrong passwords in a row, locked for ${Math.min(2 ** excess, MAX_LOCKOUT_SECONDS)} s`);
+    this.ctx.log(
+      `user ${user.username} of ${pool.config.id}: ${user.failedSignIns} wrong passwords in a row, locked for ${Math.min(2 ** excess, MAX_LOCKOUT_SECONDS)} s`,
+    );
     return notAuthorized('Password attempts exceeded');
   }
 

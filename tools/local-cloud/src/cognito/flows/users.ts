@@ -23,7 +23,11 @@ export interface CodeDelivery {
 /** `ada@example.com` -> `a***@e***`, as Cognito masks a destination. */
 function masked(email: string | undefined): CodeDelivery {
   const [local = '', domain = ''] = (email ?? '').split('@');
-  return { Destination: `${local.charAt(0)}***@${domain.charAt(0)}***`, DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+  return {
+    Destination: `${local.charAt(0)}***@${domain.charAt(0)}***`,
+    DeliveryMedium: 'EMAIL',
+    AttributeName: 'email',
+  };
 }
 
 function hashCode(code: string): string {
@@ -31,10 +35,16 @@ function hashCode(code: string): string {
 }
 
 /** The user as AdminGetUser / ListUsers / AdminCreateUser describe it (dates in epoch seconds, AWS JSON 1.1). */
-export function describeUser(user: CognitoUser, attributeKey: 'Attributes' | 'UserAttributes' = 'Attributes') {
+export function describeUser(
+  user: CognitoUser,
+  attributeKey: 'Attributes' | 'UserAttributes' = 'Attributes',
+) {
   return {
     Username: user.username,
-    [attributeKey]: Object.entries({ sub: user.sub, ...user.attributes }).map(([Name, Value]) => ({ Name, Value })),
+    [attributeKey]: Object.entries({ sub: user.sub, ...user.attributes }).map(([Name, Value]) => ({
+      Name,
+      Value,
+    })),
     UserCreateDate: user.createdAt / 1000,
     UserLastModifiedDate: user.updatedAt / 1000,
     Enabled: user.enabled,
@@ -81,21 +91,32 @@ export class Users {
     this.checkAttributes(attributes);
     const sub = randomUUID();
     const username = emailIsUsername ? sub : given;
-    const userAttributes: Record<string, string> = { ...attributes, ...(emailIsUsername ? { email: given } : {}) };
+    const userAttributes: Record<string, string> = {
+      ...attributes,
+      ...(emailIsUsername ? { email: given } : {}),
+    };
     const pre = await runTrigger(
       this.invoke,
       pool,
       'PreSignUp',
-      triggerEvent(pool, username, client.clientId, 'PreSignUp_SignUp', {
-        userAttributes: { ...userAttributes },
-        validationData,
-        clientMetadata,
-      }, { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false }),
+      triggerEvent(
+        pool,
+        username,
+        client.clientId,
+        'PreSignUp_SignUp',
+        {
+          userAttributes: { ...userAttributes },
+          validationData,
+          clientMetadata,
+        },
+        { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+      ),
     );
     if (this.ctx.findUser(pool, given))
       throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
     const autoConfirm = pre?.response.autoConfirmUser === true;
-    if (pre?.response.autoVerifyEmail === true && userAttributes.email) userAttributes.email_verified = 'true';
+    if (pre?.response.autoVerifyEmail === true && userAttributes.email)
+      userAttributes.email_verified = 'true';
     const now = this.ctx.nowMs();
     const user: CognitoUser = {
       username,
@@ -121,8 +142,7 @@ export class Users {
 
   public async confirmSignUp(pool: UserPool, client: AppClient, given: string, code: string): Promise<void> {
     const user = this.ctx.findUser(pool, given);
-    if (!user)
-      throw client.preventUserExistenceErrors === 'ENABLED' ? this.codeMismatch() : userNotFound();
+    if (!user) throw client.preventUserExistenceErrors === 'ENABLED' ? this.codeMismatch() : userNotFound();
     if (user.status !== 'UNCONFIRMED')
       throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
     this.checkCode(pool, user, 'confirmationCode', code);
@@ -210,7 +230,10 @@ export class Users {
     if (messageAction === 'RESEND') {
       if (!existing) throw userNotFound();
       if (existing.status !== 'FORCE_CHANGE_PASSWORD')
-        throw new CognitoError('UnsupportedUserStateException', `Resend not possible. ${existing.username} status is not FORCE_CHANGE_PASSWORD`);
+        throw new CognitoError(
+          'UnsupportedUserStateException',
+          `Resend not possible. ${existing.username} status is not FORCE_CHANGE_PASSWORD`,
+        );
       this.setTemporaryPassword(pool, existing, temporary);
       return { User: describeUser(existing) };
     }
@@ -292,7 +315,11 @@ export class Users {
     try {
       const status: UserStatus = 'CONFIRMED';
       const attributes = { ...user.attributes };
-      if (triggerSource === 'PostConfirmation_ConfirmSignUp' && attributes.email !== undefined && pool.config.autoVerifiedAttributes.includes('email'))
+      if (
+        triggerSource === 'PostConfirmation_ConfirmSignUp' &&
+        attributes.email !== undefined &&
+        pool.config.autoVerifiedAttributes.includes('email')
+      )
         attributes.email_verified = 'true';
       await runTrigger(
         this.invoke,
@@ -320,7 +347,12 @@ export class Users {
     return { sha256: hashCode(code), expiresAt: this.ctx.nowMs() + validMs, failures: 0 };
   }
 
-  private checkCode(pool: UserPool, user: CognitoUser, which: 'confirmationCode' | 'resetCode', code: string): void {
+  private checkCode(
+    pool: UserPool,
+    user: CognitoUser,
+    which: 'confirmationCode' | 'resetCode',
+    code: string,
+  ): void {
     const pending = user[which];
     if (!pending) throw this.codeMismatch();
     if (pending.failures >= CODE_ATTEMPTS)
