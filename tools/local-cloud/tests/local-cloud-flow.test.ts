@@ -10,6 +10,7 @@ import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { packageService, removeIsolatedBuilds, type PackagedService } from '../src/cli/package-service';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
+import { pythonWithBotocore } from '../src/testing/python';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const IDENTITIES = LOCAL_IDENTITIES_FILE;
@@ -38,23 +39,6 @@ const notAuthorized = (principal: string, methodArn: RegExp | string) =>
       typeof methodArn === 'string' ? methodArn.replace(/[/.]/g, '\\$&') : methodArn.source
     }$`,
   );
-
-/**
- * The first python3 on PATH that has botocore (Nx puts node's own folder, /usr/bin here, first on PATH,
- * ahead of pyenv's python that has it).
- */
-function pythonWithBotocore(): string {
-  const candidates = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .map((dir) => path.join(dir, 'python3'))
-    .filter((file) => existsSync(file));
-  const found = candidates.find((file) => spawnSync(file, ['-c', 'import botocore']).status === 0);
-  if (!found)
-    throw new Error(
-      `No python3 with botocore on PATH (tried ${candidates.join(', ')}): pip install botocore`,
-    );
-  return found;
-}
 
 /** Packaged from a copy: never races `nx package` writing the services' own `.serverless/` meanwhile. */
 function packageForTest(service: string) {

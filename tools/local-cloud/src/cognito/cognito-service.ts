@@ -171,72 +171,63 @@ export class CognitoService {
   private unsignedOperations(): Record<string, Operation> {
     return {
       SignUp: async (input) => {
+        const username = input.string('Username', 128);
+        const password = input.string('Password', 256);
+        const attributes = input.attributes('UserAttributes');
+        const validationData = input.attributes('ValidationData');
+        const metadata = input.map('ClientMetadata');
+        const secretHash = input.optionalString('SecretHash', 128);
         const { pool, client } = this.client(input);
         if (pool.config.adminCreateUserOnly)
           throw new CognitoError('NotAuthorizedException', 'SignUp is not permitted for this user pool');
-        const username = input.string('Username', 128);
-        this.ctx.checkSecretHash(client, username, input.optionalString('SecretHash', 128));
-        return this.users.signUp(
-          pool,
-          client,
-          username,
-          input.string('Password', 256),
-          input.attributes('UserAttributes'),
-          input.attributes('ValidationData'),
-          input.map('ClientMetadata'),
-        );
+        this.ctx.checkSecretHash(client, username, secretHash);
+        return this.users.signUp(pool, client, username, password, attributes, validationData, metadata);
       },
       ConfirmSignUp: async (input) => {
-        const { pool, client } = this.client(input);
         const username = input.string('Username', 128);
-        this.ctx.checkSecretHash(client, username, input.optionalString('SecretHash', 128));
-        await this.users.confirmSignUp(pool, client, username, input.string('ConfirmationCode', 2048));
+        const code = input.string('ConfirmationCode', 2048);
+        const secretHash = input.optionalString('SecretHash', 128);
+        const { pool, client } = this.client(input);
+        this.ctx.checkSecretHash(client, username, secretHash);
+        await this.users.confirmSignUp(pool, client, username, code);
         return {};
       },
       ResendConfirmationCode: (input) => {
-        const { pool, client } = this.client(input);
         const username = input.string('Username', 128);
-        this.ctx.checkSecretHash(client, username, input.optionalString('SecretHash', 128));
+        const secretHash = input.optionalString('SecretHash', 128);
+        const { pool, client } = this.client(input);
+        this.ctx.checkSecretHash(client, username, secretHash);
         return this.users.resendConfirmationCode(pool, client, username);
       },
       ForgotPassword: (input) => {
-        const { pool, client } = this.client(input);
         const username = input.string('Username', 128);
-        this.ctx.checkSecretHash(client, username, input.optionalString('SecretHash', 128));
+        const secretHash = input.optionalString('SecretHash', 128);
+        const { pool, client } = this.client(input);
+        this.ctx.checkSecretHash(client, username, secretHash);
         return this.users.forgotPassword(pool, client, username);
       },
       ConfirmForgotPassword: async (input) => {
-        const { pool, client } = this.client(input);
         const username = input.string('Username', 128);
-        this.ctx.checkSecretHash(client, username, input.optionalString('SecretHash', 128));
-        await this.users.confirmForgotPassword(
-          pool,
-          client,
-          username,
-          input.string('ConfirmationCode', 2048),
-          input.string('Password', 256),
-        );
+        const code = input.string('ConfirmationCode', 2048);
+        const password = input.string('Password', 256);
+        const secretHash = input.optionalString('SecretHash', 128);
+        const { pool, client } = this.client(input);
+        this.ctx.checkSecretHash(client, username, secretHash);
+        await this.users.confirmForgotPassword(pool, client, username, code, password);
         return {};
       },
       InitiateAuth: (input) => {
+        const flow = input.string('AuthFlow', 64);
+        const parameters = input.map('AuthParameters');
         const { pool, client } = this.client(input);
-        return this.signIn.initiate(
-          pool,
-          client,
-          input.string('AuthFlow', 64),
-          input.map('AuthParameters'),
-          false,
-        );
+        return this.signIn.initiate(pool, client, flow, parameters, false);
       },
       RespondToAuthChallenge: (input) => {
+        const challenge = input.string('ChallengeName', 64);
+        const responses = input.map('ChallengeResponses');
+        const session = input.optionalString('Session', 2048);
         const { pool, client } = this.client(input);
-        return this.signIn.respond(
-          pool,
-          client,
-          input.string('ChallengeName', 64),
-          input.map('ChallengeResponses'),
-          input.optionalString('Session', 2048),
-        );
+        return this.signIn.respond(pool, client, challenge, responses, session);
       },
       GetUser: async (input) => {
         const { user } = await this.accessToken(input);
