@@ -1,14 +1,27 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  AdminConfirmSignUpCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  SignUpCommand,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, readAdminToken } from '../admin';
-import { LOCAL_IDENTITIES_FILE } from '../identity';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../identity';
 import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 /** `LOCAL_CLOUD_DIR` moves the state (benchmarks and tests use a temporary one). */
 const STATE_DIR = process.env.LOCAL_CLOUD_DIR ?? path.join(ROOT, '.local-cloud');
-const SERVICES = ['customer-service', 'order-service'];
+/** Deployed in this order: each imports the exports of the ones before it. */
+const SERVICES = ['customer-service', 'identity-service', 'order-service'];
+/**
+ * The shop's demo end user, made with Cognito's Admin API at every start (so it exists in a fresh state folder).
+ * Its password is for the local cloud only and published here, like the seeded IAM keys: never use it on AWS.
+ */
+const DEMO_USER = { email: 'demo@example.com', password: 'Local-Demo-Passw0rd' };
 const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -76,16 +89,25 @@ async function start(): Promise<void> {
     await cloud.deploy(input);
     console.log(`- deployed ${input.stackName}`);
   }
-  const endpoint = (stack: string) =>
+  const output = (stack: string, key: string) =>
     cloud
       .stacks()
       .find((s) => s.stackName === stack)
-      ?.outputs.find((o) => o.key === 'ServiceEndpoint')?.value;
+      ?.outputs.find((o) => o.key === key)?.value;
+  const endpoint = (stack: string) => output(stack, 'ServiceEndpoint');
+  const poolId = output('identity-service-local', 'UserPoolId') as string;
+  const webClientId = output('identity-service-local', 'WebClientId') as string;
+  const partnerClientId = output('identity-service-local', 'PartnerClientId') as string;
+  await ensureDemoUser(cloud.url, poolId, webClientId);
+  console.log(
+    `- demo user ${DEMO_USER.email} (password ${DEMO_USER.password}, local only) in pool ${poolId}`,
+  );
   console.log(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.
 
   customer-service  ${endpoint('customer-service-local')}
   order-service     ${endpoint('order-service-local')}
+  identity-service  user pool ${poolId}, web client ${webClientId}, partner client ${partnerClientId}
 
 Identities (infra/local/identities.json): user developer (admin, profile "local"), user partner (account
 111111111111), roles customer-reader and no-access (arn:aws:iam::000000000000:role/...).
@@ -100,6 +122,14 @@ Or the AWS CLI:
   aws sts get-caller-identity
   aws cloudformation describe-stacks
 
+End users (Cognito; confirmation codes appear in this log, as the mail Cognito would send):
+  aws cognito-idp sign-up --client-id ${webClientId} --username you@example.com --password 'Your-Passw0rd'
+  aws cognito-idp confirm-sign-up --client-id ${webClientId} --username you@example.com --confirmation-code <code>
+  aws cognito-idp initiate-auth --client-id ${webClientId} --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=${DEMO_USER.email},PASSWORD=${DEMO_USER.password}
+
+Partners (OAuth2 client_credentials, scope orders-api/orders.read):
+  curl -s -u ${partnerClientId}:$(aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${partnerClientId} --query UserPoolClient.ClientSecret --output text) -d grant_type=client_credentials ${cloud.url}/_aws/cognito-idp/oauth2/token
+
 Ctrl-C stops it; data stays in .local-cloud/.`);
   const stop = async () => {
     console.log('\nStopping...');
@@ -108,6 +138,32 @@ Ctrl-C stops it; data stays in .local-cloud/.`);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/** Creates the demo user (confirmed, with its published local password, and its customer record) unless it exists. */
+async function ensureDemoUser(endpoint: string, poolId: string, webClientId: string): Promise<void> {
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: seededUserKeys('developer'),
+  });
+  try {
+    await cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: DEMO_USER.email }));
+  } catch (error) {
+    if (!(error instanceof UserNotFoundException)) throw error;
+    // Signed up and then confirmed by the admin, so the PostConfirmation trigger creates its customer record.
+    await cognito.send(
+      new SignUpCommand({
+        ClientId: webClientId,
+        Username: DEMO_USER.email,
+        Password: DEMO_USER.password,
+        UserAttributes: [{ Name: 'name', Value: 'Demo User' }],
+      }),
+    );
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: DEMO_USER.email }));
+  } finally {
+    cognito.destroy();
+  }
 }
 
 async function main(): Promise<void> {
