@@ -236,7 +236,7 @@ export class CognitoService {
       },
       GlobalSignOut: async (input) => {
         const { pool, user } = await this.accessToken(input);
-        revokeUserSessions(pool, user.username);
+        revokeUserSessions(pool, user.username, this.ctx.nowSeconds());
         this.ctx.changed(pool);
         return {};
       },
@@ -266,7 +266,7 @@ export class CognitoService {
         const record = pool.data.refreshTokens[hash];
         // RFC 7009 2.2: an unknown token is not an error; another client's token is not this client's to revoke.
         if (record && record.clientId === client.clientId) {
-          revokeRefreshToken(pool, hash);
+          revokeRefreshToken(pool, hash, this.ctx.nowSeconds());
           this.ctx.changed(pool);
         }
         return {};

@@ -32,6 +32,12 @@ export function openIdConfiguration(pool: UserPool): Record<string, unknown> {
   };
 }
 
+/** Cognito's longest access/ID token validity (1 day): a revoked session's tokens are dead by then. */
+const MAX_TOKEN_VALIDITY_SECONDS = 86_400;
+/** Refresh tokens issued between two prunes of expired records. */
+const PRUNE_EVERY = 1000;
+let issuedSincePrune = 0;
+
 const keyObjects = new WeakMap<SigningKey, KeyObject>();
 function privateKey(key: SigningKey): KeyObject {
   let object = keyObjects.get(key);
@@ -78,18 +84,26 @@ function groupsOf(pool: UserPool, user: CognitoUser): string[] {
  * Revokes every session of a user (GlobalSignOut, AdminDisableUser, AdminDeleteUser): its refresh tokens, and
  * the access and ID tokens issued from them (they share the session's `origin_jti`).
  */
-export function revokeUserSessions(pool: UserPool, username: string): void {
+export function revokeUserSessions(pool: UserPool, username: string, nowSeconds: number): void {
   for (const [hash, record] of Object.entries(pool.data.refreshTokens)) {
-    if (record.username === username) revokeRefreshToken(pool, hash);
+    if (record.username === username) revokeRefreshToken(pool, hash, nowSeconds);
   }
 }
 
 /** Revokes one refresh token (by hash) and the tokens of its session. */
-export function revokeRefreshToken(pool: UserPool, hash: string): void {
+export function revokeRefreshToken(pool: UserPool, hash: string, nowSeconds: number): void {
   const record = pool.data.refreshTokens[hash];
   if (!record || record.revoked) return;
   record.revoked = true;
-  pool.data.revokedOrigins.push(record.originJti);
+  pool.data.revokedOrigins[record.originJti] = nowSeconds + MAX_TOKEN_VALIDITY_SECONDS;
+}
+
+/** Forgets what can no longer matter: expired refresh tokens and revocations older than any token's life. */
+export function pruneTokens(pool: UserPool, nowSeconds: number): void {
+  for (const [hash, record] of Object.entries(pool.data.refreshTokens))
+    if (record.expiresAt <= nowSeconds) delete pool.data.refreshTokens[hash];
+  for (const [origin, until] of Object.entries(pool.data.revokedOrigins))
+    if (until <= nowSeconds) delete pool.data.revokedOrigins[origin];
 }
 
 /**
@@ -155,6 +169,11 @@ export async function issueUserTokens(
       expiresAt: nowSeconds + client.refreshTokenValiditySeconds,
     };
     issued.RefreshToken = refreshToken;
+    issuedSincePrune += 1;
+    if (issuedSincePrune >= PRUNE_EVERY) {
+      issuedSincePrune = 0;
+      pruneTokens(pool, nowSeconds);
+    }
   }
   return issued;
 }
@@ -230,7 +249,7 @@ export async function verifyAccessToken(
     throw notAuthorized('Access Token does not have required scopes');
   const user = Object.hasOwn(pool.data.users, claims.username) ? pool.data.users[claims.username] : undefined;
   if (!user) throw notAuthorized('User does not exist.');
-  if (claims.origin_jti === undefined || pool.data.revokedOrigins.includes(claims.origin_jti))
+  if (claims.origin_jti === undefined || Object.hasOwn(pool.data.revokedOrigins, claims.origin_jti))
     throw notAuthorized('Access Token has been revoked');
   if (!user.enabled) throw notAuthorized('User is disabled.');
   return claims;

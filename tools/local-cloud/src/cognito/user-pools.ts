@@ -118,8 +118,11 @@ export interface PoolData {
   idKey: SigningKey;
   accessKey: SigningKey;
   refreshTokens: Record<string, RefreshTokenRecord>;
-  /** origin_jti of revoked refresh tokens: the tokens issued from them are revoked too. */
-  revokedOrigins: string[];
+  /**
+   * origin_jti of revoked sessions -> until when it matters (epoch seconds): the access and ID tokens of a
+   * revoked session are refused until they would have expired anyway (at most a day, Cognito's longest validity).
+   */
+  revokedOrigins: Record<string, number>;
 }
 
 export interface UserPool {
@@ -144,7 +147,7 @@ function newPoolData(): PoolData {
   const accessKey = signingKey();
   idKey.publicJwk.kid = idKey.kid;
   accessKey.publicJwk.kid = accessKey.kid;
-  return { users: {}, idKey, accessKey, refreshTokens: {}, revokedOrigins: [] };
+  return { users: {}, idKey, accessKey, refreshTokens: {}, revokedOrigins: {} };
 }
 
 export function sha256(text: string): string {

@@ -276,7 +276,7 @@ export class Users {
 
   public adminDeleteUser(pool: UserPool, given: string): void {
     const user = this.require(pool, given);
-    revokeUserSessions(pool, user.username);
+    revokeUserSessions(pool, user.username, this.ctx.nowSeconds());
     delete pool.data.users[user.username];
     this.ctx.changed(pool);
   }
@@ -285,7 +285,7 @@ export class Users {
   public setEnabled(pool: UserPool, given: string, enabled: boolean): void {
     const user = this.require(pool, given);
     user.enabled = enabled;
-    if (!enabled) revokeUserSessions(pool, user.username);
+    if (!enabled) revokeUserSessions(pool, user.username, this.ctx.nowSeconds());
     user.updatedAt = this.ctx.nowMs();
     this.ctx.changed(pool);
   }
