@@ -1,11 +1,18 @@
 import path from 'node:path';
-import { deployProbeStack, LocalCloud, LOCAL_IDENTITIES_FILE, packageService } from '@sigv4-auth/local-cloud';
+import {
+  deployProbeStack,
+  deployUserPoolStack,
+  LocalCloud,
+  LOCAL_IDENTITIES_FILE,
+  packageService,
+} from '@sigv4-auth/local-cloud';
 
 /**
  * A local cloud in its own process for the benchmarks (as `npm start` runs it), so the load generator does not
  * share its event loop. Deploys what argv asks for, prints one JSON line of URLs, runs until stdin closes.
  *   --probe     the probe function behind AWS_IAM and behind NONE
  *   --services  customer-service and order-service, packaged from isolated copies
+ *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
  */
 const ROOT = path.resolve(__dirname, '..');
 
@@ -25,6 +32,12 @@ async function main(): Promise<void> {
   if (wants.has('--probe')) {
     urls.iam = (await deployProbeStack(cloud, { stackName: 'bench-iam', authorizationType: 'AWS_IAM' })).url;
     urls.none = (await deployProbeStack(cloud, { stackName: 'bench-none', authorizationType: 'NONE' })).url;
+  }
+  if (wants.has('--cognito')) {
+    const { poolId, webClientId, partnerClientId, partnerClientSecret } = await deployUserPoolStack(cloud, {
+      stackName: 'bench-pool',
+    });
+    Object.assign(urls, { poolId, webClientId, partnerClientId, partnerClientSecret });
   }
   for (const input of packaged) {
     const stack = await cloud.deploy(input);

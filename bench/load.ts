@@ -6,6 +6,7 @@ export interface LoadResult {
   seconds: number;
   rps: number;
   p50_ms: number;
+  p95_ms: number;
   p99_ms: number;
 }
 
@@ -44,6 +45,7 @@ export async function runLoad(
     seconds,
     rps: count / seconds,
     p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
     p99_ms: percentile(latencies, 99),
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { packageService } from '@sigv4-auth/local-cloud';
+import { benchCognito, cognitoGoals, cognitoTable } from './cognito';
 import { benchColdStarts } from './coldstart';
 import { benchFetchOverhead } from './fetch-overhead';
 import { benchGateway } from './gateway';
@@ -13,13 +14,40 @@ import { benchStartReady } from './start-ready';
 
 const ROOT = path.resolve(__dirname, '..');
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const STEPS = [
+  'sign',
+  'fetch-overhead',
+  'gateway',
+  'lambda-runtime',
+  'orders',
+  'coldstart',
+  'start-ready',
+  'cognito',
+] as const;
+
+/** `--only a,b` (or `--only=a,b`): the steps to run; all when absent. */
+function selectedSteps(argv: string[]): Set<string> | undefined {
+  const index = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (index < 0) return undefined;
+  const arg = argv[index] as string;
+  const value = arg === '--only' ? (argv[index + 1] ?? '') : arg.slice('--only='.length);
+  const names = value.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(STEPS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes a comma-separated list of: ${STEPS.join(', ')} (got '${value}')`);
+  return new Set(names);
+}
 
 /**
- * `npm run bench [-- --quick]`: measures, prints tables, writes bench/results/latest.json.
+ * `npm run bench [-- --quick] [-- --only cognito,gateway]`: measures, prints tables, writes
+ * bench/results/latest.json (with `--only`, bench/results/only.json: a partial run never replaces a full one).
  * Medians of several rounds; compare ratios, not absolute times, across machines.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const only = selectedSteps(process.argv.slice(2));
+  const runs = (name: (typeof STEPS)[number]) => !only || only.has(name);
+  const results: Record<string, unknown> = {};
   const options = quick ? QUICK : FULL;
   const started = Date.now();
   const step = (text: string) => console.log(`\n- ${text} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -27,69 +55,95 @@ async function main(): Promise<void> {
     `Benchmarks (${quick ? 'quick' : 'full'}: ${options.rounds} rounds x ${options.roundMs} ms, medians)`,
   );
 
-  step('signing a 1 KB JSON POST, per signer');
-  const sign = await benchSign(options);
-  console.table(
-    Object.fromEntries(
-      Object.entries(sign).map(([name, us]) => [
-        name,
-        { 'µs/request': round(us), 'x aws4': round(us / sign.aws4_us, 2) },
-      ]),
-    ),
-  );
+  if (runs('sign')) {
+    step('signing a 1 KB JSON POST, per signer');
+    const sign = await benchSign(options);
+    console.table(
+      Object.fromEntries(
+        Object.entries(sign).map(([name, us]) => [
+          name,
+          { 'µs/request': round(us), 'x aws4': round(us / sign.aws4_us, 2) },
+        ]),
+      ),
+    );
+    results.sign = sign;
+  }
 
-  step('signed-fetch overhead per request');
-  const fetchOverhead = await benchFetchOverhead(options);
-  console.table({
-    µs: Object.fromEntries(Object.entries(fetchOverhead).map(([key, value]) => [key, round(value)])),
-  });
+  if (runs('fetch-overhead')) {
+    step('signed-fetch overhead per request');
+    const fetchOverhead = await benchFetchOverhead(options);
+    console.table({
+      µs: Object.fromEntries(Object.entries(fetchOverhead).map(([key, value]) => [key, round(value)])),
+    });
+    results.fetch_overhead_us = fetchOverhead.overhead_us;
+    results.fetch = fetchOverhead;
+  }
 
-  step('gateway: the same function behind AWS_IAM and NONE, concurrency 8');
-  const gateway = await benchGateway(quick ? 400 : 1500);
-  console.table({
-    result: Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, round(value, 2)])),
-  });
+  if (runs('gateway')) {
+    step('gateway: the same function behind AWS_IAM and NONE, concurrency 8');
+    const gateway = await benchGateway(quick ? 400 : 1500);
+    console.table({
+      result: Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, round(value, 2)])),
+    });
+    results.gateway = gateway;
+  }
 
-  step('Lambda runtime: cold start (new process, init, first answer) and warm invoke (NONE route, c=1)');
-  const lambdaRuntime = await benchLambdaRuntime(options, quick ? 3 : 7);
-  console.table({
-    result: Object.fromEntries(Object.entries(lambdaRuntime).map(([key, value]) => [key, round(value, 3)])),
-  });
+  if (runs('lambda-runtime')) {
+    step('Lambda runtime: cold start (new process, init, first answer) and warm invoke (NONE route, c=1)');
+    const lambdaRuntime = await benchLambdaRuntime(options, quick ? 3 : 7);
+    console.table({
+      result: Object.fromEntries(Object.entries(lambdaRuntime).map(([key, value]) => [key, round(value, 3)])),
+    });
+    results.lambda_runtime = lambdaRuntime;
+  }
 
-  step('POST /orders end to end (packaging both services first)');
-  const orders = await benchOrders(quick ? 60 : 300);
-  console.table({
-    result: Object.fromEntries(Object.entries(orders).map(([key, value]) => [key, round(value, 1)])),
-  });
+  if (runs('orders')) {
+    step('POST /orders end to end (packaging both services first)');
+    const orders = await benchOrders(quick ? 60 : 300);
+    console.table({
+      result: Object.fromEntries(Object.entries(orders).map(([key, value]) => [key, round(value, 1)])),
+    });
+    results.orders = orders;
+  }
 
-  step('cold start per function (bundle bytes, init in a fresh process)');
-  const packages = ['customer-service', 'order-service'].map((service) =>
-    packageService(path.join(ROOT, 'apps', service), { isolated: true }),
-  );
-  const coldstart = await benchColdStarts(packages, quick ? 3 : 7);
-  console.table(
-    coldstart.map((entry) => ({
-      ...entry,
-      init_ms: round(entry.init_ms),
-      baseline_init_ms: round(entry.baseline_init_ms),
-      init_without_source_maps_ms: round(entry.init_without_source_maps_ms),
-      'init x baseline': round(entry.init_ms / entry.baseline_init_ms, 2),
-    })),
-  );
+  if (runs('coldstart')) {
+    step('cold start per function (bundle bytes, init in a fresh process)');
+    const packages = ['customer-service', 'order-service'].map((service) =>
+      packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+    );
+    const coldstart = await benchColdStarts(packages, quick ? 3 : 7);
+    console.table(
+      coldstart.map((entry) => ({
+        ...entry,
+        init_ms: round(entry.init_ms),
+        baseline_init_ms: round(entry.baseline_init_ms),
+        init_without_source_maps_ms: round(entry.init_without_source_maps_ms),
+        'init x baseline': round(entry.init_ms / entry.baseline_init_ms, 2),
+      })),
+    );
+    results.coldstart = coldstart;
+  }
 
-  step('npm start: time to ready');
-  const startReady = await benchStartReady();
-  console.log(`  ${round(startReady)} s`);
+  if (runs('start-ready')) {
+    step('npm start: time to ready');
+    const startReady = await benchStartReady();
+    console.log(`  ${round(startReady)} s`);
+    results.start_ready_s = startReady;
+  }
 
-  const results = {
-    sign,
-    fetch_overhead_us: fetchOverhead.overhead_us,
-    fetch: fetchOverhead,
-    gateway,
-    lambda_runtime: lambdaRuntime,
-    orders,
-    coldstart,
-    start_ready_s: startReady,
+  if (runs('cognito')) {
+    step(
+      'Cognito: password and SRP sign-ins, client_credentials and refresh tokens (in-memory cloud process)',
+    );
+    const cognito = await benchCognito(quick ? 150 : 500, quick ? 20 : 60);
+    console.table(cognitoTable(cognito));
+    const goals = cognitoGoals(cognito);
+    for (const goal of goals) console.log(`  goal ${goal.goal}: ${goal.result} ${goal.met ? '✓' : '✗'}`);
+    results.cognito = cognito;
+    results.cognito_goals = goals;
+  }
+
+  Object.assign(results, {
     machine: {
       node: process.version,
       cpus: os.cpus().length,
@@ -98,9 +152,10 @@ async function main(): Promise<void> {
       platform: `${os.platform()} ${os.release()}`,
     },
     mode: quick ? 'quick' : 'full',
+    ...(only ? { only: [...only] } : {}),
     date: new Date().toISOString(),
-  };
-  const file = path.join(__dirname, 'results', 'latest.json');
+  });
+  const file = path.join(__dirname, 'results', only ? 'only.json' : 'latest.json');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(

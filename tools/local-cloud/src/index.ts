@@ -9,5 +9,11 @@ export {
 export type { AccessLogEntry } from './gateway';
 export { LOCAL_IDENTITIES_FILE, seededUserKeys } from './identity';
 export { deployProbeStack, probeStackTemplate, type ProbeStackOptions } from './testing/probe-stack';
+export {
+  deployUserPoolStack,
+  userPoolStackTemplate,
+  type UserPoolStack,
+  type UserPoolStackOptions,
+} from './testing/user-pool-stack';
 export { packageService, removeIsolatedBuilds, type PackagedService } from './cli/package-service';
 export { runLoadTest, type LoadTestOptions, type LoadTestSummary } from './testing/load-test';

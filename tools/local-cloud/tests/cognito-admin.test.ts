@@ -487,6 +487,10 @@ describe('triggers', () => {
       new SignUpCommand({ ClientId: pool.webClientId, Username: 'nia@auto.example.com', Password: PASSWORD }),
     );
     expect(auto.UserConfirmed).toBe(true);
+    // An auto-confirmed user reaches PostConfirmation at sign-up (its email is not verified unless PreSignUp says so).
+    expect(
+      lines.some((line) => line.includes('post-confirmation event') && line.includes('nia@auto.example.com')),
+    ).toBe(true);
     await expect(passwordSignIn('nia@auto.example.com')).resolves.toHaveProperty('AuthenticationResult');
     expect(
       await rejection(

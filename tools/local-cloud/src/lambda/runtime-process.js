@@ -100,17 +100,8 @@ function redirectCognitoWellKnown() {
     if (typeof options === 'function') [callback, options] = [options, undefined];
     // From the options, keep what is not about where to connect (method, headers, timeouts, signal).
     const base = input && typeof input === 'object' && !(input instanceof URL) ? input : {};
-    // eslint-disable-next-line no-unused-vars
-    const {
-      agent,
-      host,
-      hostname,
-      port,
-      protocol,
-      path: _path,
-      href,
-      ...rest
-    } = { ...base, ...(options || {}) };
+    const rest = { ...base, ...(options || {}) };
+    for (const key of ['agent', 'host', 'hostname', 'port', 'protocol', 'path', 'href']) delete rest[key];
     return http.request(local, rest, callback);
   };
   https.get = function get(...args) {

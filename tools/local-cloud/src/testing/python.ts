@@ -13,6 +13,8 @@ export function pythonWithBotocore(): string {
     .filter((file) => existsSync(file));
   const found = candidates.find((file) => spawnSync(file, ['-c', 'import botocore']).status === 0);
   if (!found)
-    throw new Error(`No python3 with botocore on PATH (tried ${candidates.join(', ')}): pip install botocore`);
+    throw new Error(
+      `No python3 with botocore on PATH (tried ${candidates.join(', ')}): pip install botocore`,
+    );
   return found;
 }

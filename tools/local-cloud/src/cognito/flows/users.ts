@@ -122,7 +122,7 @@ export class Users {
       username,
       sub,
       attributes: userAttributes,
-      status: autoConfirm ? 'CONFIRMED' : 'UNCONFIRMED',
+      status: 'UNCONFIRMED',
       enabled: true,
       createdAt: now,
       updatedAt: now,
@@ -130,8 +130,20 @@ export class Users {
       groups: [],
       failedSignIns: 0,
     };
-    pool.data.users[username] = user;
-    if (!autoConfirm) user.confirmationCode = this.newCode(pool, user, 'confirmation', CONFIRMATION_CODE_MS);
+    if (autoConfirm) {
+      // An auto-confirmed user reaches PostConfirmation at sign-up; if it fails, there is no user.
+      await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmSignUp', false, () => {
+        if (this.ctx.findUser(pool, given))
+          throw new CognitoError(
+            'UsernameExistsException',
+            'An account with the given email already exists.',
+          );
+        pool.data.users[username] = user;
+      });
+    } else {
+      pool.data.users[username] = user;
+      user.confirmationCode = this.newCode(pool, user, 'confirmation', CONFIRMATION_CODE_MS);
+    }
     this.ctx.changed(pool);
     return {
       UserConfirmed: autoConfirm,
@@ -146,7 +158,7 @@ export class Users {
     if (user.status !== 'UNCONFIRMED')
       throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
     this.checkCode(pool, user, 'confirmationCode', code);
-    await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmSignUp', () => {
+    await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmSignUp', true, () => {
       delete user.confirmationCode;
     });
   }
@@ -155,7 +167,7 @@ export class Users {
     const user = this.require(pool, given);
     if (user.status !== 'UNCONFIRMED')
       throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
-    await this.confirm(pool, user, undefined, 'PostConfirmation_ConfirmSignUp', () => {
+    await this.confirm(pool, user, undefined, 'PostConfirmation_ConfirmSignUp', true, () => {
       delete user.confirmationCode;
     });
   }
@@ -199,7 +211,7 @@ export class Users {
     if (!user) throw client.preventUserExistenceErrors === 'ENABLED' ? this.codeMismatch() : userNotFound();
     this.checkCode(pool, user, 'resetCode', code);
     checkPassword(pool.config.passwordPolicy, password);
-    await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmForgotPassword', () => {
+    await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmForgotPassword', false, () => {
       delete user.resetCode;
       user.password = createVerifier(this.ctx.poolName(pool), user.username, password);
       user.failedSignIns = 0;
@@ -306,6 +318,8 @@ export class Users {
     user: CognitoUser,
     clientId: string | undefined,
     triggerSource: string,
+    /** A code mailed to the email confirmed it (when the pool auto-verifies email). */
+    verifiesEmail: boolean,
     commit: () => void,
   ): Promise<void> {
     const key = `${pool.config.id}/${user.username}`;
@@ -316,7 +330,7 @@ export class Users {
       const status: UserStatus = 'CONFIRMED';
       const attributes = { ...user.attributes };
       if (
-        triggerSource === 'PostConfirmation_ConfirmSignUp' &&
+        verifiesEmail &&
         attributes.email !== undefined &&
         pool.config.autoVerifiedAttributes.includes('email')
       )
