@@ -66,9 +66,10 @@ for (const name of ['send', 'disconnect']) {
 // aws-jwt-verify's CognitoJwtVerifier fetch: the token's `iss` + /.well-known/jwks.json), are answered by the
 // local cloud, which signed the tokens: https.request/get and fetch for exactly those two documents of
 // `cognito-idp.<region>.amazonaws.com` go to AWS_ENDPOINT_URL. Every other request goes where it was sent.
+// https is patched when the function first requires it (loading http and https up front would cost every cold
+// start about 10 ms); fetch needs no module. (An ES module `import 'node:https'` is not seen: Lambda bundles
+// made by serverless-esbuild here are CommonJS.)
 function redirectCognitoWellKnown() {
-  const http = require('node:http');
-  const https = require('node:https');
   const endpoint = process.env.AWS_ENDPOINT_URL;
   const cognitoHost = `cognito-idp.${process.env.AWS_REGION}.amazonaws.com`;
   const wellKnown = /^\/[\w-]+_[0-9a-zA-Z]+\/\.well-known\/(?:jwks\.json|openid-configuration)$/;
@@ -93,21 +94,34 @@ function redirectCognitoWellKnown() {
     }
     return undefined;
   };
-  const originalRequest = https.request;
-  https.request = function request(input, options, callback) {
-    const local = localUrl(toUrl(input));
-    if (!local) return originalRequest.apply(this, arguments);
-    if (typeof options === 'function') [callback, options] = [options, undefined];
-    // From the options, keep what is not about where to connect (method, headers, timeouts, signal).
-    const base = input && typeof input === 'object' && !(input instanceof URL) ? input : {};
-    const rest = { ...base, ...(options || {}) };
-    for (const key of ['agent', 'host', 'hostname', 'port', 'protocol', 'path', 'href']) delete rest[key];
-    return http.request(local, rest, callback);
+  const patchHttps = (https) => {
+    const originalRequest = https.request;
+    https.request = function request(input, options, callback) {
+      const local = localUrl(toUrl(input));
+      if (!local) return originalRequest.apply(this, arguments);
+      if (typeof options === 'function') [callback, options] = [options, undefined];
+      // From the options, keep what is not about where to connect (method, headers, timeouts, signal).
+      const base = input && typeof input === 'object' && !(input instanceof URL) ? input : {};
+      const rest = { ...base, ...(options || {}) };
+      for (const key of ['agent', 'host', 'hostname', 'port', 'protocol', 'path', 'href']) delete rest[key];
+      return require('node:http').request(local, rest, callback);
+    };
+    https.get = function get(...args) {
+      const req = https.request(...args);
+      req.end();
+      return req;
+    };
   };
-  https.get = function get(...args) {
-    const req = https.request(...args);
-    req.end();
-    return req;
+  const Module = require('node:module');
+  const originalRequire = Module.prototype.require;
+  let patched = false;
+  Module.prototype.require = function require(id) {
+    const exported = originalRequire.apply(this, arguments);
+    if (!patched && (id === 'https' || id === 'node:https')) {
+      patched = true;
+      patchHttps(exported);
+    }
+    return exported;
   };
   const originalFetch = globalThis.fetch;
   if (typeof originalFetch === 'function') {
