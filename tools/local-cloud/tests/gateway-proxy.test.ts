@@ -76,4 +76,23 @@ describe('API Gateway proxy integration on the local cloud', () => {
     expect(await slow.json()).toEqual({ message: 'Endpoint request timed out' });
     expect(next.status).toBe(200);
   }, 20_000);
+
+  it('does not count a slow cold start against the function timeout (the init phase has its own 10 s)', async () => {
+    // Arrange: module code that takes 1.5 s to load, in a function whose timeout is 1 s
+    // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html, "Init phase").
+    const { url: slowInit } = await deployProbeStack(cloud, {
+      stackName: 'slow-init',
+      timeoutSeconds: 1,
+      handlerSource: `const end = Date.now() + 1500; while (Date.now() < end);
+exports.handler = async () => ({ statusCode: 200, body: 'warm now' });`,
+    });
+
+    // Act
+    const first = await fetch(`${slowInit}/any`);
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('warm now');
+    await cloud.remove('slow-init');
+  }, 20_000);
 });

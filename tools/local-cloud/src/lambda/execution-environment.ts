@@ -7,6 +7,9 @@ import { createInterface } from 'node:readline';
 import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
 
 const RUNTIME = path.join(__dirname, 'runtime-process.js');
+
+/** Lambda's limit on the init phase (starting the runtime and loading the handler). */
+const INIT_LIMIT_MS = 10_000;
 /** Node 20 names the permission model `--experimental-permission`; later releases `--permission`. */
 const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
   ? '--permission'
@@ -185,9 +188,18 @@ export class ExecutionEnvironment {
     let initMs: number | undefined;
     const timeoutMs = this.options.config.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
+    let fire: () => void = () => undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      fire = () => resolve('timeout');
     });
+    const arm = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(fire, ms);
+    };
+    // The init phase has its own limit; the function's timeout counts from the invocation proper
+    // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html: "The Init phase is limited
+    // to 10 seconds").
+    arm(INIT_LIMIT_MS);
     const run = (async () => {
       try {
         const ready = await this.ready;
@@ -202,6 +214,7 @@ export class ExecutionEnvironment {
           error: { errorType: 'Runtime.ImportModuleError', errorMessage: message },
         };
       }
+      arm(timeoutMs);
       return new Promise<RuntimeMessage & { type: 'result' }>((resolve) => {
         this.pending = { requestId, resolve };
         this.child.send({ type: 'invoke', requestId, event });
