@@ -21,7 +21,7 @@ import { onUserConfirmedTrigger } from '../src/handlers/triggers';
  * in-memory local cloud, which verifies the signature and evaluates IAM as API Gateway does. The trigger signs
  * with credentials of a stand-in for its execution role: the role of the packaged identity-service template,
  * policies as packaged (resolved by the local cloud's CloudFormation, import included), but assumable by the
- * developer instead of lambda.amazonaws.com. (Through Cognito itself once the local cloud deploys user pools.)
+ * developer instead of lambda.amazonaws.com. (Through Cognito itself, deployed as Lambda runs it: sign-up-flow.test.ts.)
  */
 const ROOT = path.resolve(__dirname, '../../..');
 const TRIGGER_ROLE = 'identity-service-local-us-east-1-lambdaRole';
