@@ -7,6 +7,11 @@ describe('the customer record of a confirmed user', () => {
     ['the name attribute, trimmed', { name: '  Ada Lovelace ' }, 'Ada Lovelace'],
     ['the local part of the email without a name', {}, 'ada.lovelace+shop'],
     ['the local part of the email for a blank name', { name: '   ' }, 'ada.lovelace+shop'],
+    [
+      'the first 200 characters of a longer name (Cognito allows 2048)',
+      { name: 'A'.repeat(2048) },
+      'A'.repeat(200),
+    ],
   ])('is named after %s', (_case, attributes, name) => {
     // Act
     const record = customerRecordOf({ sub, email: 'ada.lovelace+shop@example.com', ...attributes });

@@ -220,9 +220,9 @@ describe('onUserConfirmed against customer-service in the local cloud', () => {
   });
 
   it('throws when customer-service refuses the record (400), so Cognito fails the confirmation', async () => {
-    // Arrange: customer-service allows names of at most 200 characters.
+    // Arrange: customer-service allows emails of at most 254 characters (Cognito allows 2048).
     const sub = '3e4f5a6b-7c8d-4e9f-9a0b-2c3d4e5f6a7b';
-    const event = postConfirmationEvent({ sub, email: 'long@example.com', name: 'N'.repeat(201) });
+    const event = postConfirmationEvent({ sub, email: `${'l'.repeat(250)}@example.com`, name: 'Long' });
 
     // Act
     const outcome = handler(event, lambdaContext);

@@ -85,6 +85,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 30_000,
 };
 
+/** How long Cognito waits for a Lambda trigger. */
+const COGNITO_TRIGGER_TIMEOUT_MS = 5000;
+
 /** `/<poolId>/.well-known/jwks.json` and `.../openid-configuration`, as Cognito serves them per pool. */
 const COGNITO_WELL_KNOWN = /^\/([\w-]+_[0-9a-zA-Z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
 
@@ -621,11 +624,26 @@ export class LocalCloud {
         message: `Cognito is not allowed to invoke ${functionArn}`,
       };
     }
-    const outcome = await this.lambda.invoke(name, event);
+    // Cognito waits 5 seconds for a trigger (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html).
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      this.lambda.invoke(name, event),
+      new Promise<{ kind: 'timeout'; durationMs: number }>((resolve) => {
+        timer = setTimeout(
+          () => resolve({ kind: 'timeout', durationMs: COGNITO_TRIGGER_TIMEOUT_MS }),
+          COGNITO_TRIGGER_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
     this.log(`cognito ${trigger}: ${name} ${outcome.kind} in ${outcome.durationMs.toFixed(1)} ms`);
     if (outcome.kind === 'result') return { ok: true, result: outcome.payload };
     if (outcome.kind === 'error') return { ok: false, reason: 'error', message: outcome.errorMessage };
-    return { ok: false, reason: 'timeout', message: `${name} timed out` };
+    return {
+      ok: false,
+      reason: 'timeout',
+      message: `${name} did not answer within ${COGNITO_TRIGGER_TIMEOUT_MS / 1000} s`,
+    };
   };
 
   private recordAccess(entry: AccessLogEntry): void {

@@ -350,6 +350,7 @@ describe('sign-in', () => {
         'sub',
         'token_use',
         'username',
+        'version',
       ].sort(),
     );
     expect((id.exp as number) - (id.iat as number)).toBe(3600);

@@ -148,7 +148,12 @@ async function ensureDemoUser(endpoint: string, poolId: string, webClientId: str
     credentials: seededUserKeys('developer'),
   });
   try {
-    await cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: DEMO_USER.email }));
+    const existing = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: poolId, Username: DEMO_USER.email }),
+    );
+    // A start interrupted between the two calls below left it unconfirmed: finish the job.
+    if (existing.UserStatus === 'UNCONFIRMED')
+      await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: DEMO_USER.email }));
   } catch (error) {
     if (!(error instanceof UserNotFoundException)) throw error;
     // Signed up and then confirmed by the admin, so the PostConfirmation trigger creates its customer record.

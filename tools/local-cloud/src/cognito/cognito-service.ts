@@ -7,11 +7,12 @@ import { authorize, notAuthorizedMessage } from '../iam';
 import { CognitoError, invalidParameter, resourceNotFound } from './errors';
 import { PoolContext } from './flows/pool-context';
 import { SignIn } from './flows/sign-in';
+import { readableBy } from './flows/attributes';
 import { describeUser, Users } from './flows/users';
 import { Input } from './input';
 import { revokeRefreshToken, revokeUserSessions, verifyAccessToken } from './tokens';
 import type { TriggerInvoker } from './triggers';
-import { sha256, type AppClient, type UserPool, type UserPools } from './user-pools';
+import { sha256, type AppClient, type CognitoUser, type UserPool, type UserPools } from './user-pools';
 
 export const COGNITO_TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const CONTENT_TYPE = { 'content-type': 'application/x-amz-json-1.1' };
@@ -230,8 +231,12 @@ export class CognitoService {
         return this.signIn.respond(pool, client, challenge, responses, session);
       },
       GetUser: async (input) => {
-        const { user } = await this.accessToken(input);
-        const described = describeUser(user, 'UserAttributes');
+        const { pool, user, claims } = await this.accessToken(input);
+        const client = pool.config.clients.find((candidate) => candidate.clientId === claims.client_id);
+        const described = describeUser(
+          { ...user, attributes: readableBy(client, user.attributes) },
+          'UserAttributes',
+        );
         return { Username: described.Username, UserAttributes: described.UserAttributes, MFAOptions: [] };
       },
       GlobalSignOut: async (input) => {
@@ -374,9 +379,7 @@ export class CognitoService {
         const filter = parseFilter(input.optionalString('Filter', 256));
         const start = Number(input.optionalString('PaginationToken', 64) ?? '0');
         if (!Number.isInteger(start) || start < 0) throw invalidParameter('Invalid PaginationToken');
-        const matching = Object.values(pool.data.users).filter((user) =>
-          filter(user.username, user.sub, user.attributes, user.status),
-        );
+        const matching = Object.values(pool.data.users).filter(filter);
         const page = matching.slice(start, start + limit);
         return {
           Users: page.map((user) => describeUser(user)),
@@ -481,23 +484,41 @@ export class CognitoService {
   }
 }
 
+/** The attributes ListUsers can filter on (API_ListUsers, Filter). */
+const FILTERABLE = [
+  'username',
+  'email',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'cognito:user_status',
+  'status',
+  'sub',
+];
+
 /**
- * ListUsers' Filter: `attribute = "value"` (exact) or `attribute ^= "value"` (prefix), on username, sub,
- * status or a standard attribute (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html).
+ * ListUsers' Filter: `attribute = "value"` (exact) or `attribute ^= "value"` (prefix) on one of FILTERABLE;
+ * `status` is Enabled or Disabled, `cognito:user_status` is compared case-insensitively
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html).
  */
-function parseFilter(
-  text: string | undefined,
-): (username: string, sub: string, attributes: Record<string, string>, status: string) => boolean {
+function parseFilter(text: string | undefined): (user: CognitoUser) => boolean {
   if (text === undefined || text.trim() === '') return () => true;
   const match = /^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(text);
-  if (!match) throw invalidParameter('Error while parsing filter.');
+  if (!match || !FILTERABLE.includes(match[1] as string))
+    throw invalidParameter('Error while parsing filter.');
   const [, name, operator, value] = match as unknown as [string, string, string, string];
-  const test = (actual: string | undefined) =>
-    actual !== undefined && (operator === '=' ? actual === value : actual.startsWith(value));
-  return (username, sub, attributes, status) => {
-    if (name === 'username') return test(username);
-    if (name === 'sub') return test(sub);
-    if (name === 'cognito:user_status' || name === 'status') return test(status);
-    return test(attributes[name]);
+  const test = (actual: string | undefined, fold = false) => {
+    if (actual === undefined) return false;
+    const [left, right] = fold ? [actual.toLowerCase(), value.toLowerCase()] : [actual, value];
+    return operator === '=' ? left === right : left.startsWith(right);
+  };
+  return (user) => {
+    if (name === 'username') return test(user.username);
+    if (name === 'sub') return test(user.sub);
+    if (name === 'cognito:user_status') return test(user.status, true);
+    if (name === 'status') return test(user.enabled ? 'Enabled' : 'Disabled');
+    return test(Object.hasOwn(user.attributes, name) ? user.attributes[name] : undefined);
   };
 }

@@ -42,11 +42,17 @@ export async function oauth2Token(
     const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return refuse('invalid_client', 'the Basic credentials are not client_id:client_secret');
-    const headerClientId = decodeURIComponent(decoded.slice(0, colon));
+    let headerClientId: string;
+    try {
+      // RFC 6749 2.3.1: both parts are form-urlencoded before they are joined.
+      headerClientId = decodeURIComponent(decoded.slice(0, colon));
+      clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      return refuse('invalid_client', 'the Basic credentials are not valid percent-encoding');
+    }
     if (clientId !== undefined && clientId !== headerClientId)
       return refuse('invalid_request', 'client_id in the body differs from the Basic credentials');
     clientId = headerClientId;
-    clientSecret = decodeURIComponent(decoded.slice(colon + 1));
   }
   if (!clientId) return refuse('invalid_client', 'no client_id');
   const found = pools.client(clientId);

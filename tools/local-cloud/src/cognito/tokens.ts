@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { notAuthorized } from './errors';
+import { readableBy } from './flows/attributes';
 import { sha256, type AppClient, type CognitoUser, type SigningKey, type UserPool } from './user-pools';
 
 /** The issuer AWS puts in every token of the pool (research notes B4), so unmodified verifiers accept them. */
@@ -61,9 +62,9 @@ export interface IssuedTokens {
 }
 
 /** ID token attributes: every attribute but the internal ones, `*_verified` as booleans (research notes B4). */
-function idTokenAttributes(user: CognitoUser): Record<string, unknown> {
+function idTokenAttributes(client: AppClient, user: CognitoUser): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(user.attributes)) {
+  for (const [name, value] of Object.entries(readableBy(client, user.attributes))) {
     if (name === 'sub') continue;
     claims[name] = name.endsWith('_verified') ? value === 'true' : value;
   }
@@ -85,6 +86,9 @@ function groupsOf(pool: UserPool, user: CognitoUser): string[] {
  * the access and ID tokens issued from them (they share the session's `origin_jti`).
  */
 export function revokeUserSessions(pool: UserPool, username: string, nowSeconds: number): void {
+  // Also by time, for sessions whose refresh token is gone (expired and pruned) while their access tokens live.
+  const user = Object.hasOwn(pool.data.users, username) ? pool.data.users[username] : undefined;
+  if (user) user.tokensValidAfter = nowSeconds;
   for (const [hash, record] of Object.entries(pool.data.refreshTokens)) {
     if (record.username === username) revokeRefreshToken(pool, hash, nowSeconds);
   }
@@ -125,7 +129,7 @@ export async function issueUserTokens(
   const idToken = await sign(pool.data.idKey, {
     sub: user.sub,
     ...groupClaim,
-    ...idTokenAttributes(user),
+    ...idTokenAttributes(client, user),
     iss,
     'cognito:username': user.username,
     origin_jti: session.originJti,
@@ -151,6 +155,7 @@ export async function issueUserTokens(
     iat: nowSeconds,
     jti: randomUUID(),
     username: user.username,
+    version: 2,
   });
   const issued: IssuedTokens = {
     AccessToken: accessToken,
@@ -163,6 +168,7 @@ export async function issueUserTokens(
     const refreshToken = randomBytes(96).toString('base64url');
     pool.data.refreshTokens[sha256(refreshToken)] = {
       username: user.username,
+      sub: user.sub,
       clientId: client.clientId,
       originJti: session.originJti,
       authTime: session.authTime,
@@ -249,7 +255,12 @@ export async function verifyAccessToken(
     throw notAuthorized('Access Token does not have required scopes');
   const user = Object.hasOwn(pool.data.users, claims.username) ? pool.data.users[claims.username] : undefined;
   if (!user) throw notAuthorized('User does not exist.');
-  if (claims.origin_jti === undefined || Object.hasOwn(pool.data.revokedOrigins, claims.origin_jti))
+  if (user.sub !== claims.sub) throw notAuthorized('Invalid Access Token');
+  if (
+    claims.origin_jti === undefined ||
+    Object.hasOwn(pool.data.revokedOrigins, claims.origin_jti) ||
+    claims.iat < (user.tokensValidAfter ?? 0)
+  )
     throw notAuthorized('Access Token has been revoked');
   if (!user.enabled) throw notAuthorized('User is disabled.');
   return claims;

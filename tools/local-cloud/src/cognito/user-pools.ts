@@ -23,6 +23,12 @@ export interface UserPoolConfig {
   domain?: string;
   /** AdminCreateUserConfig.AllowAdminCreateUserOnly: SignUp is refused. */
   adminCreateUserOnly: boolean;
+  /** `custom:<name>` of every custom attribute the pool's Schema declares: no other custom attribute is taken. */
+  customAttributes: string[];
+  /** Standard attributes the Schema marks Required: SignUp and AdminCreateUser need them. */
+  requiredAttributes: string[];
+  /** False when AccountRecoverySetting allows only `admin_only`: ForgotPassword is refused. */
+  selfServiceRecovery: boolean;
 }
 
 export interface PasswordPolicy {
@@ -51,6 +57,10 @@ export interface AppClient {
   preventUserExistenceErrors: 'ENABLED' | 'LEGACY';
   enableTokenRevocation: boolean;
   authSessionValiditySeconds: number;
+  /** The attributes the client may write (SignUp, NEW_PASSWORD_REQUIRED); undefined = all writable ones. */
+  writeAttributes?: string[];
+  /** The attributes the client may read (ID token, GetUser); undefined = all. */
+  readAttributes?: string[];
   /** As CloudFormation gave them, for DescribeUserPoolClient. */
   described: Record<string, unknown>;
 }
@@ -92,12 +102,22 @@ export interface CognitoUser {
   confirmationCode?: PendingCode;
   resetCode?: PendingCode;
   failedSignIns: number;
+  /** When the last wrong password was given (the count resets after 15 minutes without one). */
+  lastFailedSignInAt?: number;
   lockedUntil?: number;
+  /** Access and ID tokens issued before this (epoch seconds) are refused: GlobalSignOut, disable, delete. */
+  tokensValidAfter?: number;
+  /** When codes were last mailed (the last hour's): a cap on how many one user can ask for. */
+  codesMailedAt?: number[];
+  /** Wrong codes over all of the user's codes in the last hour. */
+  codeFailures?: { count: number; since: number };
 }
 
 /** An issued refresh token, keyed by its hash (the token itself is never kept). */
 export interface RefreshTokenRecord {
   username: string;
+  /** The user's sub: a user deleted and made again under the same name does not inherit the token. */
+  sub: string;
   clientId: string;
   originJti: string;
   authTime: number;
@@ -142,13 +162,34 @@ function signingKey(): SigningKey {
   };
 }
 
+/** A map keyed by caller-chosen strings: no prototype, so `__proto__` or `constructor` are plain keys. */
+function dictionary<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 function newPoolData(): PoolData {
   const idKey = signingKey();
   const accessKey = signingKey();
   idKey.publicJwk.kid = idKey.kid;
   accessKey.publicJwk.kid = accessKey.kid;
-  return { users: {}, idKey, accessKey, refreshTokens: {}, revokedOrigins: {} };
+  return { users: dictionary(), idKey, accessKey, refreshTokens: dictionary(), revokedOrigins: dictionary() };
 }
+
+/** Pool data as read from disk, with the same prototype-free maps as a new pool's. */
+function rehydrate(data: PoolData): PoolData {
+  const users = dictionary<CognitoUser>();
+  for (const [name, user] of Object.entries(data.users))
+    users[name] = { ...user, attributes: dictionary(user.attributes) };
+  return {
+    ...data,
+    users,
+    refreshTokens: dictionary(data.refreshTokens),
+    revokedOrigins: dictionary(data.revokedOrigins),
+  };
+}
+
+/** Attribute maps of users are prototype-free too. */
+export const attributeMap = (entries: Record<string, string> = {}) => dictionary(entries);
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -178,6 +219,11 @@ export class UserPools {
     } else {
       this.secretSeed = randomBytes(32);
     }
+  }
+
+  /** A value derived from this cloud's seed (stable across restarts, unknown to callers). */
+  public derive(label: string): Buffer {
+    return createHmac('sha256', this.secretSeed).update(label).digest();
   }
 
   /** Cognito's client secrets: 51 characters of [a-z0-9]. */
@@ -260,7 +306,7 @@ export class UserPools {
 
   private load(poolId: string): PoolData | undefined {
     if (!this.dataDir || !existsSync(this.file(poolId))) return undefined;
-    return JSON.parse(readFileSync(this.file(poolId), 'utf8')) as PoolData;
+    return rehydrate(JSON.parse(readFileSync(this.file(poolId), 'utf8')) as PoolData);
   }
 
   private file(poolId: string): string {

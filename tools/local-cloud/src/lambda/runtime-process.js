@@ -103,11 +103,30 @@ function redirectCognitoWellKnown() {
       // From the options, keep what is not about where to connect (method, headers, timeouts, signal).
       const base = input && typeof input === 'object' && !(input instanceof URL) ? input : {};
       const rest = { ...base, ...(options || {}) };
-      for (const key of ['agent', 'host', 'hostname', 'port', 'protocol', 'path', 'href']) delete rest[key];
+      // Everything about where and how to connect goes: the local cloud's URL decides that alone.
+      for (const key of [
+        'agent',
+        'host',
+        'hostname',
+        'port',
+        'protocol',
+        'path',
+        'href',
+        'socketPath',
+        'lookup',
+        'createConnection',
+        'localAddress',
+        'family',
+      ])
+        delete rest[key];
       return require('node:http').request(local, rest, callback);
     };
-    https.get = function get(...args) {
-      const req = https.request(...args);
+    const originalGet = https.get;
+    https.get = function get(input) {
+      // Only a redirected get goes through the patched request; any other is the original (wrappers such as
+      // tracing agents see it once).
+      if (!localUrl(toUrl(input))) return originalGet.apply(this, arguments);
+      const req = https.request(...arguments);
       req.end();
       return req;
     };

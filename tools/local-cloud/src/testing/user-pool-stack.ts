@@ -11,6 +11,8 @@ export interface UserPoolStackOptions {
   triggerPermissions?: boolean;
   /** Extra properties of the pool. */
   poolProperties?: Record<string, unknown>;
+  /** Extra properties of the web client. */
+  webClientProperties?: Record<string, unknown>;
 }
 
 export interface UserPoolStack {
@@ -66,6 +68,7 @@ export function userPoolStackTemplate(options: UserPoolStackOptions = {}): Cloud
         ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         PreventUserExistenceErrors: 'ENABLED',
         EnableTokenRevocation: true,
+        ...options.webClientProperties,
       },
     },
     SecretClient: {

@@ -1,5 +1,6 @@
 import {
   DEFAULT_PASSWORD_POLICY,
+  STANDARD_ATTRIBUTES,
   type AppClient,
   type PasswordPolicy,
   type ResourceServer,
@@ -32,6 +33,9 @@ export type CognitoPlan =
       passwordPolicy: PasswordPolicy;
       lambdaConfig: Record<string, string>;
       adminCreateUserOnly: boolean;
+      customAttributes: string[];
+      requiredAttributes: string[];
+      selfServiceRecovery: boolean;
     }
   | { kind: 'user-pool-client'; poolId: string; client: AppClient }
   | { kind: 'user-pool-group'; poolId: string; group: UserGroup }
@@ -184,6 +188,25 @@ export const COGNITO_PLANNERS: Record<string, (props: Props, ctx: CognitoPlanCon
       lambdaConfig[trigger] = value;
     }
     const adminOnly = flag(((props.AdminCreateUserConfig ?? {}) as Props).AllowAdminCreateUserOnly, false);
+    const schema = (props.Schema ?? []) as Array<{ Name?: unknown; Required?: unknown }>;
+    if (!Array.isArray(schema) || schema.some((entry) => typeof entry?.Name !== 'string'))
+      refuse(ctx, 'Schema must be a list of attributes with a Name');
+    const isStandard = (name: string) => STANDARD_ATTRIBUTES.includes(name);
+    const customAttributes = schema
+      .map((entry) => String(entry.Name))
+      .filter((name) => !isStandard(name))
+      .map((name) => (name.startsWith('custom:') ? name : `custom:${name}`));
+    const requiredAttributes = schema
+      .filter((entry) => flag(entry.Required, false) && isStandard(String(entry.Name)))
+      .map((entry) => String(entry.Name));
+    const mechanisms = (((props.AccountRecoverySetting ?? {}) as Props).RecoveryMechanisms ?? []) as Array<{
+      Name?: unknown;
+    }>;
+    const selfServiceRecovery = !(
+      Array.isArray(mechanisms) &&
+      mechanisms.length > 0 &&
+      mechanisms.every((mechanism) => mechanism?.Name === 'admin_only')
+    );
     const name =
       typeof props.UserPoolName === 'string'
         ? props.UserPoolName
@@ -208,6 +231,9 @@ export const COGNITO_PLANNERS: Record<string, (props: Props, ctx: CognitoPlanCon
         passwordPolicy: passwordPolicy(props, ctx),
         lambdaConfig,
         adminCreateUserOnly: adminOnly,
+        customAttributes,
+        requiredAttributes,
+        selfServiceRecovery,
       },
     };
   },
@@ -274,6 +300,8 @@ export const COGNITO_PLANNERS: Record<string, (props: Props, ctx: CognitoPlanCon
           preventUserExistenceErrors: prevent,
           enableTokenRevocation: flag(props.EnableTokenRevocation, true),
           authSessionValiditySeconds: authSession * 60,
+          writeAttributes: stringList(props, 'WriteAttributes', ctx),
+          readAttributes: stringList(props, 'ReadAttributes', ctx),
           described: {
             ...(props.CallbackURLs ? { CallbackURLs: props.CallbackURLs } : {}),
             ...(props.SupportedIdentityProviders

@@ -78,7 +78,10 @@ export class Deployer {
     );
     this.checkOwnership(input.stackName, planned);
     this.checkDeployer(input.stackName, planned, deployer);
+    const replaced = this.deployed.get(input.stackName)?.planned;
     await this.apply(input.stackName, planned);
+    // Pools (and their users) go only once the new version is in place: a failed deploy loses no user.
+    if (replaced) this.removeUserPools(replaced, planned);
     const previous = this.deployed.get(input.stackName)?.stack;
     const now = new Date();
     const stack: Stack = {
@@ -112,6 +115,7 @@ export class Deployer {
       );
     }
     await this.retire(stackName, entry.planned, new Map());
+    this.removeUserPools(entry.planned, new Map());
     this.deployed.delete(stackName);
   }
 
@@ -413,6 +417,14 @@ export class Deployer {
   private userPoolConfigs(stackName: string, plans: Planned['plan'][]): UserPoolConfig[] {
     const { accountId, region } = this.options;
     const configs: UserPoolConfig[] = [];
+    // A client, group, resource server or domain is deployed with its pool: one of another stack's pool (or of
+    // none) is refused, never dropped.
+    const poolIds = new Set(plans.flatMap((plan) => (plan.kind === 'user-pool' ? [plan.id] : [])));
+    for (const plan of plans)
+      if ('poolId' in plan && plan.kind.startsWith('user-pool-') && !poolIds.has(plan.poolId))
+        throw new DeploymentError(
+          `${stackName}: ${plan.kind} for user pool ${plan.poolId}: the local cloud deploys the parts of a pool in the pool's own stack`,
+        );
     for (const plan of plans) {
       if (plan.kind !== 'user-pool') continue;
       const parts = <T>(kind: string, pick: (part: Planned['plan']) => T | undefined): T[] =>
@@ -453,6 +465,9 @@ export class Deployer {
         passwordPolicy: plan.passwordPolicy,
         lambdaConfig: plan.lambdaConfig,
         adminCreateUserOnly: plan.adminCreateUserOnly,
+        customAttributes: plan.customAttributes,
+        requiredAttributes: plan.requiredAttributes,
+        selfServiceRecovery: plan.selfServiceRecovery,
         clients,
         groups: parts<UserGroup>('user-pool-group', (part) =>
           part.kind === 'user-pool-group' ? part.group : undefined,
@@ -508,6 +523,15 @@ export class Deployer {
     return { id, name, stackName, accountId, region, policy, binaryMediaTypes, stages, resources };
   }
 
+  /** Removes the user pools `previous` had and `next` has not, with their users and keys. */
+  private removeUserPools(previous: Map<string, Planned>, next: Map<string, Planned>): void {
+    const kept = new Set(
+      [...next.values()].flatMap(({ plan }) => (plan.kind === 'user-pool' ? [plan.id] : [])),
+    );
+    for (const { plan } of previous.values())
+      if (plan.kind === 'user-pool' && !kept.has(plan.id)) this.options.cognito.remove(plan.id);
+  }
+
   /** Shuts down what a stack had and the new version no longer has (or replaces). */
   private async retire(
     stackName: string,
@@ -523,7 +547,6 @@ export class Deployer {
       if (plan.kind === 'function' && !kept) await this.options.lambda.remove(plan.name);
       if (plan.kind === 'rest-api' && !kept) this.options.gateway.remove(plan.id);
       if (plan.kind === 'role' && !kept) this.options.identities.removeRole(plan.arn);
-      if (plan.kind === 'user-pool' && !kept) this.options.cognito.remove(plan.id);
       if (plan.kind === 'lambda-permission')
         this.options.lambda.removePermission(`${stackName}/${resource.physicalId}`);
     }

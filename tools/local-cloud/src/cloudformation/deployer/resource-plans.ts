@@ -74,6 +74,15 @@ function str(props: Props, key: string, ctx: PlanContext, fallback?: string): st
   throw new DeploymentError(`${ctx.logicalId}: property ${key} is required`);
 }
 
+/** An optional string property; any other type is refused (a condition silently dropped would widen access). */
+function optionalString(props: Props, key: string, ctx: PlanContext): string | undefined {
+  const value = props[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string')
+    throw new DeploymentError(`${ctx.logicalId}: property ${key} must be a string`);
+  return value;
+}
+
 function skipped(reason: string, physicalId: string, attributes: Record<string, unknown> = {}): Planned {
   return { physicalId, attributes, plan: { kind: 'skipped', reason } };
 }
@@ -315,8 +324,8 @@ export const PLANNERS: Record<string, Planner> = {
         functionName,
         action,
         principal: str(props, 'Principal', ctx),
-        sourceArn: typeof props.SourceArn === 'string' ? props.SourceArn : undefined,
-        sourceAccount: typeof props.SourceAccount === 'string' ? props.SourceAccount : undefined,
+        sourceArn: optionalString(props, 'SourceArn', ctx),
+        sourceAccount: optionalString(props, 'SourceAccount', ctx),
       },
     };
   },

@@ -2,12 +2,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { CognitoError, incorrectCredentials, invalidParameter, notAuthorized, userNotFound } from '../errors';
 import { required } from '../input';
 import { checkPassword } from '../password-policy';
-import { claimMatches, createVerifier, passwordMatches, startExchange, type SrpExchange } from '../srp';
+import {
+  claimMatches,
+  createVerifier,
+  passwordMatches,
+  startExchange,
+  type PasswordVerifier,
+  type SrpExchange,
+} from '../srp';
 import { issueUserTokens, type IssuedTokens } from '../tokens';
-import { sha256, type AppClient, type CognitoUser, type UserPool } from '../user-pools';
+import { attributeMap, sha256, type AppClient, type CognitoUser, type UserPool } from '../user-pools';
+import { checkWritable } from './attributes';
 import type { PoolContext } from './pool-context';
 
-/** Consecutive wrong passwords answered "Incorrect username or password."; the next locks the user out a while. */
+/** Wrong passwords in a row before the lockouts start. */
 const FREE_FAILURES = 5;
 /** The lockout doubles per further failure, from 1 s up to 15 min; the right password works again after it. */
 const MAX_LOCKOUT_SECONDS = 900;
@@ -29,6 +37,7 @@ interface PendingNewPassword {
   poolId: string;
   clientId: string;
   username: string;
+  sub: string;
   expiresAt: number;
 }
 
@@ -109,8 +118,11 @@ export class SignIn {
     const password = required(params, 'PASSWORD');
     this.ctx.checkSecretHash(client, given, params.SECRET_HASH);
     const user = this.ctx.findUser(pool, given);
-    if (!user) throw this.unknownUser(client);
-    this.checkUsable(user);
+    if (!user) {
+      // As much work as for a real user: the time taken does not tell whether the user exists.
+      passwordMatches(this.decoy(pool, given).password, this.ctx.poolName(pool), given, password);
+      throw this.unknownUser(client);
+    }
     this.checkNotLocked(user);
     if (!passwordMatches(user.password, this.ctx.poolName(pool), user.username, password)) {
       throw this.wrongPassword(pool, user);
@@ -124,9 +136,10 @@ export class SignIn {
     this.ctx.checkSecretHash(client, given, params.SECRET_HASH);
     const user = this.ctx.findUser(pool, given);
     if (!user && client.preventUserExistenceErrors !== 'ENABLED') throw userNotFound();
-    if (user) this.checkUsable(user);
-    const decoy = { salt: randomBytes(16).toString('hex'), verifier: randomBytes(384).toString('hex') };
-    const exchange = startExchange(user?.password ?? decoy, clientPublic);
+    // An unknown user gets a challenge like a real one's, the same at every call (its salt and id derive from the
+    // name): a caller cannot tell the two apart before proving a password.
+    const decoy = this.decoy(pool, given);
+    const exchange = startExchange(user?.password ?? decoy.password, clientPublic);
     if (!exchange) throw invalidParameter('SRP_A is not a valid SRP public value');
     const secretBlock = randomBytes(64).toString('base64');
     this.prune(this.srp);
@@ -137,11 +150,11 @@ export class SignIn {
       exchange: user ? exchange : undefined,
       expiresAt: this.ctx.nowMs() + client.authSessionValiditySeconds * 1000,
     });
-    const username = user?.username ?? randomUUID();
+    const username = user?.username ?? decoy.username;
     return {
       ChallengeName: 'PASSWORD_VERIFIER',
       ChallengeParameters: {
-        SALT: user?.password.salt ?? decoy.salt,
+        SALT: user?.password.salt ?? decoy.password.salt,
         SECRET_BLOCK: secretBlock,
         SRP_B: exchange.serverPublic,
         USERNAME: username,
@@ -170,7 +183,6 @@ export class SignIn {
     const user = pending.username === undefined ? undefined : pool.data.users[pending.username];
     if (!user || !pending.exchange) throw incorrectCredentials();
     if (given !== user.username && this.ctx.findUser(pool, given) !== user) throw incorrectCredentials();
-    this.checkUsable(user);
     this.checkNotLocked(user);
     const proven = claimMatches(
       pending.exchange,
@@ -202,17 +214,30 @@ export class SignIn {
     )
       throw notAuthorized('Invalid session for the user, session is expired.');
     const user = pool.data.users[pending.username];
-    if (!user || (given !== user.username && this.ctx.findUser(pool, given) !== user))
+    // The session is for this user as it was: deleted and re-created, disabled, or already changed, it is void.
+    if (
+      !user ||
+      user.sub !== pending.sub ||
+      user.status !== 'FORCE_CHANGE_PASSWORD' ||
+      (given !== user.username && this.ctx.findUser(pool, given) !== user)
+    )
       throw notAuthorized('Invalid session for the user, session is expired.');
+    if (!user.enabled) throw notAuthorized('User is disabled.');
     checkPassword(pool.config.passwordPolicy, password);
-    this.newPassword.delete(session as string);
+    const changes = attributeMap();
     for (const [key, value] of Object.entries(responses))
-      if (key.startsWith('userAttributes.')) {
-        const name = key.slice('userAttributes.'.length);
-        if (name === 'sub' || name.startsWith('cognito:'))
-          throw invalidParameter(`Cannot modify the attribute ${name}`);
-        user.attributes[name] = value;
-      }
+      if (key.startsWith('userAttributes.')) changes[key.slice('userAttributes.'.length)] = value;
+    checkWritable(pool, changes, { client });
+    const email = changes.email;
+    if (email !== undefined && email.toLowerCase() !== (user.attributes.email ?? '').toLowerCase()) {
+      const holder = this.ctx.findUser(pool, email);
+      if (holder && holder !== user)
+        throw new CognitoError('AliasExistsException', 'An account with the given email already exists.');
+      // A new address is not verified until a code sent to it comes back.
+      changes.email_verified = 'false';
+    }
+    this.newPassword.delete(session as string);
+    Object.assign(user.attributes, changes);
     user.password = createVerifier(this.ctx.poolName(pool), user.username, password);
     user.status = 'CONFIRMED';
     delete user.temporaryPasswordExpiresAt;
@@ -228,11 +253,9 @@ export class SignIn {
     const token = required(params, 'REFRESH_TOKEN');
     const record = pool.data.refreshTokens[sha256(token)];
     if (!record || record.clientId !== client.clientId) throw notAuthorized('Invalid Refresh Token');
-    if (record.revoked) throw notAuthorized('Refresh Token has been revoked');
-    const now = this.ctx.nowSeconds();
-    if (record.expiresAt <= now) throw notAuthorized('Refresh Token has expired');
     const user = pool.data.users[record.username];
-    if (!user) throw notAuthorized('Invalid Refresh Token');
+    if (!user || user.sub !== record.sub) throw notAuthorized('Invalid Refresh Token');
+    // The client's secret before anything about the token's state is told.
     if (client.clientSecret !== undefined) {
       // The hash of a secret client's refresh is over the user's name: the internal one or the one signed in with.
       const candidates = [user.username, user.attributes.email].filter((name): name is string =>
@@ -241,6 +264,9 @@ export class SignIn {
       if (!candidates.some((name) => this.ctx.secretHashMatches(client, name, params.SECRET_HASH)))
         this.ctx.checkSecretHash(client, user.username, params.SECRET_HASH);
     }
+    if (record.revoked) throw notAuthorized('Refresh Token has been revoked');
+    const now = this.ctx.nowSeconds();
+    if (record.expiresAt <= now) throw notAuthorized('Refresh Token has expired');
     if (!user.enabled) throw notAuthorized('User is disabled.');
     const tokens = await issueUserTokens(pool, client, user, now, {
       authTime: record.authTime,
@@ -255,6 +281,7 @@ export class SignIn {
     user.failedSignIns = 0;
     delete user.lockedUntil;
     this.ctx.changed(pool);
+    if (!user.enabled) throw notAuthorized('User is disabled.');
     if (user.status === 'UNCONFIRMED')
       throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
     if (user.status === 'RESET_REQUIRED')
@@ -268,6 +295,7 @@ export class SignIn {
         poolId: pool.config.id,
         clientId: client.clientId,
         username: user.username,
+        sub: user.sub,
         expiresAt: this.ctx.nowMs() + client.authSessionValiditySeconds * 1000,
       });
       const visible = Object.fromEntries(
@@ -305,26 +333,40 @@ export class SignIn {
     return client.preventUserExistenceErrors === 'ENABLED' ? incorrectCredentials() : userNotFound();
   }
 
-  private checkUsable(user: CognitoUser): void {
-    if (!user.enabled) throw notAuthorized('User is disabled.');
-  }
-
+  /** Attempts during a lockout are not checked and not counted. */
   private checkNotLocked(user: CognitoUser): void {
     if (user.lockedUntil !== undefined && user.lockedUntil > this.ctx.nowMs())
       throw notAuthorized('Password attempts exceeded');
   }
 
-  /** Counts a wrong password; from the fifth in a row, the user is locked out for a doubling while. */
+  /**
+   * Counts a wrong password. From the fifth in a row the user is locked out, 1 s, doubling with each further
+   * failure up to 15 minutes; 15 minutes without a wrong password forget the count
+   * (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior).
+   */
   private wrongPassword(pool: UserPool, user: CognitoUser): CognitoError {
+    const now = this.ctx.nowMs();
+    if (user.lastFailedSignInAt !== undefined && now - user.lastFailedSignInAt >= MAX_LOCKOUT_SECONDS * 1000)
+      user.failedSignIns = 0;
     user.failedSignIns += 1;
+    user.lastFailedSignInAt = now;
     this.ctx.changed(pool);
-    if (user.failedSignIns <= FREE_FAILURES) return incorrectCredentials();
-    const excess = user.failedSignIns - FREE_FAILURES - 1;
-    user.lockedUntil = this.ctx.nowMs() + Math.min(2 ** excess, MAX_LOCKOUT_SECONDS) * 1000;
-    this.ctx.log(
-      `user ${user.username} of ${pool.config.id}: ${user.failedSignIns} wrong passwords in a row, locked for ${Math.min(2 ** excess, MAX_LOCKOUT_SECONDS)} s`,
-    );
-    return notAuthorized('Password attempts exceeded');
+    if (user.failedSignIns >= FREE_FAILURES) {
+      const seconds = Math.min(2 ** (user.failedSignIns - FREE_FAILURES), MAX_LOCKOUT_SECONDS);
+      user.lockedUntil = now + seconds * 1000;
+      this.ctx.log(
+        `user ${user.username} of ${pool.config.id}: ${user.failedSignIns} wrong passwords in a row, locked for ${seconds} s`,
+      );
+    }
+    return incorrectCredentials();
+  }
+
+  /** What an unknown name is answered with: a salt and user id derived from it, stable across calls. */
+  private decoy(pool: UserPool, given: string): { username: string; password: PasswordVerifier } {
+    const seed = this.ctx.pools.derive(`decoy/${pool.config.id}/${given.toLowerCase()}`);
+    const hex = seed.toString('hex');
+    const username = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return { username, password: { salt: hex.slice(32, 64), verifier: randomBytes(384).toString('hex') } };
   }
 
   private prune(map: Map<string, { expiresAt: number }>): void {

@@ -4,20 +4,39 @@ import { checkPassword, temporaryPassword } from '../password-policy';
 import { createVerifier } from '../srp';
 import { revokeUserSessions } from '../tokens';
 import { runTrigger, triggerEvent, type TriggerInvoker } from '../triggers';
-import type { AppClient, CognitoUser, PendingCode, UserPool, UserStatus } from '../user-pools';
+import {
+  attributeMap,
+  type AppClient,
+  type CognitoUser,
+  type PendingCode,
+  type UserPool,
+  type UserStatus,
+} from '../user-pools';
+import { checkRequired, checkWritable } from './attributes';
 import type { PoolContext } from './pool-context';
 
 /** Codes Cognito mails are valid 24 hours (confirmation) and 1 hour (password reset). */
 const CONFIRMATION_CODE_MS = 24 * 3600 * 1000;
 const RESET_CODE_MS = 3600 * 1000;
-/** Wrong codes before LimitExceededException. */
+/** Wrong codes (over all of a user's codes, per hour) before LimitExceededException. */
 const CODE_ATTEMPTS = 5;
+/** Codes one user may be mailed per hour. */
+const CODES_PER_WINDOW = 5;
+const CODE_WINDOW_MS = 3600 * 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface CodeDelivery {
   Destination: string;
   DeliveryMedium: 'EMAIL';
   AttributeName: 'email';
+}
+
+/** The API's Username pattern: letters, marks, symbols, digits, punctuation; no spaces or control characters. */
+function checkUsername(given: string): void {
+  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(given))
+    throw invalidParameter(
+      "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+    );
 }
 
 /** `ada@example.com` -> `a***@e***`, as Cognito masks a destination. */
@@ -59,6 +78,8 @@ export function describeUser(
 export class Users {
   /** Users whose confirmation is running its trigger: a second confirmation waits its turn by failing. */
   private readonly confirming = new Set<string>();
+  /** Names being signed up (pool/lower-cased name) while their triggers run. */
+  private readonly signingUp = new Set<string>();
 
   public constructor(
     private readonly ctx: PoolContext,
@@ -81,20 +102,53 @@ export class Users {
     clientMetadata: Record<string, string>,
   ) {
     const emailIsUsername = pool.config.usernameAttributes.includes('email');
+    checkUsername(given);
     if (emailIsUsername && !EMAIL.test(given)) throw invalidParameter('Username should be an email.');
-    if (this.ctx.findUser(pool, given))
-      throw new CognitoError(
+    const exists = () =>
+      new CognitoError(
         'UsernameExistsException',
         emailIsUsername ? 'An account with the given email already exists.' : 'User already exists',
       );
+    // Reserved from here to the end: two sign-ups of one name cannot both pass the check while a trigger runs.
+    const reservation = `${pool.config.id}/${given.toLowerCase()}`;
+    if (this.ctx.findUser(pool, given) || this.signingUp.has(reservation)) throw exists();
     checkPassword(pool.config.passwordPolicy, password);
-    this.checkAttributes(attributes);
+    checkWritable(pool, attributes, { client });
     const sub = randomUUID();
     const username = emailIsUsername ? sub : given;
-    const userAttributes: Record<string, string> = {
-      ...attributes,
-      ...(emailIsUsername ? { email: given } : {}),
-    };
+    const userAttributes = attributeMap({ ...attributes, ...(emailIsUsername ? { email: given } : {}) });
+    checkRequired(pool, userAttributes);
+    this.signingUp.add(reservation);
+    try {
+      return await this.createSignedUp(
+        pool,
+        client,
+        given,
+        username,
+        sub,
+        password,
+        userAttributes,
+        validationData,
+        clientMetadata,
+        exists,
+      );
+    } finally {
+      this.signingUp.delete(reservation);
+    }
+  }
+
+  private async createSignedUp(
+    pool: UserPool,
+    client: AppClient,
+    given: string,
+    username: string,
+    sub: string,
+    password: string,
+    userAttributes: Record<string, string>,
+    validationData: Record<string, string>,
+    clientMetadata: Record<string, string>,
+    exists: () => CognitoError,
+  ) {
     const pre = await runTrigger(
       this.invoke,
       pool,
@@ -112,8 +166,7 @@ export class Users {
         { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
       ),
     );
-    if (this.ctx.findUser(pool, given))
-      throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
+    if (this.ctx.findUser(pool, given)) throw exists();
     const autoConfirm = pre?.response.autoConfirmUser === true;
     if (pre?.response.autoVerifyEmail === true && userAttributes.email)
       userAttributes.email_verified = 'true';
@@ -133,11 +186,7 @@ export class Users {
     if (autoConfirm) {
       // An auto-confirmed user reaches PostConfirmation at sign-up; if it fails, there is no user.
       await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmSignUp', false, () => {
-        if (this.ctx.findUser(pool, given))
-          throw new CognitoError(
-            'UsernameExistsException',
-            'An account with the given email already exists.',
-          );
+        if (this.ctx.findUser(pool, given)) throw exists();
         pool.data.users[username] = user;
       });
     } else {
@@ -167,7 +216,8 @@ export class Users {
     const user = this.require(pool, given);
     if (user.status !== 'UNCONFIRMED')
       throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
-    await this.confirm(pool, user, undefined, 'PostConfirmation_ConfirmSignUp', true, () => {
+    // No code reached the user's inbox, so the email stays unverified (as AdminConfirmSignUp leaves it on AWS).
+    await this.confirm(pool, user, undefined, 'PostConfirmation_ConfirmSignUp', false, () => {
       delete user.confirmationCode;
     });
   }
@@ -191,6 +241,10 @@ export class Users {
       throw userNotFound();
     }
     if (!user.enabled) throw notAuthorized('User is disabled.');
+    if (!pool.config.selfServiceRecovery)
+      throw notAuthorized(
+        'The pool’s AccountRecoverySetting is admin_only: an administrator resets passwords',
+      );
     if (user.attributes.email === undefined || user.attributes.email_verified !== 'true')
       throw invalidParameter(
         'Cannot reset password for the user as there is no registered/verified email or phone_number',
@@ -214,8 +268,6 @@ export class Users {
     await this.confirm(pool, user, client.clientId, 'PostConfirmation_ConfirmForgotPassword', false, () => {
       delete user.resetCode;
       user.password = createVerifier(this.ctx.poolName(pool), user.username, password);
-      user.failedSignIns = 0;
-      delete user.lockedUntil;
     });
   }
 
@@ -250,15 +302,16 @@ export class Users {
       return { User: describeUser(existing) };
     }
     if (existing) throw new CognitoError('UsernameExistsException', 'User account already exists');
+    checkUsername(given);
     if (emailIsUsername && !EMAIL.test(given)) throw invalidParameter('Username should be an email.');
-    this.checkAttributes(attributes);
+    checkWritable(pool, attributes, 'admin');
     const sub = randomUUID();
     const username = emailIsUsername ? sub : given;
     const now = this.ctx.nowMs();
     const user: CognitoUser = {
       username,
       sub,
-      attributes: { ...attributes, ...(emailIsUsername ? { email: given } : {}) },
+      attributes: attributeMap({ ...attributes, ...(emailIsUsername ? { email: given } : {}) }),
       status: 'FORCE_CHANGE_PASSWORD',
       enabled: true,
       createdAt: now,
@@ -267,6 +320,7 @@ export class Users {
       groups: [],
       failedSignIns: 0,
     };
+    checkRequired(pool, user.attributes);
     this.setTemporaryPassword(pool, user, temporary);
     pool.data.users[username] = user;
     this.ctx.changed(pool);
@@ -280,8 +334,6 @@ export class Users {
     user.status = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
     if (permanent) delete user.temporaryPasswordExpiresAt;
     else user.temporaryPasswordExpiresAt = this.ctx.nowMs() + this.temporaryValidityMs(pool);
-    user.failedSignIns = 0;
-    delete user.lockedUntil;
     user.updatedAt = this.ctx.nowMs();
     this.ctx.changed(pool);
   }
@@ -354,6 +406,13 @@ export class Users {
   }
 
   private newCode(pool: UserPool, user: CognitoUser, purpose: string, validMs: number): PendingCode {
+    // A new code does not buy new guesses: codes per user per hour are capped (and wrong guesses counted over all
+    // of them, in checkCode), or asking again and again would brute-force six digits.
+    const now = this.ctx.nowMs();
+    const recent = (user.codesMailedAt ?? []).filter((at) => now - at < CODE_WINDOW_MS);
+    if (recent.length >= CODES_PER_WINDOW)
+      throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+    user.codesMailedAt = [...recent, now];
     const code = String(randomInt(1_000_000)).padStart(6, '0');
     this.ctx.log(
       `cognito ${pool.config.id}: ${purpose} code for ${user.attributes.email ?? user.username}: ${code} (the mail Cognito would send)`,
@@ -369,13 +428,19 @@ export class Users {
   ): void {
     const pending = user[which];
     if (!pending) throw this.codeMismatch();
-    if (pending.failures >= CODE_ATTEMPTS)
+    const now = this.ctx.nowMs();
+    if (user.codeFailures && now - user.codeFailures.since >= CODE_WINDOW_MS) delete user.codeFailures;
+    if (pending.failures >= CODE_ATTEMPTS || (user.codeFailures?.count ?? 0) >= CODE_ATTEMPTS)
       throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
     if (pending.expiresAt < this.ctx.nowMs())
       throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
     const given = Buffer.from(hashCode(code), 'hex');
     if (!timingSafeEqual(given, Buffer.from(pending.sha256, 'hex'))) {
       pending.failures += 1;
+      user.codeFailures = {
+        count: (user.codeFailures?.count ?? 0) + 1,
+        since: user.codeFailures?.since ?? now,
+      };
       this.ctx.changed(pool);
       throw this.codeMismatch();
     }
@@ -400,14 +465,5 @@ export class Users {
 
   private temporaryValidityMs(pool: UserPool): number {
     return pool.config.passwordPolicy.temporaryPasswordValidityDays * 24 * 3600 * 1000;
-  }
-
-  private checkAttributes(attributes: Record<string, string>): void {
-    for (const name of Object.keys(attributes)) {
-      if (name === 'sub' || name.startsWith('cognito:'))
-        throw invalidParameter(`Attribute ${name} cannot be set`);
-      if (name === 'email' && !EMAIL.test(attributes[name] as string))
-        throw invalidParameter('Invalid email address format.');
-    }
   }
 }
