@@ -9,6 +9,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  lastMailedCode,
   LOCAL_IDENTITIES_FILE,
   LocalCloud,
   packageService,
@@ -45,13 +46,6 @@ describe('sign-up to sign-in on the local cloud', () => {
   let partnerClientId: string;
   const lines: string[] = [];
   const asDeveloper = createSignedFetch({ credentials: developer, region: 'us-east-1' });
-
-  const mailedCode = (email: string) => {
-    const line = [...lines].reverse().find((entry) => entry.includes(`confirmation code for ${email}:`));
-    const code = line && /: (\d{6}) /.exec(line)?.[1];
-    if (!code) throw new Error(`no code was mailed to ${email}`);
-    return code;
-  };
 
   beforeAll(async () => {
     // Package first: packaging blocks this process, and a running cloud must not be frozen meanwhile.
@@ -99,7 +93,7 @@ describe('sign-up to sign-in on the local cloud', () => {
       new ConfirmSignUpCommand({
         ClientId: webClientId,
         Username: 'ada@example.com',
-        ConfirmationCode: mailedCode('ada@example.com'),
+        ConfirmationCode: lastMailedCode(lines, 'ada@example.com'),
       }),
     );
     const record = await asDeveloper(`${customerUrl}/customers/${UserSub}`);
@@ -160,7 +154,7 @@ describe('sign-up to sign-in on the local cloud', () => {
     await cognito.send(
       new SignUpCommand({ ClientId: webClientId, Username: 'bob@example.com', Password: PASSWORD }),
     );
-    const code = mailedCode('bob@example.com');
+    const code = lastMailedCode(lines, 'bob@example.com');
     cloud.faults.add({ target: 'customer-service-local-putCustomer', mode: 'error', count: 10 });
     try {
       await expect(

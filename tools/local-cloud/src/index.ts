@@ -15,5 +15,12 @@ export {
   type UserPoolStack,
   type UserPoolStackOptions,
 } from './testing/user-pool-stack';
+export {
+  createConfirmedUser,
+  lastMailedCode,
+  mailedCodes,
+  refusalOf,
+  type Refusal,
+} from './testing/cognito-helpers';
 export { packageService, removeIsolatedBuilds, type PackagedService } from './cli/package-service';
 export { runLoadTest, type LoadTestOptions, type LoadTestSummary } from './testing/load-test';

@@ -8,7 +8,6 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
-  AdminSetUserPasswordCommand,
   ChangePasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -27,6 +26,7 @@ import {
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { assumeRoleCredentials, sendRaw } from '../src/testing/raw-clients';
+import { createConfirmedUser, lastMailedCode, refusalOf } from '../src/testing/cognito-helpers';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
 // The signed (Admin and management) half of cognito-idp, and the user lifecycle around sign-in: IAM decides every
@@ -41,29 +41,6 @@ let pool: UserPoolStack;
 let cognito: CognitoIdentityProviderClient;
 const lines: string[] = [];
 
-function mailedCode(email: string, purpose = 'confirmation'): string {
-  const line = [...lines].reverse().find((entry) => entry.includes(`${purpose} code for ${email}:`));
-  const code = line && /: (\d{6}) /.exec(line)?.[1];
-  if (!code) throw new Error(`no ${purpose} code was mailed to ${email}`);
-  return code;
-}
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message, $metadata } = error as {
-      name: string;
-      message: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    return { name, message, status: $metadata?.httpStatusCode };
-  }
-  throw new Error('expected a refusal');
-}
-
 const passwordSignIn = (username: string, password = PASSWORD) =>
   cognito.send(
     new InitiateAuthCommand({
@@ -72,26 +49,6 @@ const passwordSignIn = (username: string, password = PASSWORD) =>
       AuthParameters: { USERNAME: username, PASSWORD: password },
     }),
   );
-
-async function confirmedUser(email: string): Promise<void> {
-  await cognito.send(
-    new AdminCreateUserCommand({
-      UserPoolId: pool.poolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      TemporaryPassword: 'Temporary-Pass-1',
-      UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
-    }),
-  );
-  await cognito.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: pool.poolId,
-      Username: email,
-      Password: PASSWORD,
-      Permanent: true,
-    }),
-  );
-}
 
 /** A PostConfirmation trigger that fails for emails starting with `fail`, and records every event in the log. */
 const POST_CONFIRMATION = `
@@ -161,7 +118,7 @@ describe('IAM on the signed operations', () => {
       maxAttempts: 1,
     });
     try {
-      const refused = await rejection(
+      const refused = await refusalOf(
         client.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'mallory@example.com' })),
       );
       expect(refused).toEqual({
@@ -171,7 +128,7 @@ describe('IAM on the signed operations', () => {
       });
       // Nothing was created.
       expect(
-        await rejection(
+        await refusalOf(
           cognito.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'mallory@example.com' })),
         ),
       ).toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
@@ -189,7 +146,7 @@ describe('IAM on the signed operations', () => {
     });
     try {
       expect(
-        await rejection(client.send(new DescribeUserPoolCommand({ UserPoolId: pool.poolId }))),
+        await refusalOf(client.send(new DescribeUserPoolCommand({ UserPoolId: pool.poolId }))),
       ).toMatchObject({
         name: 'AccessDeniedException',
       });
@@ -226,7 +183,9 @@ describe('IAM on the signed operations', () => {
       'server',
       'web',
     ]);
-    await confirmedUser('listed@example.com');
+    await createConfirmedUser(cognito, pool.poolId, 'listed@example.com', PASSWORD, [
+      { Name: 'email_verified', Value: 'true' },
+    ]);
     const users = await cognito.send(
       new ListUsersCommand({ UserPoolId: pool.poolId, Filter: 'email = "listed@example.com"' }),
     );
@@ -239,7 +198,7 @@ describe('IAM on the signed operations', () => {
 
   test('a pool that does not exist: ResourceNotFoundException', async () => {
     expect(
-      await rejection(cognito.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_Nope12345' }))),
+      await refusalOf(cognito.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_Nope12345' }))),
     ).toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'User pool us-east-1_Nope12345 does not exist.',
@@ -249,17 +208,19 @@ describe('IAM on the signed operations', () => {
 
 describe('the Admin user lifecycle', () => {
   test('disable refuses sign-in and revokes tokens; enable lets the user back in', async () => {
-    await confirmedUser('hana@example.com');
+    await createConfirmedUser(cognito, pool.poolId, 'hana@example.com', PASSWORD, [
+      { Name: 'email_verified', Value: 'true' },
+    ]);
     const tokens = (await passwordSignIn('hana@example.com')).AuthenticationResult;
     await cognito.send(
       new AdminDisableUserCommand({ UserPoolId: pool.poolId, Username: 'hana@example.com' }),
     );
-    expect(await rejection(passwordSignIn('hana@example.com'))).toMatchObject({
+    expect(await refusalOf(passwordSignIn('hana@example.com'))).toMatchObject({
       name: 'NotAuthorizedException',
       message: 'User is disabled.',
     });
     expect(
-      await rejection(cognito.send(new GetUserCommand({ AccessToken: tokens?.AccessToken }))),
+      await refusalOf(cognito.send(new GetUserCommand({ AccessToken: tokens?.AccessToken }))),
     ).toMatchObject({
       name: 'NotAuthorizedException',
     });
@@ -268,7 +229,9 @@ describe('the Admin user lifecycle', () => {
   });
 
   test('groups: add, list, remove; an unknown group is ResourceNotFoundException', async () => {
-    await confirmedUser('ivan@example.com');
+    await createConfirmedUser(cognito, pool.poolId, 'ivan@example.com', PASSWORD, [
+      { Name: 'email_verified', Value: 'true' },
+    ]);
     await cognito.send(
       new AdminAddUserToGroupCommand({
         UserPoolId: pool.poolId,
@@ -295,7 +258,7 @@ describe('the Admin user lifecycle', () => {
       ).Groups,
     ).toEqual([]);
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new AdminAddUserToGroupCommand({
             UserPoolId: pool.poolId,
@@ -308,25 +271,29 @@ describe('the Admin user lifecycle', () => {
   });
 
   test('delete: the user is gone, and so are its tokens', async () => {
-    await confirmedUser('jo@example.com');
+    await createConfirmedUser(cognito, pool.poolId, 'jo@example.com', PASSWORD, [
+      { Name: 'email_verified', Value: 'true' },
+    ]);
     const tokens = (await passwordSignIn('jo@example.com')).AuthenticationResult;
     await cognito.send(new AdminDeleteUserCommand({ UserPoolId: pool.poolId, Username: 'jo@example.com' }));
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'jo@example.com' })),
       ),
     ).toMatchObject({
       name: 'UserNotFoundException',
     });
     expect(
-      await rejection(cognito.send(new GetUserCommand({ AccessToken: tokens?.AccessToken }))),
+      await refusalOf(cognito.send(new GetUserCommand({ AccessToken: tokens?.AccessToken }))),
     ).toMatchObject({
       name: 'NotAuthorizedException',
     });
   });
 
   test('forgot password: code in the log, the new password works, the old one does not; ChangePassword', async () => {
-    await confirmedUser('kim@example.com');
+    await createConfirmedUser(cognito, pool.poolId, 'kim@example.com', PASSWORD, [
+      { Name: 'email_verified', Value: 'true' },
+    ]);
     const sent = await cognito.send(
       new ForgotPasswordCommand({ ClientId: pool.webClientId, Username: 'kim@example.com' }),
     );
@@ -339,16 +306,16 @@ describe('the Admin user lifecycle', () => {
       new ConfirmForgotPasswordCommand({
         ClientId: pool.webClientId,
         Username: 'kim@example.com',
-        ConfirmationCode: mailedCode('kim@example.com', 'password reset'),
+        ConfirmationCode: lastMailedCode(lines, 'kim@example.com', 'password reset'),
         Password: 'Reset-Pass-22',
       }),
     );
-    expect(await rejection(passwordSignIn('kim@example.com'))).toMatchObject({
+    expect(await refusalOf(passwordSignIn('kim@example.com'))).toMatchObject({
       message: 'Incorrect username or password.',
     });
     const tokens = (await passwordSignIn('kim@example.com', 'Reset-Pass-22')).AuthenticationResult;
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new ChangePasswordCommand({
             AccessToken: tokens?.AccessToken,
@@ -378,14 +345,14 @@ describe('the Admin user lifecycle', () => {
     await cognito.send(
       new SignUpCommand({ ClientId: pool.webClientId, Username: 'lee@example.com', Password: PASSWORD }),
     );
-    const first = mailedCode('lee@example.com');
+    const first = lastMailedCode(lines, 'lee@example.com');
     await cognito.send(
       new ResendConfirmationCodeCommand({ ClientId: pool.webClientId, Username: 'lee@example.com' }),
     );
-    const second = mailedCode('lee@example.com');
+    const second = lastMailedCode(lines, 'lee@example.com');
     if (first !== second)
       expect(
-        await rejection(
+        await refusalOf(
           cognito.send(
             new ConfirmSignUpCommand({
               ClientId: pool.webClientId,
@@ -403,7 +370,7 @@ describe('the Admin user lifecycle', () => {
       }),
     );
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new ResendConfirmationCodeCommand({ ClientId: pool.webClientId, Username: 'lee@example.com' }),
         ),
@@ -421,7 +388,7 @@ describe('triggers', () => {
       new ConfirmSignUpCommand({
         ClientId: pool.webClientId,
         Username: 'mia@example.com',
-        ConfirmationCode: mailedCode('mia@example.com'),
+        ConfirmationCode: lastMailedCode(lines, 'mia@example.com'),
       }),
     );
     const line = lines.find(
@@ -451,9 +418,9 @@ describe('triggers', () => {
     await cognito.send(
       new SignUpCommand({ ClientId: pool.webClientId, Username: 'fail@example.com', Password: PASSWORD }),
     );
-    const code = mailedCode('fail@example.com');
+    const code = lastMailedCode(lines, 'fail@example.com');
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new ConfirmSignUpCommand({
             ClientId: pool.webClientId,
@@ -474,7 +441,7 @@ describe('triggers', () => {
     expect(user.UserAttributes?.find((attribute) => attribute.Name === 'email_verified')).toBeUndefined();
     // Same with the Admin call.
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: 'fail@example.com' }),
         ),
@@ -493,7 +460,7 @@ describe('triggers', () => {
     ).toBe(true);
     await expect(passwordSignIn('nia@auto.example.com')).resolves.toHaveProperty('AuthenticationResult');
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new SignUpCommand({
             ClientId: pool.webClientId,
@@ -508,7 +475,7 @@ describe('triggers', () => {
       status: 400,
     });
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'oz@blocked.example.com' }),
         ),
@@ -524,7 +491,7 @@ describe('triggers', () => {
     });
     const before = lines.length;
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new SignUpCommand({
             ClientId: unpermitted.webClientId,
@@ -640,7 +607,7 @@ describe('bad input is a 400 in Cognito’s words, never a 500', () => {
   });
 
   test('a signed call with a malformed pool id', async () => {
-    expect(await rejection(raw('', 'not a pool id!', true) as Promise<unknown>)).toMatchObject({
+    expect(await refusalOf(raw('', 'not a pool id!', true) as Promise<unknown>)).toMatchObject({
       name: 'InvalidParameterException',
       status: 400,
     });

@@ -23,6 +23,7 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
+import { lastMailedCode, refusalOf } from '../src/testing/cognito-helpers';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
 // Sign-up, confirmation and sign-in against the local cognito-idp with real, independent clients: the AWS SDK v3
@@ -37,14 +38,6 @@ let pool: UserPoolStack;
 let cognito: CognitoIdentityProviderClient;
 const lines: string[] = [];
 
-/** The last code the local cloud "mailed" to `email` (printed in its log, as the mail Cognito would send). */
-function mailedCode(email: string): string {
-  const line = [...lines].reverse().find((entry) => entry.includes(`code for ${email}:`));
-  const code = line && /: (\d{6}) /.exec(line)?.[1];
-  if (!code) throw new Error(`no code was mailed to ${email}`);
-  return code;
-}
-
 async function signUpConfirmed(email: string, password = PASSWORD): Promise<string> {
   const { UserSub } = await cognito.send(
     new SignUpCommand({ ClientId: pool.webClientId, Username: email, Password: password }),
@@ -53,7 +46,7 @@ async function signUpConfirmed(email: string, password = PASSWORD): Promise<stri
     new ConfirmSignUpCommand({
       ClientId: pool.webClientId,
       Username: email,
-      ConfirmationCode: mailedCode(email),
+      ConfirmationCode: lastMailedCode(lines, email),
     }),
   );
   return UserSub as string;
@@ -77,22 +70,6 @@ function srpSignIn(
       newPasswordRequired: () => reject(new Error('newPasswordRequired')),
     }),
   );
-}
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message, $metadata } = error as {
-      name: string;
-      message: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    return { name, message, status: $metadata?.httpStatusCode };
-  }
-  throw new Error('expected a refusal');
 }
 
 async function localJwks(): Promise<Jwks> {
@@ -130,7 +107,7 @@ describe('sign-up and confirmation', () => {
       CodeDeliveryDetails: { Destination: 'a***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' },
     });
     expect(signUp.UserSub).toMatch(/^[0-9a-f-]{36}$/);
-    const code = mailedCode('ada@example.com');
+    const code = lastMailedCode(lines, 'ada@example.com');
     // The password never reaches the log; the code does (it is the mail), once.
     expect(lines.join('\n')).not.toContain(PASSWORD);
     const before = await cognito.send(
@@ -158,7 +135,7 @@ describe('sign-up and confirmation', () => {
   });
 
   test('errors: existing email, weak password, wrong code, confirming twice, non-email username', async () => {
-    const existing = await rejection(
+    const existing = await refusalOf(
       cognito.send(
         new SignUpCommand({ ClientId: pool.webClientId, Username: 'Ada@Example.com', Password: PASSWORD }),
       ),
@@ -168,7 +145,7 @@ describe('sign-up and confirmation', () => {
       message: 'An account with the given email already exists.',
       status: 400,
     });
-    const short = await rejection(
+    const short = await refusalOf(
       cognito.send(
         new SignUpCommand({ ClientId: pool.webClientId, Username: 'weak@example.com', Password: 'Ab1' }),
       ),
@@ -177,7 +154,7 @@ describe('sign-up and confirmation', () => {
       name: 'InvalidPasswordException',
       message: 'Password did not conform with policy: Password not long enough',
     });
-    const noUpper = await rejection(
+    const noUpper = await refusalOf(
       cognito.send(
         new SignUpCommand({
           ClientId: pool.webClientId,
@@ -189,7 +166,7 @@ describe('sign-up and confirmation', () => {
     expect(noUpper.message).toBe(
       'Password did not conform with policy: Password must have uppercase characters',
     );
-    const notEmail = await rejection(
+    const notEmail = await refusalOf(
       cognito.send(new SignUpCommand({ ClientId: pool.webClientId, Username: 'ada', Password: PASSWORD })),
     );
     expect(notEmail).toMatchObject({
@@ -200,9 +177,9 @@ describe('sign-up and confirmation', () => {
     await cognito.send(
       new SignUpCommand({ ClientId: pool.webClientId, Username: 'bob@example.com', Password: PASSWORD }),
     );
-    const code = mailedCode('bob@example.com');
+    const code = lastMailedCode(lines, 'bob@example.com');
     const wrong = code === '000000' ? '111111' : '000000';
-    const mismatch = await rejection(
+    const mismatch = await refusalOf(
       cognito.send(
         new ConfirmSignUpCommand({
           ClientId: pool.webClientId,
@@ -222,7 +199,7 @@ describe('sign-up and confirmation', () => {
         ConfirmationCode: code,
       }),
     );
-    const twice = await rejection(
+    const twice = await refusalOf(
       cognito.send(
         new ConfirmSignUpCommand({
           ClientId: pool.webClientId,
@@ -249,11 +226,11 @@ describe('sign-up and confirmation', () => {
           AuthParameters: { USERNAME: 'carol@example.com', PASSWORD: password },
         }),
       );
-    expect(await rejection(auth(PASSWORD))).toMatchObject({
+    expect(await refusalOf(auth(PASSWORD))).toMatchObject({
       name: 'UserNotConfirmedException',
       message: 'User is not confirmed.',
     });
-    expect(await rejection(auth('Wrong-Horse-9'))).toMatchObject({
+    expect(await refusalOf(auth('Wrong-Horse-9'))).toMatchObject({
       name: 'NotAuthorizedException',
       message: 'Incorrect username or password.',
     });
@@ -408,7 +385,7 @@ describe('sign-in', () => {
 
     await cognito.send(new RevokeTokenCommand({ ClientId: pool.webClientId, Token: refreshToken }));
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new InitiateAuthCommand({
             ClientId: pool.webClientId,
@@ -418,7 +395,7 @@ describe('sign-in', () => {
         ),
       ),
     ).toMatchObject({ name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
-    expect(await rejection(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).toMatchObject({
+    expect(await refusalOf(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).toMatchObject({
       name: 'NotAuthorizedException',
       message: 'Access Token has been revoked',
     });
@@ -430,7 +407,7 @@ describe('sign-in', () => {
     await cognito.send(new GlobalSignOutCommand({ AccessToken: first.getAccessToken().getJwtToken() }));
     for (const session of [first, second])
       expect(
-        await rejection(
+        await refusalOf(
           cognito.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })),
         ),
       ).toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
@@ -443,7 +420,7 @@ describe('sign-in', () => {
 
   test('USER_PASSWORD_AUTH on a client without it, and a forged or foreign access token, are refused', async () => {
     expect(
-      await rejection(
+      await refusalOf(
         cognito.send(
           new InitiateAuthCommand({
             ClientId: pool.partnerClientId,
@@ -460,13 +437,13 @@ describe('sign-in', () => {
     const [header, payload] = session.getAccessToken().getJwtToken().split('.') as [string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, username: 'someone-else' })).toString('base64url')}.${session.getAccessToken().getJwtToken().split('.')[2]}`;
-    expect(await rejection(cognito.send(new GetUserCommand({ AccessToken: forged })))).toMatchObject({
+    expect(await refusalOf(cognito.send(new GetUserCommand({ AccessToken: forged })))).toMatchObject({
       name: 'NotAuthorizedException',
       message: 'Invalid Access Token',
     });
     // The ID token is signed with the other key: not an access token.
     expect(
-      await rejection(cognito.send(new GetUserCommand({ AccessToken: session.getIdToken().getJwtToken() }))),
+      await refusalOf(cognito.send(new GetUserCommand({ AccessToken: session.getIdToken().getJwtToken() }))),
     ).toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
   });
 
@@ -475,7 +452,7 @@ describe('sign-in', () => {
     cloud.clock.advance(3601 * 1000);
     try {
       expect(
-        await rejection(
+        await refusalOf(
           cognito.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })),
         ),
       ).toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has expired' });
@@ -504,12 +481,12 @@ describe('secret clients, existence errors and throttling', () => {
   });
 
   test('SECRET_HASH: missing and wrong are refused with Cognito’s messages, right signs in', async () => {
-    expect(await rejection(passwordAuth('erin@example.com', PASSWORD))).toMatchObject({
+    expect(await refusalOf(passwordAuth('erin@example.com', PASSWORD))).toMatchObject({
       name: 'NotAuthorizedException',
       message: `Client ${pool.secretClientId} is configured for secret but secret was not received`,
     });
     expect(
-      await rejection(passwordAuth('erin@example.com', PASSWORD, secretHash('someone@example.com'))),
+      await refusalOf(passwordAuth('erin@example.com', PASSWORD, secretHash('someone@example.com'))),
     ).toMatchObject({
       name: 'NotAuthorizedException',
       message: `Unable to verify secret hash for client ${pool.secretClientId}`,
@@ -522,12 +499,12 @@ describe('secret clients, existence errors and throttling', () => {
 
   test('PreventUserExistenceErrors LEGACY (the default) says UserNotFoundException; ENABLED does not', async () => {
     expect(
-      await rejection(passwordAuth('nobody@example.com', PASSWORD, secretHash('nobody@example.com'))),
+      await refusalOf(passwordAuth('nobody@example.com', PASSWORD, secretHash('nobody@example.com'))),
     ).toMatchObject({
       name: 'UserNotFoundException',
       message: 'User does not exist.',
     });
-    const enabled = await rejection(
+    const enabled = await refusalOf(
       cognito.send(
         new InitiateAuthCommand({
           ClientId: pool.webClientId,
@@ -554,10 +531,10 @@ describe('secret clients, existence errors and throttling', () => {
       );
     const messages: string[] = [];
     for (let index = 0; index < 6; index += 1)
-      messages.push((await rejection(attempt('Wrong-Horse-9'))).message);
+      messages.push((await refusalOf(attempt('Wrong-Horse-9'))).message);
     expect(messages.slice(0, 5)).toEqual(Array(5).fill('Incorrect username or password.'));
     expect(messages[5]).toBe('Password attempts exceeded');
-    expect((await rejection(attempt(PASSWORD))).message).toBe('Password attempts exceeded');
+    expect((await refusalOf(attempt(PASSWORD))).message).toBe('Password attempts exceeded');
     cloud.clock.advance(2000);
     try {
       await expect(attempt(PASSWORD)).resolves.toHaveProperty('AuthenticationResult');

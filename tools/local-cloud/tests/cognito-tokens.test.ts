@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   GetUserCommand,
   InitiateAuthCommand,
@@ -17,6 +15,7 @@ import { decodeJwt } from 'jose';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
+import { createConfirmedUser } from '../src/testing/cognito-helpers';
 import { pythonWithBotocore } from '../src/testing/python';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
@@ -34,25 +33,6 @@ function withoutProfile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 async function jwksOf(cloud: LocalCloud, poolId: string): Promise<Jwks> {
   return (await (await fetch(`${cloud.url}/${poolId}/.well-known/jwks.json`)).json()) as Jwks;
-}
-
-async function createUser(client: CognitoIdentityProviderClient, poolId: string, email: string) {
-  await client.send(
-    new AdminCreateUserCommand({
-      UserPoolId: poolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      TemporaryPassword: 'Temporary-Pass-1',
-    }),
-  );
-  await client.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: poolId,
-      Username: email,
-      Password: PASSWORD,
-      Permanent: true,
-    }),
-  );
 }
 
 describe('in memory', () => {
@@ -239,7 +219,7 @@ describe('in memory', () => {
       handlerSource: bundle.outputFiles[0]?.text ?? '',
       timeoutSeconds: 5,
     });
-    await createUser(cognito, pool.poolId, 'quinn@example.com');
+    await createConfirmedUser(cognito, pool.poolId, 'quinn@example.com', PASSWORD);
     const signIn = await cognito.send(
       new InitiateAuthCommand({
         ClientId: pool.webClientId,
@@ -358,7 +338,7 @@ describe('on disk, across a restart', () => {
       maxAttempts: 1,
     });
     const pool = await deployUserPoolStack(first);
-    await createUser(client, pool.poolId, 'rita@example.com');
+    await createConfirmedUser(client, pool.poolId, 'rita@example.com', PASSWORD);
     const signIn = await client.send(
       new InitiateAuthCommand({
         ClientId: pool.webClientId,
