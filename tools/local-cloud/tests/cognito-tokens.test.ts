@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
   GetUserCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -15,7 +16,7 @@ import { decodeJwt } from 'jose';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
-import { createConfirmedUser } from '../src/testing/cognito-helpers';
+import { createConfirmedUser, refusalOf } from '../src/testing/cognito-helpers';
 import { pythonWithBotocore } from '../src/testing/python';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
@@ -395,6 +396,15 @@ describe('on disk, across a restart', () => {
       // The client secret is the same after the restart (a redeploy or restart never changes a secret).
       const again = await deployUserPoolStack(second);
       expect(again.partnerClientSecret).toBe(pool.partnerClientSecret);
+      // A redeploy kept the users too; removing the stack removes the pool, its users and its file.
+      await expect(
+        client.send(new GetUserCommand({ AccessToken: signIn.AuthenticationResult?.AccessToken })),
+      ).resolves.toBeDefined();
+      await second.remove('pool');
+      expect(
+        await refusalOf(client.send(new DescribeUserPoolCommand({ UserPoolId: pool.poolId }))),
+      ).toMatchObject({ name: 'ResourceNotFoundException' });
+      expect(readdirSync(dir)).not.toContain(`${pool.poolId}.json`);
     } finally {
       client.destroy();
       await second.stop();
