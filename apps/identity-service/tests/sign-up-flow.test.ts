@@ -44,6 +44,7 @@ describe('sign-up to sign-in on the local cloud', () => {
   let poolId: string;
   let webClientId: string;
   let partnerClientId: string;
+  let issuer: string;
   const lines: string[] = [];
   const asDeveloper = createSignedFetch({ credentials: developer, region: 'us-east-1' });
 
@@ -64,6 +65,7 @@ describe('sign-up to sign-in on the local cloud', () => {
     poolId = output(identity, 'UserPoolId');
     webClientId = output(identity, 'WebClientId');
     partnerClientId = output(identity, 'PartnerClientId');
+    issuer = output(identity, 'UserPoolIssuer');
     cognito = new CognitoIdentityProviderClient({
       endpoint: cloud.url,
       region: 'us-east-1',
@@ -127,6 +129,8 @@ describe('sign-up to sign-in on the local cloud', () => {
     verifier.cacheJwks(jwks);
     const claims = await verifier.verify(session.getIdToken().getJwtToken());
     expect(claims).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace', email_verified: true });
+    // The exported issuer is the tokens' iss, as a verifier in another stack would compare it.
+    expect(claims.iss).toBe(issuer);
 
     // Refresh, then revoke: the refresh token is dead after it.
     const refreshToken = session.getRefreshToken().getToken();
@@ -191,7 +195,13 @@ describe('sign-up to sign-in on the local cloud', () => {
     const { UserPoolClient } = await cognito.send(
       new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: partnerClientId }),
     );
-    const answer = await fetch(`${cloud.url}/_aws/cognito-idp/oauth2/token`, {
+    // The stack's TokenEndpoint output (the pool domain's URL on AWS) is the local endpoint here.
+    const tokenEndpoint = cloud
+      .stacks()
+      .find((stack) => stack.stackName === 'identity-service-local')
+      ?.outputs.find((entry) => entry.key === 'TokenEndpoint')?.value as string;
+    expect(tokenEndpoint).toBe(`${cloud.url}/_aws/cognito-idp/oauth2/token`);
+    const answer = await fetch(tokenEndpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',

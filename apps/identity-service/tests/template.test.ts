@@ -193,7 +193,7 @@ describe('identity-service packaged template', () => {
     expect(exports).toMatchObject({
       'identity-service-dev-UserPoolId': '${UserPool}',
       'identity-service-dev-UserPoolArn': '${UserPool.Arn}',
-      'identity-service-dev-UserPoolIssuer': 'https://${UserPool.ProviderURL}',
+      'identity-service-dev-UserPoolIssuer': '${UserPool.ProviderURL}',
       'identity-service-dev-WebClientId': '${WebClient}',
       'identity-service-dev-PartnerClientId': '${PartnerClient}',
     });

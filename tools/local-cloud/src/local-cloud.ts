@@ -418,7 +418,12 @@ export class LocalCloud {
     if (wellKnown) {
       const pool = this.userPools.get(wellKnown[1] as string);
       if (!pool) return jsonReply(404, { message: `User pool ${wellKnown[1]} does not exist.` });
-      return jsonReply(200, wellKnown[2] === 'jwks.json' ? jwksOf(pool) : openIdConfiguration(pool));
+      return jsonReply(
+        200,
+        wellKnown[2] === 'jwks.json'
+          ? jwksOf(pool)
+          : openIdConfiguration(pool, `${this.baseUrl}${OAUTH2_TOKEN_PATH}`),
+      );
     }
     const scope = readCredentialScope({
       method: request.method,

@@ -187,6 +187,9 @@ describe('in memory', () => {
     expect(config.jwks_uri).toBe(
       `https://cognito-idp.us-east-1.amazonaws.com/${pool.poolId}/.well-known/jwks.json`,
     );
+    // The token endpoint a client reads from here is the local one (no hosted UI: no authorization endpoint).
+    expect(config.token_endpoint).toBe(`${cloud.url}/_aws/cognito-idp/oauth2/token`);
+    expect(config).not.toHaveProperty('authorization_endpoint');
     expect((await fetch(`${cloud.url}/us-east-1_Missing99/.well-known/jwks.json`)).status).toBe(404);
   });
 

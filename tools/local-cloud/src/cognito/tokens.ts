@@ -13,19 +13,18 @@ export function jwksOf(pool: UserPool): { keys: Array<Record<string, string>> } 
   return { keys: [pool.data.idKey.publicJwk, pool.data.accessKey.publicJwk] };
 }
 
-/** The OpenID configuration Cognito publishes per pool (the parts a verifier or client library reads). */
-export function openIdConfiguration(pool: UserPool): Record<string, unknown> {
+/**
+ * The OpenID configuration Cognito publishes per pool (the parts a verifier or client library reads). The issuer
+ * and JWKS URI are AWS's, as in the tokens; the token endpoint is the local one (`tokenEndpoint`), since a client
+ * that reads it from here must reach the emulated endpoint. No hosted UI: no authorization endpoint.
+ */
+export function openIdConfiguration(pool: UserPool, tokenEndpoint: string): Record<string, unknown> {
   const issuer = issuerOf(pool);
   return {
     issuer,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    authorization_endpoint: pool.config.domain
-      ? `https://${pool.config.domain}.auth.${pool.config.region}.amazoncognito.com/oauth2/authorize`
-      : undefined,
-    token_endpoint: pool.config.domain
-      ? `https://${pool.config.domain}.auth.${pool.config.region}.amazoncognito.com/oauth2/token`
-      : undefined,
-    response_types_supported: ['code', 'token'],
+    ...(pool.config.domain ? { token_endpoint: tokenEndpoint } : {}),
+    grant_types_supported: ['client_credentials'],
     scopes_supported: ['openid', 'email', 'phone', 'profile'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],

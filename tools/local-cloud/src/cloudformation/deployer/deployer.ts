@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import type { AppClient, ResourceServer, UserGroup, UserPoolConfig, UserPools } from '../../cognito';
+import {
+  OAUTH2_TOKEN_PATH,
+  type AppClient,
+  type ResourceServer,
+  type UserGroup,
+  type UserPoolConfig,
+  type UserPools,
+} from '../../cognito';
 import type { DynamoDBService } from '../../dynamodb';
 import type { ApiGatewayService, ApiResource, RestApi } from '../../gateway';
 import { authorize, notAuthorizedMessage, validatePolicyDocument } from '../../iam';
@@ -32,7 +39,7 @@ export interface DeployerOptions {
   now: () => Date;
   /** Where function code is extracted. */
   codeDir: string;
-  /** The local cloud's URL, to turn `https://{api}.execute-api...` outputs into local URLs. */
+  /** The local cloud's URL, to turn `https://{api}.execute-api...` (and pool token endpoint) outputs into local URLs. */
   endpointUrl: () => string;
   log: (line: string) => void;
 }
@@ -45,6 +52,7 @@ export interface DeployInput {
   artifactsDir: string;
 }
 
+const COGNITO_TOKEN_URL = /^https:\/\/([a-z0-9-]+)\.auth\.[a-z0-9-]+\.amazoncognito\.com\/oauth2\/token$/;
 const EXECUTE_API_URL = /^https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/([^/]+)(\/.*)?$/;
 
 /**
@@ -330,6 +338,13 @@ export class Deployer {
 
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}` of a local API -> its local-cloud URL. */
   private localUrl(value: string, planned: Map<string, Planned>): string {
+    // A pool domain's token endpoint is served locally at one path for every pool (the client id picks it).
+    const domain = COGNITO_TOKEN_URL.exec(value)?.[1];
+    if (
+      domain &&
+      [...planned.values()].some(({ plan }) => plan.kind === 'user-pool-domain' && plan.domain === domain)
+    )
+      return `${this.options.endpointUrl()}${OAUTH2_TOKEN_PATH}`;
     const match = EXECUTE_API_URL.exec(value);
     if (!match) return value;
     const [, apiId, stage, rest = ''] = match;
