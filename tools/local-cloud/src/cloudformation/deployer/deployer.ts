@@ -401,6 +401,15 @@ export class Deployer {
         stackName,
       });
     }
+    // Functions run on the cloud's own node: say so when the template declares another (code that passes here
+    // may still meet a different node on Lambda, and SDKs warn about the version they see).
+    const hostRuntime = `nodejs${process.versions.node.split('.')[0]}.x`;
+    const declared = new Set(plans.flatMap((plan) => (plan.kind === 'function' ? [plan.runtime] : [])));
+    declared.delete(hostRuntime);
+    if (declared.size > 0)
+      this.options.log(
+        `${stackName}: functions declared ${[...declared].join(', ')} run on this machine's node ${process.version} locally`,
+      );
     for (const plan of plans) {
       if (plan.kind !== 'lambda-permission') continue;
       const id = [...planned.values()].find((resource) => resource.plan === plan)?.physicalId as string;
