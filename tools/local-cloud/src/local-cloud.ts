@@ -300,6 +300,7 @@ export class LocalCloud {
       lambda: this.lambda,
       clock: this.clock,
       accessLog: (entry) => this.recordAccess(entry),
+      userPools: this.userPools,
       log: this.log,
     });
     this.deployer = new Deployer({

@@ -267,7 +267,11 @@ export async function verifyAccessToken(
 
 const publicKeys = new WeakMap<SigningKey, KeyObject>();
 function accessPublicKey(pool: UserPool): KeyObject {
-  const key = pool.data.accessKey;
+  return publicKeyOf(pool.data.accessKey);
+}
+
+/** A signing key's public half as a KeyObject, parsed once per key (verifiers must not parse per request). */
+export function publicKeyOf(key: SigningKey): KeyObject {
   let object = publicKeys.get(key);
   if (!object) {
     object = createPublicKey({ key: key.publicJwk, format: 'jwk' });

@@ -6,4 +6,4 @@ export {
   payloadTooLarge,
   type ApiGatewayServiceOptions,
 } from './api-gateway-service';
-export type { ApiMethod, ApiResource, AuthorizationType, RestApi } from './types';
+export type { ApiMethod, ApiResource, AuthorizationType, CognitoAuthorizer, RestApi } from './types';

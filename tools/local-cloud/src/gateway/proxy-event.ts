@@ -33,6 +33,8 @@ export function buildProxyEvent(
   path: string,
   route: RouteMatch,
   caller: Caller | undefined,
+  /** COGNITO_USER_POOLS: `{ claims }` as the authorizer verified them. */
+  authorizer?: { claims: Record<string, string> },
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -75,7 +77,7 @@ export function buildProxyEvent(
       requestId: request.requestId,
       domainName: request.headers.host ?? '',
       apiId: api.id,
-      authorizer: null,
+      authorizer: authorizer ?? null,
       identity: {
         cognitoIdentityPoolId: null,
         cognitoIdentityId: null,

@@ -1,10 +1,25 @@
 import type { PolicyDocument } from '../iam';
 
-export type AuthorizationType = 'NONE' | 'AWS_IAM';
+export type AuthorizationType = 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
+
+/** An `AWS::ApiGateway::Authorizer` of type COGNITO_USER_POOLS. */
+export interface CognitoAuthorizer {
+  id: string;
+  name: string;
+  /** The user pools whose tokens it accepts (ids, from ProviderARNs). */
+  poolIds: string[];
+  /** Lower-cased header name of `method.request.header.<Name>`. */
+  identityHeader: string;
+  /** IdentityValidationExpression, matched against the token's `aud`. */
+  validationExpression?: string;
+}
 
 export interface ApiMethod {
   httpMethod: string;
   authorizationType: AuthorizationType;
+  /** COGNITO_USER_POOLS: the authorizer, and the method's AuthorizationScopes (none: an ID token is required). */
+  authorizerId?: string;
+  authorizationScopes?: string[];
   /** AWS_PROXY integration with a Lambda function of the local cloud. */
   functionName?: string;
 }
@@ -29,4 +44,5 @@ export interface RestApi {
   binaryMediaTypes: string[];
   stages: Set<string>;
   resources: Map<string, ApiResource>;
+  authorizers: Map<string, CognitoAuthorizer>;
 }

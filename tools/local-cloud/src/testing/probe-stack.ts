@@ -30,6 +30,7 @@ exports.handler = async (event) => {
       body: body === null ? null : body.toString('utf8'),
       bytes: body === null ? 0 : body.length,
       caller: event.requestContext.identity.userArn,
+      authorizer: event.requestContext.authorizer,
     }),
   };
 };
@@ -41,7 +42,14 @@ export interface ProbeStackOptions {
   stage?: string;
   /** Resource path under the root, `{proxy+}` style. Default `{proxy+}`. */
   basePath?: string;
-  authorizationType?: 'NONE' | 'AWS_IAM';
+  authorizationType?: 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
+  /** For COGNITO_USER_POOLS: the authorizer's pools (ARNs), scopes and settings, as Serverless writes them. */
+  cognito?: {
+    providerArns: string[];
+    scopes?: string[];
+    identitySource?: string;
+    identityValidationExpression?: string;
+  };
   timeoutSeconds?: number;
   /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
   resourcePolicy?: unknown;
@@ -109,11 +117,35 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
           ...(options.resourcePolicy ? { Policy: options.resourcePolicy } : {}),
         },
       },
+      ...(options.cognito
+        ? {
+            ProbeApiGatewayAuthorizer: {
+              Type: 'AWS::ApiGateway::Authorizer',
+              Properties: {
+                Name: 'probe-users',
+                Type: 'COGNITO_USER_POOLS',
+                ProviderARNs: options.cognito.providerArns,
+                IdentitySource: options.cognito.identitySource ?? 'method.request.header.Authorization',
+                AuthorizerResultTtlInSeconds: 300,
+                RestApiId: { Ref: 'Api' },
+                ...(options.cognito.identityValidationExpression
+                  ? { IdentityValidationExpression: options.cognito.identityValidationExpression }
+                  : {}),
+              },
+            },
+          }
+        : {}),
       ProxyMethod: {
         Type: 'AWS::ApiGateway::Method',
         Properties: {
           HttpMethod: 'ANY',
           AuthorizationType: options.authorizationType ?? 'NONE',
+          ...(options.cognito
+            ? {
+                AuthorizerId: { Ref: 'ProbeApiGatewayAuthorizer' },
+                ...(options.cognito.scopes ? { AuthorizationScopes: options.cognito.scopes } : {}),
+              }
+            : {}),
           ResourceId: parent,
           RestApiId: { Ref: 'Api' },
           Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uri },

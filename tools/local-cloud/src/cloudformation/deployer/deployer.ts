@@ -537,14 +537,36 @@ export class Deployer {
         methods: new Map(),
       });
     }
+    const authorizers = new Map(
+      plans.flatMap((plan) =>
+        plan.kind === 'api-authorizer' && plan.restApiId === id
+          ? [[plan.authorizer.id, plan.authorizer] as const]
+          : [],
+      ),
+    );
     for (const plan of plans) {
       if (plan.kind !== 'api-method' || plan.restApiId !== id) continue;
+      if (plan.method.authorizerId !== undefined && !authorizers.has(plan.method.authorizerId))
+        throw new DeploymentError(
+          `API ${name}: method ${plan.method.httpMethod} names authorizer ${plan.method.authorizerId}, which is not an authorizer of this API`,
+        );
       resources.get(plan.resourceId)?.methods.set(plan.method.httpMethod, plan.method);
     }
     const stages = new Set(
       plans.flatMap((plan) => (plan.kind === 'api-stage' && plan.restApiId === id ? [plan.stageName] : [])),
     );
-    return { id, name, stackName, accountId, region, policy, binaryMediaTypes, stages, resources };
+    return {
+      id,
+      name,
+      stackName,
+      accountId,
+      region,
+      policy,
+      binaryMediaTypes,
+      stages,
+      resources,
+      authorizers,
+    };
   }
 
   /** Removes the user pools `previous` had and `next` has not, with their users and keys. */

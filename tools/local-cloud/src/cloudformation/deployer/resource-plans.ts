@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiMethod, AuthorizationType } from '../../gateway';
+import type { ApiMethod, AuthorizationType, CognitoAuthorizer } from '../../gateway';
 import type { PolicyDocument } from '../../iam';
 import { COGNITO_PLANNERS, type CognitoPlan } from './cognito-plans';
 import { DeploymentError } from './errors';
@@ -34,6 +34,7 @@ export type PlannedResource =
   | { kind: 'rest-api'; id: string; name: string; policy?: PolicyDocument; binaryMediaTypes: string[] }
   | { kind: 'api-resource'; id: string; restApiId: string; parentId: string; pathPart: string }
   | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
+  | { kind: 'api-authorizer'; restApiId: string; authorizer: CognitoAuthorizer }
   | { kind: 'api-stage'; restApiId: string; stageName: string }
   | { kind: 'table'; name: string; definition: Record<string, unknown> }
   | {
@@ -120,7 +121,8 @@ function expandExecuteApiArns(
   };
 }
 
-const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM'];
+const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM', 'COGNITO_USER_POOLS'];
+const USER_POOL_ARN = /^arn:aws:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/([\w-]+_[0-9a-zA-Z]+)$/;
 
 export const PLANNERS: Record<string, Planner> = {
   'AWS::IAM::Role': (props, ctx) => {
@@ -231,6 +233,22 @@ export const PLANNERS: Record<string, Planner> = {
       );
     }
     const httpMethod = str(props, 'HttpMethod', ctx).toUpperCase();
+    const scopes = props.AuthorizationScopes;
+    if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string')))
+      throw new DeploymentError(`${ctx.logicalId}: AuthorizationScopes must be a list of strings`);
+    if (authorizationType === 'COGNITO_USER_POOLS' && typeof props.AuthorizerId !== 'string')
+      throw new DeploymentError(
+        `${ctx.logicalId}: AuthorizationType COGNITO_USER_POOLS needs an AuthorizerId`,
+      );
+    // Fail closed: settings that would narrow access on AWS but mean nothing to this type are refused, not ignored.
+    if (authorizationType !== 'COGNITO_USER_POOLS' && ((scopes as string[] | undefined)?.length ?? 0) > 0)
+      throw new DeploymentError(
+        `${ctx.logicalId}: AuthorizationScopes apply to COGNITO_USER_POOLS methods only`,
+      );
+    if (authorizationType !== 'COGNITO_USER_POOLS' && props.AuthorizerId !== undefined)
+      throw new DeploymentError(
+        `${ctx.logicalId}: AuthorizerId on an ${authorizationType} method: its authorizer would not run`,
+      );
     return {
       physicalId: `${ctx.logicalId}`,
       attributes: {},
@@ -241,7 +259,69 @@ export const PLANNERS: Record<string, Planner> = {
         method: {
           httpMethod,
           authorizationType,
+          ...(authorizationType === 'COGNITO_USER_POOLS'
+            ? {
+                authorizerId: props.AuthorizerId as string,
+                authorizationScopes: (scopes as string[] | undefined) ?? [],
+              }
+            : {}),
           functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx),
+        },
+      },
+    };
+  },
+  // COGNITO_USER_POOLS only for now; Lambda (TOKEN, REQUEST) authorizers are refused, so no route is served open.
+  'AWS::ApiGateway::Authorizer': (props, ctx) => {
+    const restApiId = str(props, 'RestApiId', ctx);
+    const type = str(props, 'Type', ctx);
+    if (type !== 'COGNITO_USER_POOLS')
+      throw new DeploymentError(
+        `${ctx.logicalId}: authorizer Type ${type} is not enforced by the local cloud yet (COGNITO_USER_POOLS is); refused so no route is served open`,
+      );
+    if (props.AuthorizerCredentials !== undefined || props.AuthorizerUri !== undefined)
+      throw new DeploymentError(
+        `${ctx.logicalId}: AuthorizerCredentials and AuthorizerUri have no meaning for COGNITO_USER_POOLS`,
+      );
+    const arns = props.ProviderARNs;
+    if (!Array.isArray(arns) || arns.length === 0 || arns.length > 1000)
+      throw new DeploymentError(`${ctx.logicalId}: ProviderARNs must list 1 to 1000 user pool ARNs`);
+    const poolIds = arns.map((arn) => {
+      const poolId = typeof arn === 'string' ? USER_POOL_ARN.exec(arn)?.[1] : undefined;
+      if (!poolId)
+        throw new DeploymentError(`${ctx.logicalId}: ProviderARNs: ${String(arn)} is not a user pool ARN`);
+      return poolId;
+    });
+    const identitySource = str(props, 'IdentitySource', ctx);
+    const header = /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(identitySource)?.[1];
+    if (!header)
+      throw new DeploymentError(
+        `${ctx.logicalId}: IdentitySource ${identitySource}: a COGNITO_USER_POOLS authorizer reads one header, method.request.header.<Name>`,
+      );
+    const expression = props.IdentityValidationExpression;
+    if (expression !== undefined) {
+      if (typeof expression !== 'string')
+        throw new DeploymentError(`${ctx.logicalId}: IdentityValidationExpression must be a string`);
+      try {
+        new RegExp(expression);
+      } catch {
+        throw new DeploymentError(
+          `${ctx.logicalId}: IdentityValidationExpression is not a regular expression`,
+        );
+      }
+    }
+    const id = deterministicId(6, restApiId, ctx.logicalId);
+    return {
+      physicalId: id,
+      attributes: { AuthorizerId: id },
+      plan: {
+        kind: 'api-authorizer',
+        restApiId,
+        authorizer: {
+          id,
+          name: str(props, 'Name', ctx),
+          poolIds,
+          identityHeader: header.toLowerCase(),
+          validationExpression: expression as string | undefined,
         },
       },
     };
