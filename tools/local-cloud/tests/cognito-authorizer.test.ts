@@ -192,6 +192,33 @@ describe('refusals (A2)', () => {
   });
 });
 
+describe('verified tokens are remembered, never past their pool’s keys', () => {
+  test('a token that passed is refused once its pool was removed and made again with new keys', async () => {
+    const rotating = await deployUserPoolStack(cloud, { stackName: 'rotating' });
+    await createConfirmedUser(cognito, rotating.poolId, 'rae@example.com', PASSWORD);
+    const { url } = await deployProbeStack(cloud, {
+      stackName: 'rotating-route',
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: { providerArns: [rotating.poolArn] },
+    });
+    const { id } = await tokensOf(rotating, 'rae@example.com');
+    expect((await call(url, id)).status).toBe(200);
+    expect((await call(url, id)).status).toBe(200); // remembered
+    await cloud.remove('rotating-route');
+    await cloud.remove('rotating');
+    const again = await deployUserPoolStack(cloud, { stackName: 'rotating' });
+    expect(again.poolId).toBe(rotating.poolId);
+    const { url: sameRoute } = await deployProbeStack(cloud, {
+      stackName: 'rotating-route',
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: { providerArns: [again.poolArn] },
+    });
+    expect((await call(sameRoute, id)).status).toBe(401);
+    await cloud.remove('rotating-route');
+    await cloud.remove('rotating');
+  });
+});
+
 describe('the resource policy after the token (F1)', () => {
   test('a Deny for everyone still wins over a valid token: 403 naming the anonymous caller', async () => {
     const { url } = await deployProbeStack(cloud, {

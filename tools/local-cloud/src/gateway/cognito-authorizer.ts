@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { issuerOf, publicKeyOf, type UserPool } from '../cognito';
+import type { SigningKey } from '../cognito/user-pools';
 import type { IncomingRequest } from '../http/incoming-request';
 import type { ApiMethod, CognitoAuthorizer } from './types';
 
@@ -11,6 +12,22 @@ export interface UserPoolDirectory {
 export type CognitoOutcome =
   | { ok: true; claims: Record<string, string>; principal: string }
   | { ok: false; expired: boolean; reason: string };
+
+/**
+ * Tokens whose signature and issuer were verified, by their text: a signature never stops being valid, so a
+ * repeated token costs a map lookup, not an RSA verification. Expiry and the method's rules are checked on every
+ * request; an entry is used only while its pool still signs with the same key (a new pool or key: verified again).
+ */
+interface Verified {
+  poolId: string;
+  key: SigningKey;
+  keyUse: 'id' | 'access';
+  payload: JWTPayload;
+  claims: Record<string, string>;
+}
+const verified = new Map<string, Verified>();
+const MAX_VERIFIED = 10_000;
+const expressions = new Map<string, RegExp>();
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -56,6 +73,55 @@ export async function checkCognitoToken(
   if (!header) return refuse(`no ${authorizer.identityHeader} header`);
   const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '') : header;
   if (token.length > 16_384 || token.split('.').length !== 3) return refuse('not a JWT');
+  const cached = verified.get(token);
+  const current = cached && pools.get(cached.poolId);
+  const entry =
+    cached && current && (cached.keyUse === 'id' ? current.data.idKey : current.data.accessKey) === cached.key
+      ? cached
+      : await verify(token, authorizer, pools, now);
+  if ('reason' in entry) return entry;
+  if (!authorizer.poolIds.includes(entry.poolId))
+    return refuse("the token's pool is not one of the authorizer's");
+  const nowSeconds = now.getTime() / 1000;
+  if (typeof entry.payload.exp !== 'number' || entry.payload.exp <= nowSeconds)
+    return refuse('the token has expired', true);
+  if (typeof entry.payload.nbf === 'number' && entry.payload.nbf > nowSeconds)
+    return refuse('the token is not valid yet');
+  const { payload, keyUse } = entry;
+  if (payload.token_use !== keyUse)
+    return refuse(`token_use ${String(payload.token_use)} signed with the ${keyUse} key`);
+  const scopes = method.authorizationScopes ?? [];
+  if (scopes.length === 0) {
+    if (keyUse !== 'id')
+      return refuse('the method has no scopes, so it takes an ID token, not an access token');
+  } else {
+    if (keyUse !== 'access')
+      return refuse('the method has scopes, so it takes an access token, not an ID token');
+    const granted = String(payload.scope ?? '').split(' ');
+    if (!scopes.some((scope) => granted.includes(scope)))
+      return refuse(`the token has none of the method's scopes (${scopes.join(' ')})`);
+  }
+  if (authorizer.validationExpression !== undefined) {
+    let expression = expressions.get(authorizer.validationExpression);
+    if (!expression) {
+      expression = new RegExp(authorizer.validationExpression);
+      expressions.set(authorizer.validationExpression, expression);
+    }
+    const aud = typeof payload.aud === 'string' ? payload.aud : undefined;
+    if (aud === undefined || !expression.test(aud))
+      return refuse('aud does not match the IdentityValidationExpression');
+  }
+  return { ok: true, claims: entry.claims, principal: String(payload.sub) };
+}
+
+/** The signature, key and issuer check of a token not seen before; remembered when it passes. */
+async function verify(
+  token: string,
+  authorizer: CognitoAuthorizer,
+  pools: UserPoolDirectory,
+  now: Date,
+): Promise<Verified | { ok: false; expired: boolean; reason: string }> {
+  const refuse = (reason: string, expired = false) => ({ ok: false as const, expired, reason });
   let kid: unknown;
   let alg: unknown;
   try {
@@ -74,39 +140,27 @@ export async function checkCognitoToken(
     if (pool) break;
   }
   if (!pool || !keyUse) return refuse("the token's key is not one of the authorizer's user pools'");
+  const key = keyUse === 'id' ? pool.data.idKey : pool.data.accessKey;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(
-      token,
-      publicKeyOf(keyUse === 'id' ? pool.data.idKey : pool.data.accessKey),
-      {
-        algorithms: ['RS256'],
-        issuer: issuerOf(pool),
-        currentDate: now,
-      },
-    ));
+    ({ payload } = await jwtVerify(token, publicKeyOf(key), {
+      algorithms: ['RS256'],
+      issuer: issuerOf(pool),
+      currentDate: now,
+    }));
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_JWT_EXPIRED') return refuse('the token has expired', true);
     return refuse(`the token does not verify (${code ?? 'invalid'})`);
   }
-  if (payload.token_use !== keyUse)
-    return refuse(`token_use ${String(payload.token_use)} signed with the ${keyUse} key`);
-  const scopes = method.authorizationScopes ?? [];
-  if (scopes.length === 0) {
-    if (keyUse !== 'id')
-      return refuse('the method has no scopes, so it takes an ID token, not an access token');
-  } else {
-    if (keyUse !== 'access')
-      return refuse('the method has scopes, so it takes an access token, not an ID token');
-    const granted = String(payload.scope ?? '').split(' ');
-    if (!scopes.some((scope) => granted.includes(scope)))
-      return refuse(`the token has none of the method's scopes (${scopes.join(' ')})`);
-  }
-  if (authorizer.validationExpression !== undefined) {
-    const aud = typeof payload.aud === 'string' ? payload.aud : undefined;
-    if (aud === undefined || !new RegExp(authorizer.validationExpression).test(aud))
-      return refuse('aud does not match the IdentityValidationExpression');
-  }
-  return { ok: true, claims: claimsAsAwsPassesThem(payload), principal: String(payload.sub) };
+  const entry: Verified = {
+    poolId: pool.config.id,
+    key,
+    keyUse,
+    payload,
+    claims: claimsAsAwsPassesThem(payload),
+  };
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
+  verified.set(token, entry);
+  return entry;
 }
