@@ -87,6 +87,8 @@ export async function checkCognitoToken(
     return refuse('the token has expired', true);
   if (typeof entry.payload.nbf === 'number' && entry.payload.nbf > nowSeconds)
     return refuse('the token is not valid yet');
+  if (typeof entry.payload.iat !== 'number' || entry.payload.iat > nowSeconds)
+    return refuse('the token is issued in the future');
   const { payload, keyUse } = entry;
   if (payload.token_use !== keyUse)
     return refuse(`token_use ${String(payload.token_use)} signed with the ${keyUse} key`);
