@@ -1,16 +1,22 @@
 import path from 'node:path';
 import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  createConfirmedUser,
   deployProbeStack,
   deployUserPoolStack,
   LocalCloud,
   LOCAL_IDENTITIES_FILE,
   packageService,
+  seededUserKeys,
 } from '@sigv4-auth/local-cloud';
 
 /**
  * A local cloud in its own process for the benchmarks (as `npm start` runs it), so the load generator does not
  * share its event loop. Deploys what argv asks for, prints one JSON line of URLs, runs until stdin closes.
- *   --probe     the probe function behind AWS_IAM and behind NONE
+ *   --probe     the probe function behind AWS_IAM, NONE and COGNITO_USER_POOLS (with a user's ID token for it)
  *   --services  customer-service and order-service, packaged from isolated copies
  *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
  */
@@ -32,6 +38,29 @@ async function main(): Promise<void> {
   if (wants.has('--probe')) {
     urls.iam = (await deployProbeStack(cloud, { stackName: 'bench-iam', authorizationType: 'AWS_IAM' })).url;
     urls.none = (await deployProbeStack(cloud, { stackName: 'bench-none', authorizationType: 'NONE' })).url;
+    const pool = await deployUserPoolStack(cloud, { stackName: 'bench-authorizer-pool' });
+    urls.cognito = (
+      await deployProbeStack(cloud, {
+        stackName: 'bench-cognito',
+        authorizationType: 'COGNITO_USER_POOLS',
+        cognito: { providerArns: [pool.poolArn] },
+      })
+    ).url;
+    const client = new CognitoIdentityProviderClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: seededUserKeys('developer'),
+    });
+    await createConfirmedUser(client, pool.poolId, 'bench@example.com', 'Bench-Passw0rd');
+    const signIn = await client.send(
+      new InitiateAuthCommand({
+        ClientId: pool.webClientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'bench@example.com', PASSWORD: 'Bench-Passw0rd' },
+      }),
+    );
+    urls.cognitoIdToken = signIn.AuthenticationResult?.IdToken as string;
+    client.destroy();
   }
   if (wants.has('--cognito')) {
     const { poolId, webClientId, partnerClientId, partnerClientSecret } = await deployUserPoolStack(cloud, {

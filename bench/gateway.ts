@@ -12,10 +12,15 @@ export interface GatewayResults {
   iam_p50_ms: number;
   none_p50_ms: number;
   iam_to_none: number;
+  /** COGNITO_USER_POOLS vs NONE, the same plain request to both (its Authorization header carries the ID token). */
+  cognito_rps: number;
+  none_plain_rps: number;
+  cognito_p50_ms: number;
+  cognito_to_none: number;
 }
 
 /**
- * The same trivial function behind AWS_IAM and behind NONE in one local cloud (its own process, in memory):
+ * The same trivial function behind AWS_IAM, COGNITO_USER_POOLS and NONE in one local cloud (its own process, in memory):
  * requests/s at concurrency 8 and p50. Both get the same signed request (signed-fetch), so the ratio is the
  * gateway's own cost of AWS_IAM: SigV4 verification and policy evaluation. (The client's signing costs ~20%
  * of the requests/s on this 2-core machine, where client, gateway and function share the cores.)
@@ -30,22 +35,35 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
       service: 'execute-api',
       credentials: DEVELOPER,
     });
-    const call = (send: typeof signedFetch, url: string) => async () => {
+    const call = (send: typeof fetch, url: string) => async () => {
       const response = await send(`${url}/items/42`);
       await response.arrayBuffer();
       return response.status === 200;
     };
+    const token = cloud.urls.cognitoIdToken as string;
+    const withToken: typeof fetch = (url, init) => fetch(url, { ...init, headers: { authorization: token } });
     const warm = { count: Math.min(200, count), concurrency: 8 };
     await runLoad(call(signedFetch, iam.url), warm);
     await runLoad(call(signedFetch, none.url), warm);
-    // Alternate, so drift on a noisy machine touches both.
+    await runLoad(call(withToken, cloud.urls.cognito as string), warm);
+    await runLoad(call(withToken, none.url), warm);
+    // Alternate, so drift on a noisy machine touches every kind.
     const iamRuns = [];
     const noneRuns = [];
+    const cognitoRuns = [];
+    const plainRuns = [];
     for (let round = 0; round < 3; round += 1) {
       iamRuns.push(await runLoad(call(signedFetch, iam.url), { count, concurrency: 8 }));
       noneRuns.push(await runLoad(call(signedFetch, none.url), { count, concurrency: 8 }));
+      cognitoRuns.push(
+        await runLoad(call(withToken, cloud.urls.cognito as string), { count, concurrency: 8 }),
+      );
+      plainRuns.push(await runLoad(call(withToken, none.url), { count, concurrency: 8 }));
     }
-    const failures = [...iamRuns, ...noneRuns].reduce((sum, run) => sum + run.failures, 0);
+    const failures = [...iamRuns, ...noneRuns, ...cognitoRuns, ...plainRuns].reduce(
+      (sum, run) => sum + run.failures,
+      0,
+    );
     if (failures > 0) throw new Error(`gateway bench: ${failures} requests did not answer 200`);
     const mid = <T>(runs: T[], key: keyof T) =>
       runs.map((run) => run[key] as number).sort((a, b) => a - b)[1] as number;
@@ -55,7 +73,17 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
       iam_p50_ms: mid(iamRuns, 'p50_ms'),
       none_p50_ms: mid(noneRuns, 'p50_ms'),
     };
-    return { ...results, iam_to_none: results.iam_rps / results.none_rps };
+    const cognito = {
+      cognito_rps: mid(cognitoRuns, 'rps'),
+      none_plain_rps: mid(plainRuns, 'rps'),
+      cognito_p50_ms: mid(cognitoRuns, 'p50_ms'),
+    };
+    return {
+      ...results,
+      iam_to_none: results.iam_rps / results.none_rps,
+      ...cognito,
+      cognito_to_none: cognito.cognito_rps / cognito.none_plain_rps,
+    };
   } finally {
     await cloud.stop();
   }
