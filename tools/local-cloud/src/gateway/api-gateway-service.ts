@@ -1,11 +1,12 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
-import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import type { IncomingRequest, OutgoingResponse } from '../http/incoming-request';
 import { authorize, notAuthorizedMessage } from '../iam';
 import type { Caller } from '../identity';
 import type { LambdaService } from '../lambda';
 import type { AccessLogEntry } from './access-log';
 import { checkCognitoToken, type UserPoolDirectory } from './cognito-authorizer';
+import { applyGatewayResponses, refusal, type GatewayResponseType } from './gateway-responses';
 import { buildProxyEvent } from './proxy-event';
 import { mapProxyResult } from './proxy-result';
 import { routedPath } from './request-path';
@@ -41,33 +42,54 @@ export interface ApiGatewayServiceOptions {
 /** `execute-api` URL of the local cloud: `/restapis/{apiId}/{stage}/_user_request_/{path}` */
 export const EXECUTE_API_PATH = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/;
 
-interface Refusal {
+interface Refused {
   response: OutgoingResponse;
   authError: string;
 }
 
 /** API Gateway's answer to a body over its 10 MB payload limit. */
 export function payloadTooLarge(): OutgoingResponse {
-  return {
+  const message = `HTTP content length exceeded ${MAX_REQUEST_BYTES} bytes.`;
+  const response: OutgoingResponse & { gatewayResponse: { type: GatewayResponseType; message: string } } = {
     status: 413,
     headers: { 'content-type': 'text; charset=utf-8' },
-    body: `HTTP content length exceeded ${MAX_REQUEST_BYTES} bytes.`,
+    body: message,
+    gatewayResponse: { type: 'REQUEST_TOO_LARGE', message },
   };
+  return response;
 }
 
-const missingToken = (): Refusal => ({
-  response: jsonReply(
-    403,
-    { message: 'Missing Authentication Token' },
-    { 'x-amzn-errortype': 'MissingAuthenticationTokenException' },
-  ),
+const missingToken = (): Refused => ({
+  response: refusal('MISSING_AUTHENTICATION_TOKEN', 403, 'Missing Authentication Token', {
+    'x-amzn-errortype': 'MissingAuthenticationTokenException',
+  }),
   authError: 'Missing Authentication Token',
 });
+
+/** Which gateway response a SigV4 refusal is (supported-gateway-response-types). */
+function sigV4ResponseType(code: string): GatewayResponseType {
+  if (code === 'MissingAuthenticationToken') return 'MISSING_AUTHENTICATION_TOKEN';
+  if (code === 'ExpiredToken' || code === 'SignatureExpired') return 'EXPIRED_TOKEN';
+  return 'INVALID_SIGNATURE';
+}
 
 /**
  * REST APIs (v1) deployed from templates: routing, AWS_IAM authorization exactly as API Gateway does it
  * (SigV4, then the caller's identity policies and the API's resource policy), Lambda proxy integration.
  */
+/** A MOCK integration's fixed answer (CORS preflight): no authorization, no function. */
+function mockAnswer(mock: NonNullable<ApiMethod['mock']>, request: IncomingRequest): OutgoingResponse {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...mock.headers };
+  const origin = request.headers.origin;
+  if (
+    mock.originPatterns &&
+    origin !== undefined &&
+    mock.originPatterns.some((pattern) => new RegExp(pattern).test(origin))
+  )
+    headers['access-control-allow-origin'] = origin;
+  return { status: mock.status, headers, body: '' };
+}
+
 export class ApiGatewayService {
   private readonly apis = new Map<string, RestApi>();
 
@@ -123,7 +145,11 @@ export class ApiGatewayService {
       integrationLatencyMs: null,
       sourceIp: request.sourceIp,
     };
-    const response = await this.route(request, apiId, stage, path, entry);
+    const response = applyGatewayResponses(
+      this.apis.get(apiId),
+      request,
+      await this.route(request, apiId, stage, path, entry),
+    );
     response.headers['x-amzn-requestid'] = request.requestId;
     entry.status = response.status;
     entry.latencyMs = Math.round((performance.now() - started) * 100) / 100;
@@ -152,7 +178,7 @@ export class ApiGatewayService {
     entry.resourcePath = route.resource.path;
     entry.authorizationType = route.method.authorizationType;
     if (requestLineAndHeaderBytes(request) > MAX_HEADER_BYTES) {
-      return jsonReply(431, { message: 'Request Header Fields Too Large' });
+      return refusal('DEFAULT_4XX', 431, 'Request Header Fields Too Large');
     }
     if (request.body.length > MAX_REQUEST_BYTES) return payloadTooLarge();
     let caller: Caller | undefined;
@@ -177,26 +203,35 @@ export class ApiGatewayService {
       caller = outcome.caller;
       entry.principal = caller.principal.arn;
     }
-    if (!route.method.functionName) return jsonReply(500, { message: 'Internal server error' });
+    if (route.method.authorizationType === 'NONE' && api.policy) {
+      // "Resource policy only": an explicit Allow for the (anonymous) caller is needed (research notes F1.5).
+      const denied = this.anonymousDenial(request, api, stage, path);
+      if (denied) {
+        entry.authError = denied.authError;
+        return denied.response;
+      }
+    }
+    if (route.method.mock) return mockAnswer(route.method.mock, request);
+    if (!route.method.functionName) return refusal('DEFAULT_5XX', 500, 'Internal server error');
     const event = buildProxyEvent(request, api, stage, path, route, caller, authorizer);
     const integrationStarted = performance.now();
     const outcome = await this.options.lambda.invoke(route.method.functionName, event);
     entry.integrationLatencyMs = Math.round((performance.now() - integrationStarted) * 100) / 100;
     if (outcome.kind === 'timeout') {
-      return jsonReply(504, { message: 'Endpoint request timed out' });
+      return refusal('INTEGRATION_TIMEOUT', 504, 'Endpoint request timed out');
     }
     if (outcome.kind === 'error') {
       this.options.log(
         `Lambda execution failed with status 200 due to customer function error: ${outcome.errorMessage}`,
       );
-      return jsonReply(502, { message: 'Internal server error' });
+      return refusal('DEFAULT_5XX', 502, 'Internal server error');
     }
     const mapped = mapProxyResult(outcome.payload);
     if (!mapped) {
       this.options.log(
         `Execution failed due to configuration error: Malformed Lambda proxy response (${route.method.functionName})`,
       );
-      return jsonReply(502, { message: 'Internal server error' });
+      return refusal('DEFAULT_5XX', 502, 'Internal server error');
     }
     return mapped;
   }
@@ -215,7 +250,7 @@ export class ApiGatewayService {
     stage: string,
     path: string,
     method: ApiMethod,
-  ): Promise<{ claims: Record<string, string>; principal: string } | (Refusal & { principal?: string })> {
+  ): Promise<{ claims: Record<string, string>; principal: string } | (Refused & { principal?: string })> {
     const authorizer =
       method.authorizerId === undefined ? undefined : api.authorizers.get(method.authorizerId);
     if (!authorizer) {
@@ -223,11 +258,9 @@ export class ApiGatewayService {
         `500 ${request.method} ${path}: the method's authorizer ${method.authorizerId} does not exist`,
       );
       return {
-        response: jsonReply(
-          500,
-          { message: null },
-          { 'x-amzn-errortype': 'AuthorizerConfigurationException' },
-        ),
+        response: refusal('AUTHORIZER_CONFIGURATION_ERROR', 500, null, {
+          'x-amzn-errortype': 'AuthorizerConfigurationException',
+        }),
         authError: 'authorizer missing',
       };
     }
@@ -241,41 +274,62 @@ export class ApiGatewayService {
     if (!outcome.ok) {
       this.options.log(`401 ${request.method} ${path}: authorizer ${authorizer.name}: ${outcome.reason}`);
       return {
-        response: jsonReply(
+        response: refusal(
+          'UNAUTHORIZED',
           401,
-          { message: outcome.expired ? 'The incoming token has expired' : 'Unauthorized' },
-          { 'x-amzn-errortype': 'UnauthorizedException' },
+          outcome.expired ? 'The incoming token has expired' : 'Unauthorized',
+          {
+            'x-amzn-errortype': 'UnauthorizedException',
+          },
         ),
         authError: outcome.reason,
       };
     }
     const principal = `cognito:${outcome.claims.sub}`;
-    if (api.policy) {
-      const methodArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${request.method}${path}`;
-      const decision = authorize({
-        principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
-        action: 'execute-api:Invoke',
-        resource: methodArn,
-        resourceAccountId: api.accountId,
-        identityPolicies: [],
-        resourcePolicy: { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy },
-        context: {
-          'aws:SourceIp': request.sourceIp,
-          'aws:SecureTransport': false,
-          'aws:CurrentTime': this.options.clock.now().toISOString(),
-        },
-      });
-      if (!decision.allowed) {
-        const message = notAuthorizedMessage('anonymous', 'execute-api:Invoke', methodArn, decision);
-        this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
-        return {
-          response: jsonReply(403, { Message: message }, { 'x-amzn-errortype': 'AccessDeniedException' }),
-          authError: message,
-          principal,
-        };
-      }
-    }
+    const denied = this.anonymousDenial(request, api, stage, path);
+    if (denied) return { ...denied, principal };
     return { claims: outcome.claims, principal };
+  }
+
+  /**
+   * The resource policy for a caller with no AWS identity (NONE, or after a Cognito token): it must explicitly
+   * allow `anonymous` (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+   * Undefined when it does, or when the API has no resource policy.
+   */
+  private anonymousDenial(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+  ): Refused | undefined {
+    if (!api.policy) return undefined;
+    const methodArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${request.method}${path}`;
+    const decision = authorize({
+      principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
+      action: 'execute-api:Invoke',
+      resource: methodArn,
+      resourceAccountId: api.accountId,
+      identityPolicies: [],
+      resourcePolicy: { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy },
+      context: {
+        'aws:SourceIp': request.sourceIp,
+        'aws:SecureTransport': false,
+        'aws:CurrentTime': this.options.clock.now().toISOString(),
+      },
+    });
+    if (decision.allowed) return undefined;
+    const message = notAuthorizedMessage('anonymous', 'execute-api:Invoke', methodArn, decision);
+    this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
+    return {
+      response: refusal(
+        'ACCESS_DENIED',
+        403,
+        message,
+        { 'x-amzn-errortype': 'AccessDeniedException' },
+        'Message',
+      ),
+      authError: message,
+    };
   }
 
   private authorizeIam(
@@ -283,16 +337,14 @@ export class ApiGatewayService {
     api: RestApi,
     stage: string,
     path: string,
-  ): { caller: Caller } | (Refusal & { principal?: string }) {
+  ): { caller: Caller } | (Refused & { principal?: string }) {
     const authentication = this.options.authenticator.authenticate(request, 'execute-api');
     if (!authentication.ok) {
       const { error } = authentication;
       return {
-        response: jsonReply(
-          403,
-          { message: error.message },
-          { 'x-amzn-errortype': `${error.code}Exception` },
-        ),
+        response: refusal(sigV4ResponseType(error.code), 403, error.message, {
+          'x-amzn-errortype': `${error.code}Exception`,
+        }),
         // The access log keeps the reason, never a signature (some messages quote the Authorization header).
         authError: (error.message.split('\n')[0] ?? error.message).replace(
           /Signature=[0-9a-fA-F]+/g,
@@ -322,7 +374,13 @@ export class ApiGatewayService {
     const message = notAuthorizedMessage(caller.principal.arn, 'execute-api:Invoke', methodArn, decision);
     this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
     return {
-      response: jsonReply(403, { Message: message }, { 'x-amzn-errortype': 'AccessDeniedException' }),
+      response: refusal(
+        'ACCESS_DENIED',
+        403,
+        message,
+        { 'x-amzn-errortype': 'AccessDeniedException' },
+        'Message',
+      ),
       authError: message,
       principal: caller.principal.arn,
     };

@@ -6,4 +6,13 @@ export {
   payloadTooLarge,
   type ApiGatewayServiceOptions,
 } from './api-gateway-service';
-export type { ApiMethod, ApiResource, AuthorizationType, CognitoAuthorizer, RestApi } from './types';
+export { GATEWAY_RESPONSE_TYPES } from './gateway-responses';
+export type {
+  ApiMethod,
+  ApiResource,
+  AuthorizationType,
+  CognitoAuthorizer,
+  GatewayResponse,
+  MockIntegration,
+  RestApi,
+} from './types';

@@ -14,6 +14,23 @@ export interface CognitoAuthorizer {
   validationExpression?: string;
 }
 
+/** An `AWS::ApiGateway::GatewayResponse`: how one type of the gateway's own refusals is answered. */
+export interface GatewayResponse {
+  type: string;
+  statusCode?: number;
+  headers: Array<{ name: string; literal?: string; fromRequestHeader?: string }>;
+  /** The `application/json` template (literal text, `$context.error.message`, `$context.error.messageString`). */
+  template?: string;
+}
+
+/** A MOCK integration as Serverless writes it for `cors: true`: a fixed answer, no function. */
+export interface MockIntegration {
+  status: number;
+  headers: Record<string, string>;
+  /** Serverless's template for several origins: Access-Control-Allow-Origin echoes an Origin matching one. */
+  originPatterns?: string[];
+}
+
 export interface ApiMethod {
   httpMethod: string;
   authorizationType: AuthorizationType;
@@ -22,6 +39,8 @@ export interface ApiMethod {
   authorizationScopes?: string[];
   /** AWS_PROXY integration with a Lambda function of the local cloud. */
   functionName?: string;
+  /** Or a MOCK integration (CORS preflight). */
+  mock?: MockIntegration;
 }
 
 export interface ApiResource {
@@ -45,4 +64,6 @@ export interface RestApi {
   stages: Set<string>;
   resources: Map<string, ApiResource>;
   authorizers: Map<string, CognitoAuthorizer>;
+  /** By ResponseType. */
+  gatewayResponses: Map<string, GatewayResponse>;
 }

@@ -53,6 +53,8 @@ export interface ProbeStackOptions {
   timeoutSeconds?: number;
   /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
   resourcePolicy?: unknown;
+  /** More resources for the template (e.g. an OPTIONS method on `Resource0`, the `{proxy+}` resource). */
+  extraResources?: Record<string, unknown>;
   /** The function's `index.js`, when a test needs another handler than the probe's. */
   handlerSource?: string;
 }
@@ -83,6 +85,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
   return {
     Resources: {
       ...resources,
+      ...options.extraResources,
       ProbeRole: {
         Type: 'AWS::IAM::Role',
         Properties: {

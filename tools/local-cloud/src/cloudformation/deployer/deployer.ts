@@ -555,6 +555,13 @@ export class Deployer {
     const stages = new Set(
       plans.flatMap((plan) => (plan.kind === 'api-stage' && plan.restApiId === id ? [plan.stageName] : [])),
     );
+    const gatewayResponses = new Map(
+      plans.flatMap((plan) =>
+        plan.kind === 'gateway-response' && plan.restApiId === id
+          ? [[plan.response.type, plan.response] as const]
+          : [],
+      ),
+    );
     return {
       id,
       name,
@@ -566,6 +573,7 @@ export class Deployer {
       stages,
       resources,
       authorizers,
+      gatewayResponses,
     };
   }
 

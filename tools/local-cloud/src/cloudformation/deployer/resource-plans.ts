@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiMethod, AuthorizationType, CognitoAuthorizer } from '../../gateway';
+import {
+  GATEWAY_RESPONSE_TYPES,
+  type ApiMethod,
+  type AuthorizationType,
+  type CognitoAuthorizer,
+  type GatewayResponse,
+  type MockIntegration,
+} from '../../gateway';
 import type { PolicyDocument } from '../../iam';
 import { COGNITO_PLANNERS, type CognitoPlan } from './cognito-plans';
 import { DeploymentError } from './errors';
@@ -35,6 +42,7 @@ export type PlannedResource =
   | { kind: 'api-resource'; id: string; restApiId: string; parentId: string; pathPart: string }
   | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
   | { kind: 'api-authorizer'; restApiId: string; authorizer: CognitoAuthorizer }
+  | { kind: 'gateway-response'; restApiId: string; response: GatewayResponse }
   | { kind: 'api-stage'; restApiId: string; stageName: string }
   | { kind: 'table'; name: string; definition: Record<string, unknown> }
   | {
@@ -94,6 +102,47 @@ function functionNameFromUri(uri: string, ctx: PlanContext): string {
   if (!match)
     throw new DeploymentError(`${ctx.logicalId}: integration URI ${uri} is not a Lambda proxy integration`);
   return match[1] as string;
+}
+
+/**
+ * A MOCK integration as Serverless writes it for `cors: true` (osls lib/.../api-gateway/lib/cors.js): one
+ * integration response with literal `method.response.header.*` values, and an empty template or Serverless's
+ * template that echoes an allowed Origin. Anything else would be answered differently than on AWS: refused.
+ */
+function mockIntegration(integration: Props, ctx: PlanContext): MockIntegration {
+  const responses = integration.IntegrationResponses;
+  if (!Array.isArray(responses) || responses.length !== 1)
+    throw new DeploymentError(
+      `${ctx.logicalId}: a MOCK integration needs exactly one IntegrationResponse locally`,
+    );
+  const response = responses[0] as Props;
+  const status = Number(response.StatusCode ?? 200);
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries((response.ResponseParameters ?? {}) as Record<string, unknown>)) {
+    const name = /^method\.response\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(key)?.[1];
+    const literal = typeof value === 'string' ? /^'(.*)'$/s.exec(value)?.[1] : undefined;
+    if (!name || literal === undefined)
+      throw new DeploymentError(
+        `${ctx.logicalId}: MOCK ResponseParameters ${key}: only quoted literals are emulated`,
+      );
+    headers[name.toLowerCase()] = literal;
+  }
+  const template = ((response.ResponseTemplates ?? {}) as Record<string, unknown>)['application/json'];
+  let originPatterns: string[] | undefined;
+  if (typeof template === 'string' && template.trim() !== '') {
+    const patterns = [...template.matchAll(/\$origin\.matches\("((?:[^"\\]|\\.)*)"\)/g)].map(
+      (match) => `^(?:${match[1]})$`,
+    );
+    if (
+      patterns.length === 0 ||
+      !template.includes('$context.responseOverride.header.Access-Control-Allow-Origin = $origin')
+    )
+      throw new DeploymentError(
+        `${ctx.logicalId}: MOCK ResponseTemplates: only Serverless's CORS origin template is emulated`,
+      );
+    originPatterns = patterns;
+  }
+  return { status, headers, ...(originPatterns ? { originPatterns } : {}) };
 }
 
 /** API Gateway stores `execute-api:/...` resource policy ARNs expanded to this API's own ARN. */
@@ -227,11 +276,16 @@ export const PLANNERS: Record<string, Planner> = {
       );
     }
     const integration = (props.Integration ?? {}) as Props;
-    if (integration.Type !== 'AWS_PROXY') {
+    if (integration.Type !== 'AWS_PROXY' && integration.Type !== 'MOCK') {
       throw new DeploymentError(
-        `${ctx.logicalId}: only Lambda proxy (AWS_PROXY) integrations are supported, got ${String(integration.Type)}`,
+        `${ctx.logicalId}: only Lambda proxy (AWS_PROXY) and CORS preflight (MOCK) integrations are supported, got ${String(integration.Type)}`,
       );
     }
+    const mock = integration.Type === 'MOCK' ? mockIntegration(integration, ctx) : undefined;
+    if (mock && authorizationType !== 'NONE')
+      throw new DeploymentError(
+        `${ctx.logicalId}: a MOCK integration behind ${authorizationType} is not emulated (only NONE)`,
+      );
     const httpMethod = str(props, 'HttpMethod', ctx).toUpperCase();
     const scopes = props.AuthorizationScopes;
     if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string')))
@@ -265,7 +319,7 @@ export const PLANNERS: Record<string, Planner> = {
                 authorizationScopes: (scopes as string[] | undefined) ?? [],
               }
             : {}),
-          functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx),
+          ...(mock ? { mock } : { functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx) }),
         },
       },
     };
@@ -322,6 +376,58 @@ export const PLANNERS: Record<string, Planner> = {
           poolIds,
           identityHeader: header.toLowerCase(),
           validationExpression: expression as string | undefined,
+        },
+      },
+    };
+  },
+  'AWS::ApiGateway::GatewayResponse': (props, ctx) => {
+    const type = str(props, 'ResponseType', ctx);
+    if (!(GATEWAY_RESPONSE_TYPES as readonly string[]).includes(type))
+      throw new DeploymentError(`${ctx.logicalId}: ResponseType ${type} is not a gateway response type`);
+    const statusText = props.StatusCode;
+    if (statusText !== undefined && !/^[1-5]\d\d$/.test(String(statusText)))
+      throw new DeploymentError(`${ctx.logicalId}: StatusCode must be an HTTP status`);
+    const headers = Object.entries((props.ResponseParameters ?? {}) as Record<string, unknown>).map(
+      ([key, value]) => {
+        const name = /^gatewayresponse\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(key)?.[1];
+        const literal = typeof value === 'string' ? /^'(.*)'$/s.exec(value)?.[1] : undefined;
+        const fromRequestHeader =
+          typeof value === 'string'
+            ? /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(value)?.[1]
+            : undefined;
+        if (!name || (literal === undefined && fromRequestHeader === undefined))
+          throw new DeploymentError(
+            `${ctx.logicalId}: ResponseParameters ${key}: the local cloud maps gatewayresponse.header.<Name> from a quoted literal or method.request.header.<Name> only`,
+          );
+        return { name: name.toLowerCase(), literal, fromRequestHeader: fromRequestHeader?.toLowerCase() };
+      },
+    );
+    const templates = (props.ResponseTemplates ?? {}) as Record<string, unknown>;
+    const unknownTypes = Object.keys(templates).filter((key) => key !== 'application/json');
+    const template = templates['application/json'];
+    if (unknownTypes.length > 0 || (template !== undefined && typeof template !== 'string'))
+      throw new DeploymentError(
+        `${ctx.logicalId}: ResponseTemplates: the local cloud renders an application/json template only`,
+      );
+    if (
+      typeof template === 'string' &&
+      /[#$]/.test(template.replace(/\$context\.error\.message(String)?/g, ''))
+    )
+      throw new DeploymentError(
+        `${ctx.logicalId}: ResponseTemplates: only literal text, $context.error.message and $context.error.messageString are rendered locally`,
+      );
+    const restApiId = str(props, 'RestApiId', ctx);
+    return {
+      physicalId: deterministicId(6, restApiId, ctx.logicalId),
+      attributes: {},
+      plan: {
+        kind: 'gateway-response',
+        restApiId,
+        response: {
+          type,
+          statusCode: statusText === undefined ? undefined : Number(statusText),
+          headers,
+          template: template as string | undefined,
         },
       },
     };
