@@ -17,7 +17,7 @@ import {
  * A local cloud in its own process for the benchmarks (as `npm start` runs it), so the load generator does not
  * share its event loop. Deploys what argv asks for, prints one JSON line of URLs, runs until stdin closes.
  *   --probe     the probe function behind AWS_IAM, NONE and COGNITO_USER_POOLS (with a user's ID token for it)
- *   --services  customer-service and order-service, packaged from isolated copies
+ *   --services  customer-service, identity-service and order-service (in that order), packaged from isolated copies
  *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
  */
 const ROOT = path.resolve(__dirname, '..');
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const wants = new Set(process.argv.slice(2));
   // Package before starting: packaging is synchronous and must not freeze a running cloud.
   const packaged = wants.has('--services')
-    ? ['customer-service', 'order-service'].map((service) =>
+    ? ['customer-service', 'identity-service', 'order-service'].map((service) =>
         packageService(path.join(ROOT, 'apps', service), { isolated: true }),
       )
     : [];
