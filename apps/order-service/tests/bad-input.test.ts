@@ -6,7 +6,9 @@ import {
   startLocalDynamoDB,
   type LocalDynamoDB,
 } from '@sigv4-auth/testing';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { CustomerServiceClient } from '../src/clients/customer-service-client';
+import { createMyOrderRoute, getMyOrderRoute, listMyOrdersRoute } from '../src/handlers/me-routes';
 import { createOrderRoute, getOrderRoute } from '../src/handlers/routes';
 import { OrderRepository } from '../src/repository/order-repository';
 
@@ -16,6 +18,15 @@ import { OrderRepository } from '../src/repository/order-repository';
  */
 const TABLE = 'orders-bad-input';
 const CUSTOMER_ID = '11111111-1111-4111-8111-111111111111';
+const SUB = '22222222-2222-4222-8222-222222222222';
+/** A `/me` event as the Cognito authorizer passes it: the claims of the user's verified ID token. */
+const asUser = (event: APIGatewayProxyEvent, query?: Record<string, string>): APIGatewayProxyEvent => ({
+  ...event,
+  queryStringParameters: query ?? null,
+  requestContext: { ...event.requestContext, authorizer: { claims: { sub: SUB, token_use: 'id' } } },
+});
+const tokenOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+const pageKey = { id: CUSTOMER_ID, ownerSub: SUB, createdAt: '2025-01-01T00:00:00.000Z' };
 const logger = createLogger({ service: 'order-service', write: () => undefined });
 const item = { sku: 'BOOK-1', quantity: 1, unitPrice: 1000 };
 const order = (overrides: Record<string, unknown>) =>
@@ -104,24 +115,120 @@ describe('order-service refuses bad input with a clear 400', () => {
     expect(await stored()).toBe(before);
   });
 
-  it.each([
+  const badIds: Array<[string, string]> = [
     ['not a UUID', 'order-1'],
     ['a 5,000-character id', 'a'.repeat(5000)],
     ['non-ASCII', 'ßßß'],
-  ])('GET /orders/{id} with %s: 400', async (_name, id) => {
+  ];
+  it.each([
+    ...badIds.map(([name, id]) => ['/orders', name, id]),
+    ...badIds.map(([name, id]) => ['/me/orders', name, id]),
+  ])('GET %s/{id} with %s: 400', async (route, _name, id) => {
+    // Arrange
+    const event = apiGatewayProxyEvent({
+      httpMethod: 'GET',
+      resource: `${route}/{id}`,
+      path: `${route}/${encodeURIComponent(id)}`,
+      pathParameters: { id },
+    });
+
     // Act
-    const response = await invoke(
-      getOrderRoute(orders),
-      apiGatewayProxyEvent({
-        httpMethod: 'GET',
-        resource: '/orders/{id}',
-        path: `/orders/${encodeURIComponent(id)}`,
-        pathParameters: { id },
-      }),
-    );
+    const response =
+      route === '/orders'
+        ? await invoke(getOrderRoute(orders), event)
+        : await invoke(getMyOrderRoute(orders), asUser(event));
 
     // Assess
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toEqual({ error: 'BadRequest', message: 'Order id must be a UUID' });
+  });
+
+  it.each<[string, string | null]>([
+    ['a customerId (the customer is the caller, never the body)', order({})],
+    ['no items', JSON.stringify({})],
+    ['an empty items list', JSON.stringify({ items: [] })],
+    ['an extra item field', JSON.stringify({ items: [{ ...item, lineTotal: 1 }] })],
+    ['malformed JSON', '{"items":'],
+    ['no body', null],
+  ])('POST /me/orders with %s: 400', async (_name, body) => {
+    // Arrange
+    const before = await stored();
+
+    // Act
+    const response = await invoke(
+      createMyOrderRoute({ orders, customers }),
+      asUser(apiGatewayProxyEvent({ httpMethod: 'POST', resource: '/me/orders', path: '/me/orders', body })),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'BadRequest', message: expect.any(String) });
+    expect(await stored()).toBe(before);
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['limit 0', { limit: '0' }, 'limit must be an integer from 1 to 100'],
+    ['limit 101', { limit: '101' }, 'limit must be an integer from 1 to 100'],
+    ['limit 1.5', { limit: '1.5' }, 'limit must be an integer from 1 to 100'],
+    ['limit -1', { limit: '-1' }, 'limit must be an integer from 1 to 100'],
+    ['limit 05', { limit: '05' }, 'limit must be an integer from 1 to 100'],
+    ['limit 1e2', { limit: '1e2' }, 'limit must be an integer from 1 to 100'],
+    ['an empty limit', { limit: '' }, 'limit must be an integer from 1 to 100'],
+    ['an empty nextToken', { nextToken: '' }, 'nextToken is not one this listing issued'],
+    [
+      'a nextToken that is not base64url',
+      { nextToken: 'a+b/c=' },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a nextToken that is not JSON',
+      { nextToken: 'bm90LWpzb24' },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a nextToken of a JSON list',
+      { nextToken: tokenOf([pageKey]) },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      "another user's nextToken",
+      { nextToken: tokenOf({ ...pageKey, ownerSub: CUSTOMER_ID }) },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a nextToken with an extra field',
+      { nextToken: tokenOf({ ...pageKey, Limit: 1 }) },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a nextToken whose keys are in another order',
+      { nextToken: tokenOf({ ownerSub: SUB, id: pageKey.id, createdAt: pageKey.createdAt }) },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a nextToken whose id is not a UUID',
+      { nextToken: tokenOf({ ...pageKey, id: 'idempotency#abc' }) },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a nextToken whose createdAt is not a timestamp',
+      { nextToken: tokenOf({ ...pageKey, createdAt: 1 }) },
+      'nextToken is not one this listing issued',
+    ],
+    [
+      'a 10,000-character nextToken',
+      { nextToken: 'A'.repeat(10_000) },
+      'nextToken is not one this listing issued',
+    ],
+  ])('GET /me/orders with %s: 400', async (_name, query, message) => {
+    // Act: the table has no owner index, so a request that got as far as a query would be a 500.
+    const response = await invoke(
+      listMyOrdersRoute(orders),
+      asUser(apiGatewayProxyEvent({ httpMethod: 'GET', resource: '/me/orders', path: '/me/orders' }), query),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error: 'BadRequest', message });
   });
 });

@@ -6,10 +6,52 @@ import {
   readPackagedTemplate,
   resourcesOfType,
   roleStatements,
+  type CfnResource,
+  type IamStatement,
 } from '@sigv4-auth/testing';
 
 // The packaged CloudFormation (`serverless package`, run by `nx test` first): what AWS would deploy.
 const template = readPackagedTemplate(path.resolve(__dirname, '..'));
+
+const ORDERS_READ = 'orders-api/orders.read';
+/** Every method: `<VERB> <path>` -> how it is authorized. */
+const EXPECTED_METHODS = {
+  'POST /orders': { AuthorizationType: 'AWS_IAM' },
+  'GET /orders/{id}': { AuthorizationType: 'AWS_IAM' },
+  'POST /me/orders': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [] },
+  'GET /me/orders': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [] },
+  'GET /me/orders/{id}': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [] },
+  'GET /partner/orders/{id}': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [ORDERS_READ] },
+};
+
+/** A resource's path, from its PathParts up to the API's root. */
+function pathOf(resourceId: unknown): string {
+  const ref = (resourceId as { Ref?: string }).Ref;
+  if (ref === undefined) return '';
+  const resource = template.Resources[ref]?.Properties as { ParentId: unknown; PathPart: string };
+  return `${pathOf(resource.ParentId)}/${resource.PathPart}`;
+}
+const methods = resourcesOfType(template, 'AWS::ApiGateway::Method').map(([, method]) => {
+  const properties = method.Properties as Record<string, unknown>;
+  return { route: `${String(properties.HttpMethod)} ${pathOf(properties.ResourceId)}`, properties };
+});
+
+/**
+ * Whether a resource-policy statement covers a request to `route` (`{id}` filled in): its `execute-api:/`
+ * resources expanded as API Gateway expands them, `*` matching any characters, slashes included (IAM's rule).
+ */
+function covers(statement: IamStatement, route: string): boolean {
+  const [verb, routePath] = route.split(' ') as [string, string];
+  const methodArn = `arn:aws:execute-api:us-east-1:000000000000:abc123/dev/${verb}${routePath.replace('{id}', '4f6a2b1c-0000-4000-8000-000000000000')}`;
+  return [statement.Resource].flat().some((resource) => {
+    const arn = String(resource).replace(
+      /^execute-api:\//,
+      'arn:aws:execute-api:us-east-1:000000000000:abc123/',
+    );
+    const pattern = arn.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+    return new RegExp(`^${pattern}$`).test(methodArn);
+  });
+}
 
 describe('order-service packaged template', () => {
   it('may invoke exactly GET /customers/* of the imported customer-service API and stage, nothing else', () => {
@@ -26,6 +68,44 @@ describe('order-service packaged template', () => {
     );
   });
 
+  it('may get and put items of its table and query its owner index, nothing else in DynamoDB (no Scan)', () => {
+    // Act
+    const dynamodb = roleStatements(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+
+    // Assess
+    expect(
+      dynamodb.map((statement) => [statement.Effect, actionsOf(statement), cfnText(statement.Resource)]),
+    ).toEqual([
+      ['Allow', ['dynamodb:GetItem', 'dynamodb:PutItem'], '${OrdersTable.Arn}'],
+      ['Allow', ['dynamodb:Query'], '${OrdersTable.Arn}/index/byOwner'],
+    ]);
+  });
+
+  it('indexes end users’ orders by owner, newest first: partition ownerSub, sort createdAt', () => {
+    // Act
+    const table = template.Resources.OrdersTable?.Properties as Record<string, unknown>;
+
+    // Assess
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'byOwner',
+        KeySchema: [
+          { AttributeName: 'ownerSub', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'ownerSub', AttributeType: 'S' },
+        { AttributeName: 'createdAt', AttributeType: 'S' },
+      ]),
+    );
+  });
+
   it('reads CUSTOMER_API_URL from customer-service’s exported ServiceEndpoint', () => {
     // Act
     const createOrder = template.Resources.CreateOrderLambdaFunction?.Properties as {
@@ -38,15 +118,89 @@ describe('order-service packaged template', () => {
     );
   });
 
-  it('protects its own methods with AWS_IAM', () => {
+  it('has one Cognito authorizer: identity-service’s exported user pool, the token in Authorization', () => {
     // Act
-    const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
+    const authorizers = resourcesOfType(template, 'AWS::ApiGateway::Authorizer');
 
     // Assess
-    expect(methods).toHaveLength(2);
-    for (const [name, method] of methods) {
-      expect([name, method.Properties?.AuthorizationType]).toEqual([name, 'AWS_IAM']);
-    }
+    expect(authorizers.map(([name]) => name)).toEqual(['UserPoolApiGatewayAuthorizer']);
+    const properties = (authorizers[0]?.[1] as CfnResource).Properties as Record<string, unknown>;
+    expect(properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      RestApiId: { Ref: 'ApiGatewayRestApi' },
+    });
+    expect((properties.ProviderARNs as unknown[]).map(cfnText)).toEqual([
+      '${Import:identity-service-dev-UserPoolArn}',
+    ]);
+  });
+
+  it('protects /orders with AWS_IAM, /me with ID tokens (no scopes) and /partner with the orders-api scope', () => {
+    // Act
+    const actual = Object.fromEntries(
+      methods.map(({ route, properties }) => [
+        route,
+        properties.AuthorizationType === 'COGNITO_USER_POOLS'
+          ? {
+              AuthorizationType: properties.AuthorizationType,
+              scopes: properties.AuthorizationScopes ?? [],
+              authorizer: properties.AuthorizerId,
+            }
+          : { AuthorizationType: properties.AuthorizationType, authorizer: properties.AuthorizerId },
+      ]),
+    );
+
+    // Assess
+    expect(actual).toEqual(
+      Object.fromEntries(
+        Object.entries(EXPECTED_METHODS).map(([route, expected]) => [
+          route,
+          {
+            ...expected,
+            authorizer:
+              expected.AuthorizationType === 'COGNITO_USER_POOLS'
+                ? { Ref: 'UserPoolApiGatewayAuthorizer' }
+                : undefined,
+          },
+        ]),
+      ),
+    );
+  });
+
+  it('denies other accounts every AWS_IAM method and explicitly allows (only) the Cognito methods', () => {
+    // Arrange: a Cognito method's caller is anonymous to IAM (no aws:PrincipalAccount), so a Deny on it would
+    // refuse every signed-in user, and without an explicit Allow API Gateway refuses them too.
+    const statements = (
+      template.Resources.ApiGatewayRestApi?.Properties as { Policy: { Statement: IamStatement[] } }
+    ).Policy.Statement;
+    const denies = statements.filter((statement) => statement.Effect === 'Deny');
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+
+    // Act
+    const coverage = methods.map(({ route, properties }) => [
+      route,
+      properties.AuthorizationType,
+      denies.some((statement) => covers(statement, route)),
+      allows.some((statement) => covers(statement, route)),
+    ]);
+
+    // Assess
+    expect(denies).toEqual([
+      expect.objectContaining({
+        Principal: '*',
+        Action: ['execute-api:Invoke'],
+        Condition: { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+    expect(allows).toEqual([expect.objectContaining({ Principal: '*', Action: ['execute-api:Invoke'] })]);
+    expect(allows[0]).not.toHaveProperty('Condition');
+    expect(coverage).toEqual(
+      methods.map(({ route, properties }) =>
+        properties.AuthorizationType === 'AWS_IAM'
+          ? [route, 'AWS_IAM', true, false]
+          : [route, 'COGNITO_USER_POOLS', false, true],
+      ),
+    );
   });
 
   it('passes cfn-lint', () => {

@@ -27,6 +27,14 @@ export function keyOwnerOf(userArn: string): string {
 }
 
 /**
+ * Who owns an end user's key: their verified `sub`. Never an ARN, so never the owner of an IAM principal's keys;
+ * and one user's key never finds another user's order.
+ */
+export function endUserKeyOwnerOf(sub: string): string {
+  return `user-pool-sub:${sub}`;
+}
+
+/**
  * The id of the key's record in the orders table: a hash of owner and key, never an order id (those stay
  * random, so knowing someone's key does not tell their order id). Not a UUID, so `GET /orders/{id}` never
  * serves it.

@@ -24,7 +24,10 @@ export interface Order {
   items: OrderItem[];
   total: Cents;
   createdAt: string;
+  /** The IAM principal that placed it (`POST /orders`); null for an end user's order. */
   createdBy: string | null;
+  /** The end user who owns it (the verified `sub`), when placed through `POST /me/orders`. */
+  ownerSub?: string;
 }
 
 export interface NewOrder {
@@ -50,9 +53,28 @@ export function parseNewOrder(body: Record<string, unknown>): NewOrder {
     pattern: UUID,
     patternHint: 'a customer id (UUID)',
   });
-  const rawItems = check.array('items', { minItems: 1, maxItems: ORDER_LIMITS.maxItems });
+  const items = parseItems(check);
   check.onlyKnownKeys(['customerId', 'items']);
-  const items = rawItems.map((raw, index) => {
+  check.throwIfInvalid();
+  return { customerId, items };
+}
+
+/**
+ * Validates a `POST /me/orders` body, `{items}`: the customer is the caller's own record, `customerId` the
+ * verified `sub`, never a field of the body (a body naming a customer is refused, not ignored).
+ */
+export function parseOwnNewOrder(body: Record<string, unknown>, ownerSub: string): NewOrder {
+  const check = new InputValidator(body, 'body');
+  const items = parseItems(check);
+  check.onlyKnownKeys(['items']);
+  check.throwIfInvalid();
+  return { customerId: ownerSub, items };
+}
+
+/** `body.items`: problems go to `check`, which the caller throws. */
+function parseItems(check: InputValidator): NewOrder['items'] {
+  const rawItems = check.array('items', { minItems: 1, maxItems: ORDER_LIMITS.maxItems });
+  return rawItems.map((raw, index) => {
     const item = check.object(raw, `body.items[${index}]`);
     if (!item) return { sku: '', quantity: 0, unitPrice: 0 };
     const parsed = {
@@ -67,8 +89,6 @@ export function parseNewOrder(body: Record<string, unknown>): NewOrder {
     item.onlyKnownKeys(['sku', 'quantity', 'unitPrice']);
     return parsed;
   });
-  check.throwIfInvalid();
-  return { customerId, items };
 }
 
 /** Line totals and the order total, in cents (bounded by ORDER_LIMITS, so always a safe integer). */

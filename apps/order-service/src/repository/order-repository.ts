@@ -1,6 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../domain/order';
+import type { OrderPage, PageRequest } from '../domain/order-page';
+
+/** The orders table's index of end users' orders: partition `ownerSub`, sort `createdAt` (ISO 8601, so by time). */
+export const OWNER_INDEX = 'byOwner';
 
 export class OrderAlreadyExistsError extends Error {
   public constructor(id: string, options?: ErrorOptions) {
@@ -17,7 +21,10 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
-/** Orders in DynamoDB, keyed by `id`. Writes are conditional: an existing order is never overwritten. */
+/**
+ * Orders in DynamoDB, keyed by `id`. Writes are conditional: an existing order is never overwritten. Orders with
+ * an `ownerSub` are in the sparse index `OWNER_INDEX` too (idempotency records have none, so they never are).
+ */
 export class OrderRepository {
   public constructor(
     private readonly documentClient: DynamoDBDocumentClient,
@@ -31,6 +38,31 @@ export class OrderRepository {
   /** Strongly consistent: a replay right after the first request must see its order. */
   public async get(id: string): Promise<Order | undefined> {
     return this.getItem<Order>(id);
+  }
+
+  /**
+   * One owner's orders, newest first: a Query of the owner index, never a Scan. It asks for one order more than
+   * the page holds, so a page that ends the listing carries no `next` (no empty last page). Eventually
+   * consistent, as every index read: an order placed a moment ago may show up a moment later.
+   */
+  public async listByOwner(ownerSub: string, { limit, after }: PageRequest): Promise<OrderPage> {
+    const result = await this.documentClient.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OWNER_INDEX,
+        KeyConditionExpression: 'ownerSub = :ownerSub',
+        ExpressionAttributeValues: { ':ownerSub': ownerSub },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ExclusiveStartKey: after,
+      }),
+    );
+    const found = (result.Items ?? []) as Order[];
+    const orders = found.slice(0, limit);
+    const last = orders.at(-1);
+    // More than a page, or DynamoDB stopped early (its 1 MB per query): go on after this page's last order.
+    const more = found.length > limit || result.LastEvaluatedKey !== undefined;
+    return more && last ? { orders, next: { id: last.id, ownerSub, createdAt: last.createdAt } } : { orders };
   }
 
   /**

@@ -1,0 +1,398 @@
+import path from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  DescribeUserPoolClientCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  lastMailedCode,
+  LOCAL_IDENTITIES_FILE,
+  LocalCloud,
+  packageService,
+  removeIsolatedBuilds,
+  seededUserKeys,
+} from '@sigv4-auth/local-cloud';
+import { createSignedFetch } from '@sigv4-auth/signed-fetch';
+
+/**
+ * The end-user and partner routes through the real services in an in-memory local cloud: customer-service,
+ * identity-service and order-service deployed from their packaged templates; two shop users sign up, confirm
+ * (the PostConfirmation trigger creates each one's customer record, id = sub) and sign in; a partner system gets a
+ * client_credentials token. The gateway's Cognito authorizer checks every token, the order-service resource
+ * policy must allow the signed-in callers, and the functions take who the caller is from the verified claims only.
+ */
+const ROOT = path.resolve(__dirname, '../../..');
+const PASSWORD = 'Shop-Password-1';
+const UNKNOWN_ORDER = '44444444-4444-4444-8444-444444444444';
+const item = (sku: string) => ({ sku, quantity: 2, unitPrice: 1250 });
+
+interface User {
+  email: string;
+  sub: string;
+  idToken: string;
+  accessToken: string;
+}
+interface Answer {
+  status: number;
+  body: Record<string, unknown> & { id?: string; orders?: Array<{ id: string }>; nextToken?: string };
+  headers: Headers;
+}
+
+describe('/me and /partner routes on the local cloud', () => {
+  let cloud: LocalCloud;
+  let cognito: CognitoIdentityProviderClient;
+  let orderUrl: string;
+  let ada: User;
+  let bob: User;
+  let partnerToken: string;
+  /** Ada's orders, in the order she placed them. */
+  const adaOrders: Array<Answer['body']> = [];
+  const bobOrders: Array<Answer['body']> = [];
+  const lines: string[] = [];
+  const signed = (user: string) =>
+    createSignedFetch({ credentials: seededUserKeys(user), region: 'us-east-1' });
+
+  /** A request to order-service with `authorization` as the token's raw text (the console's form), if any. */
+  async function call(
+    route: string,
+    token?: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const response = await fetch(`${orderUrl}${route}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(token === undefined ? {} : { authorization: token }),
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as Answer['body'],
+      headers: response.headers,
+    };
+  }
+  const placeOrder = (user: User, body: unknown, headers?: Record<string, string>) =>
+    call('/me/orders', user.idToken, { method: 'POST', body, headers });
+
+  /** Sign-up, the mailed code, confirmation (which creates the customer record), then sign-in. */
+  async function signUp(email: string, name: string, clientId: string): Promise<User> {
+    const { UserSub } = await cognito.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: email,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'name', Value: name }],
+      }),
+    );
+    await cognito.send(
+      new ConfirmSignUpCommand({
+        ClientId: clientId,
+        Username: email,
+        ConfirmationCode: lastMailedCode(lines, email),
+      }),
+    );
+    const { AuthenticationResult } = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
+    return {
+      email,
+      sub: UserSub as string,
+      idToken: AuthenticationResult?.IdToken as string,
+      accessToken: AuthenticationResult?.AccessToken as string,
+    };
+  }
+
+  beforeAll(async () => {
+    // Package first: packaging blocks this process, and a running cloud must not be frozen meanwhile.
+    const packages = ['customer-service', 'identity-service', 'order-service'].map((service) =>
+      packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+    );
+    cloud = await LocalCloud.start({
+      port: 0,
+      identitiesFile: LOCAL_IDENTITIES_FILE,
+      log: (line) => lines.push(line),
+    });
+    const [, identity, orders] = [
+      await cloud.deploy(packages[0]!),
+      await cloud.deploy(packages[1]!),
+      await cloud.deploy(packages[2]!),
+    ];
+    const output = (stack: typeof identity, key: string) =>
+      stack.outputs.find((entry) => entry.key === key)?.value as string;
+    orderUrl = output(orders, 'ServiceEndpoint');
+    cognito = new CognitoIdentityProviderClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: seededUserKeys('developer'),
+      maxAttempts: 1,
+    });
+    const webClientId = output(identity, 'WebClientId');
+    ada = await signUp('ada@example.com', 'Ada Lovelace', webClientId);
+    bob = await signUp('bob@example.com', 'Bob Babbage', webClientId);
+
+    const partnerClientId = output(identity, 'PartnerClientId');
+    const { UserPoolClient } = await cognito.send(
+      new DescribeUserPoolClientCommand({
+        UserPoolId: output(identity, 'UserPoolId'),
+        ClientId: partnerClientId,
+      }),
+    );
+    const token = await fetch(`${cloud.url}/_aws/cognito-idp/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${partnerClientId}:${UserPoolClient?.ClientSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    partnerToken = ((await token.json()) as { access_token: string }).access_token;
+
+    for (const sku of ['BOOK-1', 'BOOK-2', 'BOOK-3']) {
+      const placed = await placeOrder(ada, { items: [item(sku)] });
+      expect(placed.status).toBe(201);
+      adaOrders.push(placed.body);
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    cognito?.destroy();
+    await cloud?.stop();
+    removeIsolatedBuilds();
+  });
+
+  describe('POST /me/orders', () => {
+    it("places an order for the caller's own customer record (customer id = sub), owned by the caller", async () => {
+      // Act
+      const placed = await placeOrder(ada, { items: [item('PEN-1')] });
+      adaOrders.push(placed.body);
+
+      // Assess
+      expect(placed.status).toBe(201);
+      expect(placed.body).toMatchObject({
+        customerId: ada.sub,
+        ownerSub: ada.sub,
+        customer: { id: ada.sub, name: 'Ada Lovelace', email: 'ada@example.com' },
+        items: [{ sku: 'PEN-1', quantity: 2, unitPrice: 1250, lineTotal: 2500 }],
+        total: 2500,
+        createdBy: null,
+      });
+      expect(placed.headers.get('location')).toBe(`/me/orders/${placed.body.id}`);
+    });
+
+    it('refuses a body that names a customer, even the caller (400), and places nothing', async () => {
+      // Act
+      const named = await placeOrder(ada, { customerId: bob.sub, items: [item('BOOK-1')] });
+      const listed = await call('/me/orders?limit=100', bob.idToken);
+
+      // Assess
+      expect(named.status).toBe(400);
+      expect(named.body).toMatchObject({ error: 'BadRequest', details: ['body.customerId is not allowed'] });
+      expect(listed.body.orders).toEqual([]);
+    });
+
+    it('keeps Idempotency-Keys per user: a replay is the same order, the same key of another user its own', async () => {
+      // Act
+      const first = await placeOrder(ada, { items: [item('LAMP-1')] }, { 'idempotency-key': 'checkout-42' });
+      const replay = await placeOrder(ada, { items: [item('LAMP-1')] }, { 'idempotency-key': 'checkout-42' });
+      const bobs = await placeOrder(bob, { items: [item('LAMP-1')] }, { 'idempotency-key': 'checkout-42' });
+      const changed = await placeOrder(
+        ada,
+        { items: [item('LAMP-2')] },
+        { 'idempotency-key': 'checkout-42' },
+      );
+      adaOrders.push(first.body);
+      bobOrders.push(bobs.body);
+
+      // Assess
+      expect([first.status, replay.status, bobs.status]).toEqual([201, 201, 201]);
+      expect(replay.body).toEqual(first.body);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(bobs.headers.get('idempotent-replayed')).toBeNull();
+      expect(bobs.body).toMatchObject({ ownerSub: bob.sub, customerId: bob.sub });
+      expect(bobs.body.id).not.toBe(first.body.id);
+      expect(changed.status).toBe(422);
+      expect((await call(`/me/orders/${bobs.body.id}`, bob.idToken)).status).toBe(200);
+      expect((await call(`/me/orders/${bobs.body.id}`, ada.idToken)).status).toBe(404);
+    });
+  });
+
+  describe('GET /me/orders', () => {
+    it("lists the caller's orders newest first", async () => {
+      // Act
+      const listed = await call('/me/orders', ada.idToken);
+
+      // Assess
+      expect(listed.status).toBe(200);
+      expect(listed.body.orders?.map((order) => order.id)).toEqual(
+        adaOrders.map((order) => order.id).reverse(),
+      );
+      expect(listed.body.orders?.[0]).toEqual(adaOrders.at(-1));
+      expect(listed.body).not.toHaveProperty('nextToken');
+    });
+
+    it('pages with limit and nextToken, every order once, the last page without a nextToken', async () => {
+      // Act
+      const pages: Answer[] = [await call('/me/orders?limit=2', ada.idToken)];
+      while (pages.at(-1)?.body.nextToken !== undefined)
+        pages.push(
+          await call(
+            `/me/orders?limit=2&nextToken=${encodeURIComponent(pages.at(-1)?.body.nextToken as string)}`,
+            ada.idToken,
+          ),
+        );
+
+      // Assess: 5 orders in pages of 2, 2, 1.
+      expect(pages.map((page) => [page.status, page.body.orders?.length])).toEqual([
+        [200, 2],
+        [200, 2],
+        [200, 1],
+      ]);
+      expect(pages.flatMap((page) => page.body.orders?.map((order) => order.id))).toEqual(
+        adaOrders.map((order) => order.id).reverse(),
+      );
+    });
+
+    it("shows another user none of the caller's orders, and refuses them the caller's nextToken (400)", async () => {
+      // Arrange
+      const adas = await call('/me/orders?limit=1', ada.idToken);
+
+      // Act
+      const bobsList = await call('/me/orders', bob.idToken);
+      const withAdasToken = await call(
+        `/me/orders?nextToken=${encodeURIComponent(adas.body.nextToken as string)}`,
+        bob.idToken,
+      );
+
+      // Assess
+      expect(bobsList.body.orders).toEqual(bobOrders);
+      expect(withAdasToken.status).toBe(400);
+      expect(withAdasToken.body).toEqual({
+        error: 'BadRequest',
+        message: 'nextToken is not one this listing issued',
+      });
+    });
+
+    it('refuses a limit above 100 (400)', async () => {
+      // Act
+      const listed = await call('/me/orders?limit=101', ada.idToken);
+
+      // Assess
+      expect(listed).toMatchObject({ status: 400, body: { error: 'BadRequest' } });
+    });
+  });
+
+  describe('GET /me/orders/{id}', () => {
+    it("answers the caller's own order", async () => {
+      // Act
+      const read = await call(`/me/orders/${adaOrders[0]?.id}`, ada.idToken);
+
+      // Assess
+      expect(read).toMatchObject({ status: 200, body: adaOrders[0] });
+    });
+
+    it("answers another user's order exactly as one that does not exist (404), so ids cannot be probed", async () => {
+      // Act
+      const adas = await call(`/me/orders/${adaOrders[0]?.id}`, bob.idToken);
+      const missing = await call(`/me/orders/${UNKNOWN_ORDER}`, bob.idToken);
+
+      // Assess
+      expect(adas.status).toBe(404);
+      expect(missing.status).toBe(404);
+      expect(adas.body).toEqual({ error: 'NotFound', message: `Order ${adaOrders[0]?.id} not found` });
+      expect(missing.body).toEqual({ error: 'NotFound', message: `Order ${UNKNOWN_ORDER} not found` });
+    });
+
+    it("counts as the caller's only what they placed through /me: an order placed for their customer id over IAM is not", async () => {
+      // Arrange
+      const placed = await signed('developer')(`${orderUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: ada.sub, items: [item('DESK-1')] }),
+      });
+      const { id } = (await placed.json()) as { id: string };
+
+      // Act
+      const read = await call(`/me/orders/${id}`, ada.idToken);
+      const listed = await call('/me/orders?limit=100', ada.idToken);
+
+      // Assess
+      expect(placed.status).toBe(201);
+      expect(read.status).toBe(404);
+      expect(listed.body.orders?.map((order) => order.id)).not.toContain(id);
+    });
+  });
+
+  describe('the gateway takes only an ID token of the pool on /me', () => {
+    const routes = [
+      ['POST', '/me/orders'],
+      ['GET', '/me/orders'],
+      ['GET', `/me/orders/${UNKNOWN_ORDER}`],
+    ];
+    it.each(routes)(
+      '%s %s: 401 without a token, with an access token, a partner token or a forged one',
+      async (method, route) => {
+        // Act
+        const answers = await Promise.all(
+          [undefined, ada.accessToken, partnerToken, `${ada.idToken.slice(0, -4)}AAAA`].map((token) =>
+            call(route, token, { method, body: method === 'POST' ? { items: [item('BOOK-1')] } : undefined }),
+          ),
+        );
+
+        // Assess
+        expect(answers.map((answer) => [answer.status, answer.body])).toEqual(
+          Array(4).fill([401, { message: 'Unauthorized' }]),
+        );
+      },
+    );
+  });
+
+  describe('GET /partner/orders/{id}', () => {
+    it('answers any order to a partner system with its client_credentials token, 404 for an unknown id', async () => {
+      // Act
+      const read = await call(`/partner/orders/${adaOrders[0]?.id}`, partnerToken);
+      const missing = await call(`/partner/orders/${UNKNOWN_ORDER}`, partnerToken);
+
+      // Assess
+      expect(read).toMatchObject({ status: 200, body: adaOrders[0] });
+      expect(missing).toMatchObject({ status: 404, body: { error: 'NotFound' } });
+    });
+
+    it("refuses a user's ID token, their access token (no orders-api scope) and no token: 401", async () => {
+      // Act
+      const answers = await Promise.all(
+        [ada.idToken, ada.accessToken, undefined].map((token) =>
+          call(`/partner/orders/${adaOrders[0]?.id}`, token),
+        ),
+      );
+
+      // Assess
+      expect(answers.map((answer) => [answer.status, answer.body])).toEqual(
+        Array(3).fill([401, { message: 'Unauthorized' }]),
+      );
+    });
+  });
+
+  describe('the AWS_IAM routes beside them', () => {
+    it('still refuse a principal of another account (explicit deny) and serve the account (200)', async () => {
+      // Act
+      const crossAccount = await signed('partner')(`${orderUrl}/orders/${adaOrders[0]?.id}`);
+      const sameAccount = await signed('developer')(`${orderUrl}/orders/${adaOrders[0]?.id}`);
+
+      // Assess
+      expect(crossAccount.status).toBe(403);
+      expect(((await crossAccount.json()) as { Message: string }).Message).toMatch(
+        /^User: arn:aws:iam::111111111111:user\/partner is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:\w+\/local\/GET\/orders\/[\w-]+ with an explicit deny$/,
+      );
+      expect(sameAccount.status).toBe(200);
+      expect(await sameAccount.json()).toEqual(adaOrders[0]);
+    });
+  });
+});
