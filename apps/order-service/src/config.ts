@@ -5,6 +5,13 @@ import { OrderRepository } from './repository/order-repository';
 
 export const logger = createLogger({ service: 'order-service' });
 
+/**
+ * What the /me routes add to every answer, errors included, so a web page on another origin can read them
+ * (`cors: true` in serverless.yml answers the preflight; API Gateway's own refusals get theirs from the
+ * GatewayResponse resources).
+ */
+export const BROWSER_ROUTE = { responseHeaders: { 'access-control-allow-origin': '*' } };
+
 export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`Environment variable ${name} is not set`);

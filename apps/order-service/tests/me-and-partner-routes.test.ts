@@ -354,6 +354,30 @@ describe('/me and /partner routes on the local cloud', () => {
     );
   });
 
+  describe('a web page on another origin can use /me (cors: true, gateway responses)', () => {
+    it('gets the preflight answered without a token, and the CORS header on successes and on the gateway’s 401', async () => {
+      // Act
+      const preflight = await fetch(`${orderUrl}/me/orders`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' },
+      });
+      const listed = await call('/me/orders', ada.idToken);
+      const refused = await call('/me/orders');
+      const missing = await call(`/me/orders/${UNKNOWN_ORDER}`, ada.idToken);
+
+      // Assess
+      expect(preflight.status).toBe(200);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+      for (const answer of [listed, refused, missing])
+        expect([answer.status, answer.headers.get('access-control-allow-origin')]).toEqual([
+          answer.status,
+          '*',
+        ]);
+      expect([listed.status, refused.status, missing.status]).toEqual([200, 401, 404]);
+    });
+  });
+
   describe('GET /partner/orders/{id}', () => {
     it('answers any order to a partner system with its client_credentials token, 404 for an unknown id', async () => {
       // Act

@@ -22,6 +22,9 @@ const EXPECTED_METHODS = {
   'GET /me/orders': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [] },
   'GET /me/orders/{id}': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [] },
   'GET /partner/orders/{id}': { AuthorizationType: 'COGNITO_USER_POOLS', scopes: [ORDERS_READ] },
+  // cors: true on the /me routes: their preflights (MOCK integrations, no authorizer).
+  'OPTIONS /me/orders': { AuthorizationType: 'NONE' },
+  'OPTIONS /me/orders/{id}': { AuthorizationType: 'NONE' },
 };
 
 /** A resource's path, from its PathParts up to the API's root. */
@@ -167,7 +170,7 @@ describe('order-service packaged template', () => {
     );
   });
 
-  it('denies other accounts every AWS_IAM method and explicitly allows (only) the Cognito methods', () => {
+  it('denies other accounts every AWS_IAM method and explicitly allows (only) the Cognito methods and their preflights', () => {
     // Arrange: a Cognito method's caller is anonymous to IAM (no aws:PrincipalAccount), so a Deny on it would
     // refuse every signed-in user, and without an explicit Allow API Gateway refuses them too.
     const statements = (
@@ -194,13 +197,29 @@ describe('order-service packaged template', () => {
     ]);
     expect(allows).toEqual([expect.objectContaining({ Principal: '*', Action: ['execute-api:Invoke'] })]);
     expect(allows[0]).not.toHaveProperty('Condition');
+    // NONE (the CORS preflights) needs the explicit Allow as much as COGNITO_USER_POOLS does.
     expect(coverage).toEqual(
       methods.map(({ route, properties }) =>
         properties.AuthorizationType === 'AWS_IAM'
           ? [route, 'AWS_IAM', true, false]
-          : [route, 'COGNITO_USER_POOLS', false, true],
+          : [route, properties.AuthorizationType, false, true],
       ),
     );
+  });
+
+  it('puts the CORS header on API Gateway’s own 4xx and 5xx answers (gateway responses)', () => {
+    // Act
+    const responses = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse')
+      .map(
+        (resource) =>
+          resource.Properties as { ResponseType: string; ResponseParameters: Record<string, string> },
+      );
+
+    // Assess
+    expect(responses.map((response) => response.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const response of responses)
+      expect(response.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
   });
 
   it('passes cfn-lint', () => {

@@ -38,6 +38,11 @@ function errorResponse(error: HttpError): APIGatewayProxyResult {
   });
 }
 
+export interface HttpHandlerOptions {
+  /** Headers every answer carries, errors included (e.g. `access-control-allow-origin` for browser routes). */
+  responseHeaders?: Record<string, string>;
+}
+
 /**
  * Wraps a route as a Lambda proxy handler: a logger bound to the request and the verified caller,
  * `HttpError`s answered with their status and message, anything else a 500 that leaks nothing
@@ -46,7 +51,20 @@ function errorResponse(error: HttpError): APIGatewayProxyResult {
  * @example
  * export const handler = httpHandler(logger, async ({ event, caller }) => jsonResponse(200, caller));
  */
-export function httpHandler(logger: Logger, route: HttpRoute): ProxyHandler {
+export function httpHandler(
+  logger: Logger,
+  route: HttpRoute,
+  options: HttpHandlerOptions = {},
+): ProxyHandler {
+  const withHeaders = (response: APIGatewayProxyResult): APIGatewayProxyResult =>
+    options.responseHeaders
+      ? { ...response, headers: { ...response.headers, ...options.responseHeaders } }
+      : response;
+  const answer = handle(logger, route);
+  return async (event, context) => withHeaders(await answer(event, context));
+}
+
+function handle(logger: Logger, route: HttpRoute): ProxyHandler {
   return async (event, context) => {
     const caller = callerIdentityOf(event);
     const requestLogger = logger.child({

@@ -12,6 +12,7 @@ export {
 export {
   httpHandler,
   jsonResponse,
+  type HttpHandlerOptions,
   type HttpRequest,
   type HttpRoute,
   type ProxyHandler,

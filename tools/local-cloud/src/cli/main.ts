@@ -130,6 +130,11 @@ End users (Cognito; confirmation codes appear in this log, as the mail Cognito w
 Partners (OAuth2 client_credentials, scope orders-api/orders.read):
   curl -s -u ${partnerClientId}:$(aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${partnerClientId} --query UserPoolClient.ClientSecret --output text) -d grant_type=client_credentials ${cloud.url}/_aws/cognito-idp/oauth2/token
 
+Shop as the demo user (API Gateway's Cognito authorizer checks the ID token; you only ever see your own orders):
+  TOKEN=$(aws cognito-idp initiate-auth --client-id ${webClientId} --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=${DEMO_USER.email},PASSWORD=${DEMO_USER.password} --query AuthenticationResult.IdToken --output text)
+  curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"items":[{"sku":"BOOK-1","quantity":2,"unitPrice":1250}]}' ${endpoint('order-service-local')}/me/orders
+  curl -s -H "Authorization: Bearer $TOKEN" ${endpoint('order-service-local')}/me/orders
+
 Ctrl-C stops it; data stays in .local-cloud/.`);
   const stop = async () => {
     console.log('\nStopping...');
