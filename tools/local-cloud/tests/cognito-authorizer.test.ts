@@ -192,6 +192,19 @@ describe('refusals (A2)', () => {
   });
 });
 
+describe('revocation (A2: AWS documents no revocation check by REST authorizers)', () => {
+  test('an ID token still passes after GlobalSignOut, until it expires; Cognito itself refuses the access token', async () => {
+    const { GlobalSignOutCommand, GetUserCommand } =
+      await import('@aws-sdk/client-cognito-identity-provider');
+    const { id, access } = await tokensOf(pool, 'ada@example.com');
+    await cognito.send(new GlobalSignOutCommand({ AccessToken: access }));
+    expect((await call(idRoute, id)).status).toBe(200);
+    await expect(cognito.send(new GetUserCommand({ AccessToken: access }))).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+  });
+});
+
 describe('verified tokens are remembered, never past their pool’s keys', () => {
   test('a token that passed is refused once its pool was removed and made again with new keys', async () => {
     const rotating = await deployUserPoolStack(cloud, { stackName: 'rotating' });
