@@ -52,6 +52,7 @@ const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const authorizer = (): CognitoAuthorizer => ({
   id: 'fuzz',
   name: 'fuzz',
+  providerArns: [pool.poolArn],
   poolIds: [pool.poolId],
   identityHeader: 'authorization',
 });

@@ -153,6 +153,32 @@ describe('refusals (A2)', () => {
     expect(await answer.json()).toEqual({ message: 'Unauthorized' });
   });
 
+  test('a pool id under another account or region in ProviderARNs is not that pool: 401', async () => {
+    const { url } = await deployProbeStack(cloud, {
+      stackName: 'arn-route',
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: {
+        providerArns: [pool.poolArn.replace(':us-east-1:000000000000:', ':eu-west-1:999999999999:')],
+      },
+    });
+    const { id } = await tokensOf(pool, 'ada@example.com');
+    expect((await call(url, id)).status).toBe(401);
+    await cloud.remove('arn-route');
+  });
+
+  test('stray characters after a valid token (or a second, empty Authorization joined to it): 401', async () => {
+    const { id } = await tokensOf(pool, 'ada@example.com');
+    for (const header of [`${id},`, `${id}!!`, `${id}=`])
+      expect((await call(idRoute, header)).status).toBe(401);
+    const doubled = await fetch(`${idRoute}/probe`, {
+      headers: [
+        ['authorization', id],
+        ['authorization', ''],
+      ],
+    });
+    expect(doubled.status).toBe(401);
+  });
+
   test('a token of a pool the authorizer does not list: 401', async () => {
     const { id } = await tokensOf(other, 'eve@example.com');
     expect((await call(idRoute, id)).status).toBe(401);
@@ -188,6 +214,21 @@ describe('refusals (A2)', () => {
     });
     const { id } = await tokensOf(pool, 'ada@example.com'); // aud = the web client
     expect((await call(url, id)).status).toBe(401);
+    await cloud.remove('aud-route');
+    // The whole aud must match: an unanchored expression naming part of the client id is not enough.
+    const { url: partial } = await deployProbeStack(cloud, {
+      stackName: 'aud-route',
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: { providerArns: [pool.poolArn], identityValidationExpression: pool.webClientId.slice(0, 10) },
+    });
+    expect((await call(partial, id)).status).toBe(401);
+    await cloud.remove('aud-route');
+    const { url: whole } = await deployProbeStack(cloud, {
+      stackName: 'aud-route',
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: { providerArns: [pool.poolArn], identityValidationExpression: `${pool.webClientId}|other` },
+    });
+    expect((await call(whole, id)).status).toBe(200);
     await cloud.remove('aud-route');
   });
 });

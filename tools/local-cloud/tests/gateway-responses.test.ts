@@ -173,6 +173,116 @@ test('a NONE route under a resource policy needs an explicit Allow for the anony
   await cloud.remove('none-allowing');
 });
 
+test('request text in a refusal message is never read as a template or as replacement patterns', async () => {
+  const { url: denied } = await deployProbeStack(cloud, {
+    stackName: 'templated',
+    authorizationType: 'NONE',
+    resourcePolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'execute-api:Invoke',
+          Resource: 'execute-api:/*/*/open/*',
+        },
+      ],
+    },
+    extraResources: {
+      Denied: {
+        Type: 'AWS::ApiGateway::GatewayResponse',
+        Properties: {
+          ResponseType: 'ACCESS_DENIED',
+          ResponseTemplates: {
+            'application/json': '{"error":"denied","message":$context.error.messageString,"tail":"T"}',
+          },
+          RestApiId: { Ref: 'Api' },
+        },
+      },
+    },
+  });
+  for (const segment of ["$'", '$&', '$`', '$context.error.message', '$context.error.messageString']) {
+    const answer = await fetch(`${denied}/x/${segment}`);
+    expect(answer.status).toBe(403);
+    const body = (await answer.json()) as { error: string; message: string; tail: string };
+    expect(body).toMatchObject({ error: 'denied', tail: 'T' });
+    expect(body.message).toMatch(
+      /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: /,
+    );
+  }
+  await cloud.remove('templated');
+});
+
+test('an anonymous caller has no aws:PrincipalAccount or aws:PrincipalArn (a Null condition on them is true)', async () => {
+  const { url: guarded } = await deployProbeStack(cloud, {
+    stackName: 'null-guard',
+    authorizationType: 'NONE',
+    resourcePolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'execute-api:Invoke',
+          Resource: 'execute-api:/*',
+          Condition: { Null: { 'aws:PrincipalAccount': 'true' } },
+        },
+      ],
+    },
+  });
+  expect((await fetch(`${guarded}/anything`)).status).toBe(403);
+  await cloud.remove('null-guard');
+});
+
+const refusedStack = () =>
+  probeStackTemplate({ stackName: 'refused' }) as unknown as {
+    Resources: Record<string, { Properties: Record<string, unknown> }>;
+  };
+const deployRefused = (template: unknown) =>
+  deployWithSources(cloud, 'refused', template as never, {
+    'probe.zip': 'exports.handler = async () => ({ statusCode: 200 });',
+  });
+
+test.each([
+  ['ApiKeyRequired (private: true)', { ApiKeyRequired: true }, 'ApiKeyRequired'],
+  ['a request validator', { RequestValidatorId: 'abc123' }, 'RequestValidatorId'],
+  [
+    'a required request parameter',
+    { RequestParameters: { 'method.request.header.X-Tenant': true } },
+    'required RequestParameters',
+  ],
+])('refused at deploy until enforced: %s', async (_label, properties, message) => {
+  const stack = refusedStack();
+  Object.assign(
+    (stack.Resources.ProxyMethod as { Properties: Record<string, unknown> }).Properties,
+    properties,
+  );
+  await expect(deployRefused(stack)).rejects.toThrow(message);
+});
+
+test('refused at deploy: a PRIVATE endpoint, a framing header in a gateway response', async () => {
+  const privateApi = refusedStack();
+  (privateApi.Resources.Api as { Properties: Record<string, unknown> }).Properties.EndpointConfiguration = {
+    Types: ['PRIVATE'],
+  };
+  await expect(deployRefused(privateApi)).rejects.toThrow('PRIVATE endpoint');
+  const framing = probeStackTemplate({
+    stackName: 'refused',
+    extraResources: {
+      Bad: {
+        Type: 'AWS::ApiGateway::GatewayResponse',
+        Properties: {
+          ResponseType: 'DEFAULT_4XX',
+          ResponseParameters: { 'gatewayresponse.header.Content-Length': "'2'" },
+          RestApiId: { Ref: 'Api' },
+        },
+      },
+    },
+  });
+  await expect(deployRefused(framing)).rejects.toThrow('sets Content-Length itself');
+});
+
 test.each([
   [
     'a MOCK with a mapped (not literal) header',

@@ -72,7 +72,9 @@ export async function checkCognitoToken(
   const header = request.headers[authorizer.identityHeader]?.trim();
   if (!header) return refuse(`no ${authorizer.identityHeader} header`);
   const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '') : header;
-  if (token.length > 16_384 || token.split('.').length !== 3) return refuse('not a JWT');
+  // Three base64url segments exactly (jose's decoder would skip stray characters, making `<token>,` a new token).
+  if (token.length > 16_384 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token))
+    return refuse('not a JWT');
   const cached = verified.get(token);
   const current = cached && pools.get(cached.poolId);
   const entry =
@@ -106,7 +108,8 @@ export async function checkCognitoToken(
   if (authorizer.validationExpression !== undefined) {
     let expression = expressions.get(authorizer.validationExpression);
     if (!expression) {
-      expression = new RegExp(authorizer.validationExpression);
+      // The whole `aud` must match (the stricter reading: AWS's Java regex matching is not documented).
+      expression = new RegExp(`^(?:${authorizer.validationExpression})$`);
       expressions.set(authorizer.validationExpression, expression);
     }
     const aud = typeof payload.aud === 'string' ? payload.aud : undefined;
@@ -134,9 +137,10 @@ async function verify(
   if (alg !== 'RS256') return refuse(`alg ${String(alg).slice(0, 20)} (only RS256)`);
   let pool: UserPool | undefined;
   let keyUse: 'id' | 'access' | undefined;
-  for (const poolId of authorizer.poolIds) {
+  for (const [index, poolId] of authorizer.poolIds.entries()) {
     const candidate = pools.get(poolId);
-    if (!candidate) continue;
+    // The whole ARN must be the pool's: account and region too, not only the id.
+    if (!candidate || candidate.config.arn !== authorizer.providerArns[index]) continue;
     if (candidate.data.idKey.kid === kid) [pool, keyUse] = [candidate, 'id'];
     else if (candidate.data.accessKey.kid === kid) [pool, keyUse] = [candidate, 'access'];
     if (pool) break;

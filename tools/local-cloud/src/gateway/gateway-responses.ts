@@ -76,9 +76,11 @@ export function applyGatewayResponses(
   }
   let body = response.body;
   if (configured.template !== undefined) {
-    body = configured.template
-      .replaceAll('$context.error.messageString', JSON.stringify(tagged.message))
-      .replaceAll('$context.error.message', tagged.message);
+    // One pass, with a function: the message (which can hold request text, like the path) is never re-read as a
+    // template or as `$&`-style replacement patterns.
+    body = configured.template.replace(/\$context\.error\.message(String)?/g, (_match, quoted?: string) =>
+      quoted ? JSON.stringify(tagged.message) : tagged.message,
+    );
   }
   return { status: configured.statusCode ?? response.status, headers, body };
 }

@@ -6,7 +6,8 @@ export type AuthorizationType = 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
 export interface CognitoAuthorizer {
   id: string;
   name: string;
-  /** The user pools whose tokens it accepts (ids, from ProviderARNs). */
+  /** The user pools whose tokens it accepts: their ARNs (ProviderARNs) and ids, index for index. */
+  providerArns: string[];
   poolIds: string[];
   /** Lower-cased header name of `method.request.header.<Name>`. */
   identityHeader: string;

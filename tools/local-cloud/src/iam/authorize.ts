@@ -27,8 +27,11 @@ function contextLookup(request: AuthorizationRequest): Lookup {
   const keys = new Map<string, ContextValue>();
   const set = (key: string, value: ContextValue | undefined) =>
     value !== undefined && keys.set(key.toLowerCase(), value);
-  set('aws:PrincipalArn', principal.type === 'AssumedRole' ? principal.roleArn : principal.arn);
-  set('aws:PrincipalAccount', principal.accountId);
+  // An anonymous request has no principal ARN or account: AWS leaves those keys out (so `Null` is true for them).
+  if (principal.type !== 'Anonymous') {
+    set('aws:PrincipalArn', principal.type === 'AssumedRole' ? principal.roleArn : principal.arn);
+    set('aws:PrincipalAccount', principal.accountId);
+  }
   set('aws:PrincipalType', principal.type);
   if (principal.type === 'User') set('aws:username', principal.userName);
   set('aws:userid', principal.userId);

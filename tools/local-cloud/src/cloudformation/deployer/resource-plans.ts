@@ -104,6 +104,16 @@ function functionNameFromUri(uri: string, ctx: PlanContext): string {
   return match[1] as string;
 }
 
+/** Headers about the message's framing: a gateway response may not set them. */
+const FRAMING_HEADERS = [
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+];
+
 /**
  * A MOCK integration as Serverless writes it for `cors: true` (osls lib/.../api-gateway/lib/cors.js): one
  * integration response with literal `method.response.header.*` values, and an empty template or Serverless's
@@ -117,6 +127,8 @@ function mockIntegration(integration: Props, ctx: PlanContext): MockIntegration 
     );
   const response = responses[0] as Props;
   const status = Number(response.StatusCode ?? 200);
+  if (!Number.isInteger(status) || status < 100 || status > 599)
+    throw new DeploymentError(`${ctx.logicalId}: MOCK IntegrationResponse StatusCode must be an HTTP status`);
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries((response.ResponseParameters ?? {}) as Record<string, unknown>)) {
     const name = /^method\.response\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(key)?.[1];
@@ -239,6 +251,11 @@ export const PLANNERS: Record<string, Planner> = {
     };
   },
   'AWS::ApiGateway::RestApi': (props, ctx) => {
+    const types = ((props.EndpointConfiguration ?? {}) as Props).Types;
+    if (Array.isArray(types) && types.includes('PRIVATE'))
+      throw new DeploymentError(
+        `${ctx.logicalId}: a PRIVATE endpoint (reachable only from a VPC endpoint) is not enforced by the local cloud; use REGIONAL or EDGE locally`,
+      );
     const id = deterministicId(10, ctx.accountId, ctx.region, ctx.stackName, ctx.logicalId);
     const policy = props.Policy as PolicyDocument | undefined;
     return {
@@ -295,6 +312,24 @@ export const PLANNERS: Record<string, Planner> = {
         `${ctx.logicalId}: AuthorizationType COGNITO_USER_POOLS needs an AuthorizerId`,
       );
     // Fail closed: settings that would narrow access on AWS but mean nothing to this type are refused, not ignored.
+    if ((scopes as string[] | undefined)?.some((scope) => scope.trim() === ''))
+      throw new DeploymentError(`${ctx.logicalId}: AuthorizationScopes has an empty scope`);
+    // Access settings the local cloud does not enforce yet are refused, never ignored (a route served open).
+    if (props.ApiKeyRequired === true || props.ApiKeyRequired === 'true')
+      throw new DeploymentError(
+        `${ctx.logicalId}: ApiKeyRequired (Serverless private: true) is not enforced by the local cloud yet`,
+      );
+    if (props.RequestValidatorId !== undefined)
+      throw new DeploymentError(
+        `${ctx.logicalId}: RequestValidatorId is not enforced by the local cloud yet`,
+      );
+    const required = Object.entries((props.RequestParameters ?? {}) as Record<string, unknown>).filter(
+      ([, value]) => value === true || value === 'true',
+    );
+    if (required.length > 0)
+      throw new DeploymentError(
+        `${ctx.logicalId}: required RequestParameters (${required.map(([key]) => key).join(', ')}) are not enforced by the local cloud yet`,
+      );
     if (authorizationType !== 'COGNITO_USER_POOLS' && ((scopes as string[] | undefined)?.length ?? 0) > 0)
       throw new DeploymentError(
         `${ctx.logicalId}: AuthorizationScopes apply to COGNITO_USER_POOLS methods only`,
@@ -373,6 +408,7 @@ export const PLANNERS: Record<string, Planner> = {
         authorizer: {
           id,
           name: str(props, 'Name', ctx),
+          providerArns: arns as string[],
           poolIds,
           identityHeader: header.toLowerCase(),
           validationExpression: expression as string | undefined,
@@ -395,6 +431,10 @@ export const PLANNERS: Record<string, Planner> = {
           typeof value === 'string'
             ? /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(value)?.[1]
             : undefined;
+        if (name && FRAMING_HEADERS.includes(name.toLowerCase()))
+          throw new DeploymentError(
+            `${ctx.logicalId}: ResponseParameters ${key}: the gateway sets ${name} itself`,
+          );
         if (!name || (literal === undefined && fromRequestHeader === undefined))
           throw new DeploymentError(
             `${ctx.logicalId}: ResponseParameters ${key}: the local cloud maps gatewayresponse.header.<Name> from a quoted literal or method.request.header.<Name> only`,
