@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { createConfirmedUser } from '../src/testing/cognito-helpers';
-import { deployProbeStack } from '../src/testing/probe-stack';
+import { deployProbeStack, deployWithSources, probeStackTemplate } from '../src/testing/probe-stack';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
 // API Gateway's COGNITO_USER_POOLS authorizer on REST APIs, as research notes A (../shared/research/
@@ -328,6 +328,24 @@ describe('the resource policy after the token (F1)', () => {
 });
 
 describe('deploys that would serve a route open are refused', () => {
+  test('a method naming an authorizer its API lacks: refused before anything is applied (no role, no function)', async () => {
+    const template = probeStackTemplate({
+      stackName: 'dangling',
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: { providerArns: [pool.poolArn] },
+    }) as unknown as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+    (template.Resources.ProxyMethod as { Properties: Record<string, unknown> }).Properties.AuthorizerId =
+      'nope12';
+    const rolesBefore = cloud.identities.listRoles().length;
+    await expect(
+      deployWithSources(cloud, 'dangling', template as never, {
+        'probe.zip': 'exports.handler = async () => ({ statusCode: 200 });',
+      }),
+    ).rejects.toThrow('names authorizer nope12, which is not an authorizer of this API');
+    expect(cloud.identities.listRoles().length).toBe(rolesBefore);
+    expect(cloud.stacks().some((stack) => stack.stackName === 'dangling')).toBe(false);
+  });
+
   test.each([
     [
       'a TOKEN (Lambda) authorizer',
@@ -345,8 +363,6 @@ describe('deploys that would serve a route open are refused', () => {
       'is not a user pool ARN',
     ],
   ])('%s', async (_label, override, message) => {
-    const { probeStackTemplate } = await import('../src/testing/probe-stack');
-    const { deployWithSources } = await import('../src/testing/probe-stack');
     const template = probeStackTemplate({
       stackName: 'refused',
       authorizationType: 'COGNITO_USER_POOLS',

@@ -84,6 +84,20 @@ export class Deployer {
       input.stackName,
       [...planned.values()].map((resource) => resource.plan),
     );
+    // The APIs are built once before anything is applied, so an API that cannot be built (a method naming an
+    // authorizer it lacks, a resource with an unknown parent) refuses the deploy instead of half-applying it.
+    for (const { plan } of planned.values())
+      if (plan.kind === 'rest-api')
+        this.buildApi(
+          input.stackName,
+          plan.id,
+          plan.name,
+          planned,
+          this.options.accountId,
+          this.options.region,
+          plan.policy,
+          plan.binaryMediaTypes,
+        );
     this.checkOwnership(input.stackName, planned);
     this.checkDeployer(input.stackName, planned, deployer);
     const replaced = this.deployed.get(input.stackName)?.planned;
