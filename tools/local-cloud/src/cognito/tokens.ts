@@ -222,7 +222,7 @@ export async function verifyAccessToken(
   pool: UserPool,
   token: string,
   now: Date,
-): Promise<AccessTokenClaims> {
+): Promise<{ claims: AccessTokenClaims; user: CognitoUser }> {
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(token).kid;
@@ -262,7 +262,7 @@ export async function verifyAccessToken(
   )
     throw notAuthorized('Access Token has been revoked');
   if (!user.enabled) throw notAuthorized('User is disabled.');
-  return claims;
+  return { claims, user };
 }
 
 const publicKeys = new WeakMap<SigningKey, KeyObject>();

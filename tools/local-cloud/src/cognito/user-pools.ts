@@ -228,7 +228,7 @@ export class UserPools {
 
   /** Cognito's client secrets: 51 characters of [a-z0-9]. */
   public clientSecret(clientId: string): string {
-    const digest = createHmac('sha256', this.secretSeed).update(clientId).digest();
+    const digest = this.derive(clientId);
     const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
     let secret = '';
     for (let index = 0; secret.length < 51; index += 1) {

@@ -303,14 +303,34 @@ export class ApiGatewayService {
     path: string,
   ): Refused | undefined {
     if (!api.policy) return undefined;
+    return this.decideInvoke(request, api, stage, path, {
+      principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
+      identityPolicies: [],
+    });
+  }
+
+  /**
+   * `execute-api:Invoke` on the method ARN for `caller`, with the caller's policies and the API's resource policy:
+   * undefined when allowed, else AWS's 403 naming the caller (logged with the deciding statement).
+   */
+  private decideInvoke(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+    caller: Pick<Caller, 'principal' | 'identityPolicies' | 'sessionPolicies'>,
+  ): Refused | undefined {
     const methodArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${request.method}${path}`;
     const decision = authorize({
-      principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
+      principal: caller.principal,
       action: 'execute-api:Invoke',
       resource: methodArn,
       resourceAccountId: api.accountId,
-      identityPolicies: [],
-      resourcePolicy: { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy },
+      identityPolicies: caller.identityPolicies,
+      sessionPolicies: caller.sessionPolicies,
+      resourcePolicy: api.policy
+        ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy }
+        : undefined,
       context: {
         'aws:SourceIp': request.sourceIp,
         'aws:SecureTransport': false,
@@ -318,7 +338,7 @@ export class ApiGatewayService {
       },
     });
     if (decision.allowed) return undefined;
-    const message = notAuthorizedMessage('anonymous', 'execute-api:Invoke', methodArn, decision);
+    const message = notAuthorizedMessage(caller.principal.arn, 'execute-api:Invoke', methodArn, decision);
     this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
     return {
       response: refusal(
@@ -353,36 +373,7 @@ export class ApiGatewayService {
       };
     }
     const { caller } = authentication;
-    const methodArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${request.method}${path}`;
-    const decision = authorize({
-      principal: caller.principal,
-      action: 'execute-api:Invoke',
-      resource: methodArn,
-      resourceAccountId: api.accountId,
-      identityPolicies: caller.identityPolicies,
-      sessionPolicies: caller.sessionPolicies,
-      resourcePolicy: api.policy
-        ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy }
-        : undefined,
-      context: {
-        'aws:SourceIp': request.sourceIp,
-        'aws:SecureTransport': false,
-        'aws:CurrentTime': this.options.clock.now().toISOString(),
-      },
-    });
-    if (decision.allowed) return { caller };
-    const message = notAuthorizedMessage(caller.principal.arn, 'execute-api:Invoke', methodArn, decision);
-    this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
-    return {
-      response: refusal(
-        'ACCESS_DENIED',
-        403,
-        message,
-        { 'x-amzn-errortype': 'AccessDeniedException' },
-        'Message',
-      ),
-      authError: message,
-      principal: caller.principal.arn,
-    };
+    const denied = this.decideInvoke(request, api, stage, path, caller);
+    return denied ? { ...denied, principal: caller.principal.arn } : { caller };
   }
 }

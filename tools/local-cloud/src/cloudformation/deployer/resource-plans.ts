@@ -104,6 +104,12 @@ function functionNameFromUri(uri: string, ctx: PlanContext): string {
   return match[1] as string;
 }
 
+/** `<prefix><Name>` with Name an HTTP header name (RFC 9110 token): API Gateway's header mapping expressions. */
+function headerMapping(prefix: string, expression: string): RegExpExecArray | null {
+  if (!expression.startsWith(prefix)) return null;
+  return /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(expression.slice(prefix.length));
+}
+
 /** Headers about the message's framing: a gateway response may not set them. */
 const FRAMING_HEADERS = [
   'content-length',
@@ -131,7 +137,7 @@ function mockIntegration(integration: Props, ctx: PlanContext): MockIntegration 
     throw new DeploymentError(`${ctx.logicalId}: MOCK IntegrationResponse StatusCode must be an HTTP status`);
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries((response.ResponseParameters ?? {}) as Record<string, unknown>)) {
-    const name = /^method\.response\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(key)?.[1];
+    const name = headerMapping('method.response.header.', key)?.[1];
     const literal = typeof value === 'string' ? /^'(.*)'$/s.exec(value)?.[1] : undefined;
     if (!name || literal === undefined)
       throw new DeploymentError(
@@ -381,7 +387,7 @@ export const PLANNERS: Record<string, Planner> = {
       return poolId;
     });
     const identitySource = str(props, 'IdentitySource', ctx);
-    const header = /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(identitySource)?.[1];
+    const header = headerMapping('method.request.header.', identitySource)?.[1];
     if (!header)
       throw new DeploymentError(
         `${ctx.logicalId}: IdentitySource ${identitySource}: a COGNITO_USER_POOLS authorizer reads one header, method.request.header.<Name>`,
@@ -425,12 +431,10 @@ export const PLANNERS: Record<string, Planner> = {
       throw new DeploymentError(`${ctx.logicalId}: StatusCode must be an HTTP status`);
     const headers = Object.entries((props.ResponseParameters ?? {}) as Record<string, unknown>).map(
       ([key, value]) => {
-        const name = /^gatewayresponse\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(key)?.[1];
+        const name = headerMapping('gatewayresponse.header.', key)?.[1];
         const literal = typeof value === 'string' ? /^'(.*)'$/s.exec(value)?.[1] : undefined;
         const fromRequestHeader =
-          typeof value === 'string'
-            ? /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(value)?.[1]
-            : undefined;
+          typeof value === 'string' ? headerMapping('method.request.header.', value)?.[1] : undefined;
         if (name && FRAMING_HEADERS.includes(name.toLowerCase()))
           throw new DeploymentError(
             `${ctx.logicalId}: ResponseParameters ${key}: the gateway sets ${name} itself`,

@@ -123,10 +123,7 @@ export class SignIn {
       passwordMatches(this.decoy(pool, given).password, this.ctx.poolName(pool), given, password);
       throw this.unknownUser(client);
     }
-    this.checkNotLocked(user);
-    if (!passwordMatches(user.password, this.ctx.poolName(pool), user.username, password)) {
-      throw this.wrongPassword(pool, user);
-    }
+    this.provePassword(pool, user, password);
     return this.signedIn(pool, client, user);
   }
 
@@ -321,7 +318,7 @@ export class SignIn {
     return { AuthenticationResult: tokens, ChallengeParameters: {} };
   }
 
-  /** ChangePassword's PreviousPassword: checked and throttled like a sign-in. */
+  /** A password of the user (a sign-in, ChangePassword's PreviousPassword), checked and throttled. */
   public provePassword(pool: UserPool, user: CognitoUser, password: string): void {
     this.checkNotLocked(user);
     if (!passwordMatches(user.password, this.ctx.poolName(pool), user.username, password))
