@@ -1,16 +1,13 @@
 import path from 'node:path';
 import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
+  cognitoClient,
   createConfirmedUser,
   deployProbeStack,
   deployUserPoolStack,
   LocalCloud,
   LOCAL_IDENTITIES_FILE,
   packageService,
-  seededUserKeys,
+  passwordTokens,
 } from '@sigv4-auth/local-cloud';
 
 /**
@@ -46,20 +43,11 @@ async function main(): Promise<void> {
         cognito: { providerArns: [pool.poolArn] },
       })
     ).url;
-    const client = new CognitoIdentityProviderClient({
-      endpoint: cloud.url,
-      region: 'us-east-1',
-      credentials: seededUserKeys('developer'),
-    });
+    const client = cognitoClient(cloud.url);
     await createConfirmedUser(client, pool.poolId, 'bench@example.com', 'Bench-Passw0rd');
-    const signIn = await client.send(
-      new InitiateAuthCommand({
-        ClientId: pool.webClientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: 'bench@example.com', PASSWORD: 'Bench-Passw0rd' },
-      }),
-    );
-    urls.cognitoIdToken = signIn.AuthenticationResult?.IdToken as string;
+    urls.cognitoIdToken = (
+      await passwordTokens(client, pool.webClientId, 'bench@example.com', 'Bench-Passw0rd')
+    ).id;
     client.destroy();
   }
   if (wants.has('--cognito')) {

@@ -15,6 +15,7 @@ import {
   packageService,
   removeIsolatedBuilds,
   seededUserKeys,
+  cognitoClient,
 } from '@sigv4-auth/local-cloud';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import {
@@ -66,12 +67,7 @@ describe('sign-up to sign-in on the local cloud', () => {
     webClientId = output(identity, 'WebClientId');
     partnerClientId = output(identity, 'PartnerClientId');
     issuer = output(identity, 'UserPoolIssuer');
-    cognito = new CognitoIdentityProviderClient({
-      endpoint: cloud.url,
-      region: 'us-east-1',
-      credentials: developer,
-      maxAttempts: 1,
-    });
+    cognito = cognitoClient(cloud.url);
   }, 180_000);
 
   afterAll(async () => {

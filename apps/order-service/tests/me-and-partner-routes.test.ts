@@ -13,6 +13,7 @@ import {
   packageService,
   removeIsolatedBuilds,
   seededUserKeys,
+  cognitoClient,
 } from '@sigv4-auth/local-cloud';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 
@@ -128,12 +129,7 @@ describe('/me and /partner routes on the local cloud', () => {
     const output = (stack: typeof identity, key: string) =>
       stack.outputs.find((entry) => entry.key === key)?.value as string;
     orderUrl = output(orders, 'ServiceEndpoint');
-    cognito = new CognitoIdentityProviderClient({
-      endpoint: cloud.url,
-      region: 'us-east-1',
-      credentials: seededUserKeys('developer'),
-      maxAttempts: 1,
-    });
+    cognito = cognitoClient(cloud.url);
     const webClientId = output(identity, 'WebClientId');
     ada = await signUp('ada@example.com', 'Ada Lovelace', webClientId);
     bob = await signUp('bob@example.com', 'Bob Babbage', webClientId);

@@ -16,9 +16,11 @@ export {
   type UserPoolStackOptions,
 } from './testing/user-pool-stack';
 export {
+  cognitoClient,
   createConfirmedUser,
   lastMailedCode,
   mailedCodes,
+  passwordTokens,
   refusalOf,
   type Refusal,
 } from './testing/cognito-helpers';

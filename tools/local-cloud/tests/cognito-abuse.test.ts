@@ -15,9 +15,9 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
-import { createConfirmedUser, mailedCodes, refusalOf } from '../src/testing/cognito-helpers';
+import { createConfirmedUser, mailedCodes, refusalOf, cognitoClient } from '../src/testing/cognito-helpers';
 import { deployWithSources } from '../src/testing/probe-stack';
 import {
   deployUserPoolStack,
@@ -29,7 +29,6 @@ import {
 // a client may not write, sessions that outlive what they were for, codes guessed by asking for new ones, users
 // told apart by their challenges, prototype keys as names, racing sign-ups, deploys that fail half-way.
 const PASSWORD = 'Correct-Horse-9';
-const DEVELOPER = seededUserKeys('developer');
 
 let cloud: LocalCloud;
 /** Email is the username; a PreSignUp that auto-confirms @auto.example.com; a slow PostConfirmation that logs. */
@@ -81,12 +80,7 @@ beforeAll(async () => {
     },
     webClientProperties: { WriteAttributes: ['name', 'email', 'custom:tier'] },
   });
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url,
-    region: 'us-east-1',
-    credentials: DEVELOPER,
-    maxAttempts: 1,
-  });
+  cognito = cognitoClient(cloud.url);
 }, 60_000);
 
 afterAll(async () => {

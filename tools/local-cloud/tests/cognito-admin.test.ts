@@ -26,7 +26,12 @@ import {
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { assumeRoleCredentials, sendRaw } from '../src/testing/raw-clients';
-import { createConfirmedUser, lastMailedCode, refusalOf } from '../src/testing/cognito-helpers';
+import {
+  createConfirmedUser,
+  lastMailedCode,
+  refusalOf,
+  cognitoClient,
+} from '../src/testing/cognito-helpers';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
 // The signed (Admin and management) half of cognito-idp, and the user lifecycle around sign-in: IAM decides every
@@ -34,7 +39,6 @@ import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-poo
 // triggers run only with their AWS::Lambda::Permission and a failing one leaves nothing half-done, and bad input
 // is always a 400 in Cognito's words.
 const PASSWORD = 'Correct-Horse-9';
-const DEVELOPER = seededUserKeys('developer');
 
 let cloud: LocalCloud;
 let pool: UserPoolStack;
@@ -75,12 +79,7 @@ beforeAll(async () => {
   pool = await deployUserPoolStack(cloud, {
     triggers: { PostConfirmation: POST_CONFIRMATION, PreSignUp: PRE_SIGN_UP },
   });
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url,
-    region: 'us-east-1',
-    credentials: DEVELOPER,
-    maxAttempts: 1,
-  });
+  cognito = cognitoClient(cloud.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -111,12 +110,7 @@ describe('IAM on the signed operations', () => {
       'arn:aws:iam::000000000000:role/no-access',
       'cognito-test',
     );
-    const client = new CognitoIdentityProviderClient({
-      endpoint: cloud.url,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-    });
+    const client = cognitoClient(cloud.url, credentials);
     try {
       const refused = await refusalOf(
         client.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'mallory@example.com' })),
@@ -138,12 +132,7 @@ describe('IAM on the signed operations', () => {
   });
 
   test('another account’s user, even with its own Allow for everything in it, cannot manage this pool', async () => {
-    const client = new CognitoIdentityProviderClient({
-      endpoint: cloud.url,
-      region: 'us-east-1',
-      credentials: seededUserKeys('partner'),
-      maxAttempts: 1,
-    });
+    const client = cognitoClient(cloud.url, seededUserKeys('partner'));
     try {
       expect(
         await refusalOf(client.send(new DescribeUserPoolCommand({ UserPoolId: pool.poolId }))),

@@ -1,16 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, decodeProtectedHeader, SignJWT, type JWTPayload } from 'jose';
 import type { UserPool, UserPools } from '../src/cognito';
 import { checkCognitoToken } from '../src/gateway/cognito-authorizer';
 import type { ApiMethod, CognitoAuthorizer } from '../src/gateway';
 import type { IncomingRequest } from '../src/http/incoming-request';
-import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
-import { createConfirmedUser } from '../src/testing/cognito-helpers';
+import { cognitoClient, createConfirmedUser, passwordTokens } from '../src/testing/cognito-helpers';
 import { deployProbeStack } from '../src/testing/probe-stack';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
@@ -67,27 +63,16 @@ beforeAll(async () => {
   cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
   pool = await deployUserPoolStack(cloud);
   foreign = await deployUserPoolStack(cloud, { stackName: 'foreign' });
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url,
-    region: 'us-east-1',
-    credentials: seededUserKeys('developer'),
-  });
+  const cognito = cognitoClient(cloud.url);
   for (const target of [pool, foreign])
     await createConfirmedUser(cognito, target.poolId, 'ada@example.com', PASSWORD);
-  const signIn = async (target: UserPoolStack) =>
-    (
-      await cognito.send(
-        new InitiateAuthCommand({
-          ClientId: target.webClientId,
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: 'ada@example.com', PASSWORD },
-        }),
-      )
-    ).AuthenticationResult;
-  const tokens = await signIn(pool);
-  idToken = tokens?.IdToken as string;
-  accessToken = tokens?.AccessToken as string;
-  foreignIdToken = (await signIn(foreign))?.IdToken as string;
+  ({ id: idToken, access: accessToken } = await passwordTokens(
+    cognito,
+    pool.webClientId,
+    'ada@example.com',
+    PASSWORD,
+  ));
+  foreignIdToken = (await passwordTokens(cognito, foreign.webClientId, 'ada@example.com', PASSWORD)).id;
   cognito.destroy();
   pools = (cloud as unknown as { userPools: UserPools }).userPools;
 }, 60_000);

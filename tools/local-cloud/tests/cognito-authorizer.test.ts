@@ -1,11 +1,8 @@
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
-import { createConfirmedUser } from '../src/testing/cognito-helpers';
+import { createConfirmedUser, cognitoClient, passwordTokens } from '../src/testing/cognito-helpers';
 import { deployProbeStack, deployWithSources, probeStackTemplate } from '../src/testing/probe-stack';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
@@ -14,7 +11,6 @@ import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-poo
 // the identity source with or without "Bearer " (A3), the claims the function gets (A4), and the resource policy
 // after it (F1).
 const PASSWORD = 'Correct-Horse-9';
-const DEVELOPER = seededUserKeys('developer');
 
 let cloud: LocalCloud;
 let pool: UserPoolStack;
@@ -26,15 +22,8 @@ let idRoute: string;
 let scopedRoute: string;
 const lines: string[] = [];
 
-async function tokensOf(target: UserPoolStack, username: string) {
-  const { AuthenticationResult } = await cognito.send(
-    new InitiateAuthCommand({
-      ClientId: target.webClientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: username, PASSWORD },
-    }),
-  );
-  return { id: AuthenticationResult?.IdToken as string, access: AuthenticationResult?.AccessToken as string };
+function tokensOf(target: UserPoolStack, username: string) {
+  return passwordTokens(cognito, target.webClientId, username, PASSWORD);
 }
 
 async function partnerToken(): Promise<string> {
@@ -60,12 +49,7 @@ beforeAll(async () => {
   });
   pool = await deployUserPoolStack(cloud);
   other = await deployUserPoolStack(cloud, { stackName: 'other' });
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url,
-    region: 'us-east-1',
-    credentials: DEVELOPER,
-    maxAttempts: 1,
-  });
+  cognito = cognitoClient(cloud.url);
   await createConfirmedUser(cognito, pool.poolId, 'ada@example.com', PASSWORD, [
     { Name: 'email_verified', Value: 'true' },
   ]);

@@ -21,9 +21,9 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
-import { lastMailedCode, refusalOf } from '../src/testing/cognito-helpers';
+import { lastMailedCode, refusalOf, cognitoClient } from '../src/testing/cognito-helpers';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
 // Sign-up, confirmation and sign-in against the local cognito-idp with real, independent clients: the AWS SDK v3
@@ -31,7 +31,6 @@ import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-poo
 // Amplify), tokens checked with aws-jwt-verify's CognitoJwtVerifier. AWS facts: research notes B
 // (../shared/research/api-gateway-authorizers.md), Cognito API reference per operation.
 const PASSWORD = 'Correct-Horse-9';
-const DEVELOPER = seededUserKeys('developer');
 
 let cloud: LocalCloud;
 let pool: UserPoolStack;
@@ -84,12 +83,7 @@ beforeAll(async () => {
     log: (line) => lines.push(line),
   });
   pool = await deployUserPoolStack(cloud);
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.url,
-    region: 'us-east-1',
-    credentials: DEVELOPER,
-    maxAttempts: 1,
-  });
+  cognito = cognitoClient(cloud.url);
 }, 60_000);
 
 afterAll(async () => {

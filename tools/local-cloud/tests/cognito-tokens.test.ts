@@ -16,7 +16,7 @@ import { decodeJwt } from 'jose';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployProbeStack } from '../src/testing/probe-stack';
-import { createConfirmedUser, refusalOf } from '../src/testing/cognito-helpers';
+import { createConfirmedUser, refusalOf, cognitoClient } from '../src/testing/cognito-helpers';
 import { pythonWithBotocore } from '../src/testing/python';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
@@ -58,12 +58,7 @@ describe('in memory', () => {
       log: (line) => lines.push(line),
     });
     pool = await deployUserPoolStack(cloud);
-    cognito = new CognitoIdentityProviderClient({
-      endpoint: cloud.url,
-      region: 'us-east-1',
-      credentials: DEVELOPER,
-      maxAttempts: 1,
-    });
+    cognito = cognitoClient(cloud.url);
   }, 60_000);
 
   afterAll(async () => {
@@ -335,12 +330,7 @@ describe('on disk, across a restart', () => {
 
   test('users, signing keys and issued tokens stay valid; nothing secret is kept in plaintext', async () => {
     const first = await LocalCloud.start({ port: 0, stateDir, identitiesFile: LOCAL_IDENTITIES_FILE });
-    let client = new CognitoIdentityProviderClient({
-      endpoint: first.url,
-      region: 'us-east-1',
-      credentials: DEVELOPER,
-      maxAttempts: 1,
-    });
+    let client = cognitoClient(first.url);
     const pool = await deployUserPoolStack(first);
     await createConfirmedUser(client, pool.poolId, 'rita@example.com', PASSWORD);
     const signIn = await client.send(
@@ -364,12 +354,7 @@ describe('on disk, across a restart', () => {
     }
 
     const second = await LocalCloud.start({ port: 0, stateDir, identitiesFile: LOCAL_IDENTITIES_FILE });
-    client = new CognitoIdentityProviderClient({
-      endpoint: second.url,
-      region: 'us-east-1',
-      credentials: DEVELOPER,
-      maxAttempts: 1,
-    });
+    client = cognitoClient(second.url);
     try {
       const restored = second.stacks().find((stack) => stack.stackName === 'pool');
       expect(restored?.outputs.find((output) => output.key === 'PoolId')?.value).toBe(pool.poolId);

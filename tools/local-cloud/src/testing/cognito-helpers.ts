@@ -1,9 +1,41 @@
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
   type AttributeType,
-  type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { seededUserKeys } from '../identity';
+
+/** The SDK's Cognito client against the local cloud, as `credentials` (default: the seeded developer), no retries. */
+export function cognitoClient(
+  endpoint: string,
+  credentials: AwsCredentialIdentity = seededUserKeys('developer'),
+): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+}
+
+/** A USER_PASSWORD_AUTH sign-in through `clientId` (a client without a secret): the ID and access tokens. */
+export async function passwordTokens(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  username: string,
+  password: string,
+): Promise<{ id: string; access: string; refresh: string }> {
+  const { AuthenticationResult } = await client.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+  return {
+    id: AuthenticationResult?.IdToken as string,
+    access: AuthenticationResult?.AccessToken as string,
+    refresh: AuthenticationResult?.RefreshToken as string,
+  };
+}
 
 /** How an SDK call was refused: the error's name (Cognito's `__type`), message and HTTP status. */
 export interface Refusal {
