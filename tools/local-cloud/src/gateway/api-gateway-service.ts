@@ -6,6 +6,7 @@ import type { Caller } from '../identity';
 import type { LambdaService } from '../lambda';
 import type { AccessLogEntry } from './access-log';
 import { checkCognitoToken, type UserPoolDirectory } from './cognito-authorizer';
+import { compiledPattern } from './compiled-patterns';
 import { applyGatewayResponses, refusal, type GatewayResponseType } from './gateway-responses';
 import { buildProxyEvent } from './proxy-event';
 import { mapProxyResult } from './proxy-result';
@@ -84,7 +85,7 @@ function mockAnswer(mock: NonNullable<ApiMethod['mock']>, request: IncomingReque
   if (
     mock.originPatterns &&
     origin !== undefined &&
-    mock.originPatterns.some((pattern) => new RegExp(pattern).test(origin))
+    mock.originPatterns.some((pattern) => compiledPattern(pattern).test(origin))
   )
     headers['access-control-allow-origin'] = origin;
   return { status: mock.status, headers, body: '' };

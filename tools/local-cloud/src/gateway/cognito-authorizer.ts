@@ -2,6 +2,7 @@ import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { issuerOf, publicKeyOf, type UserPool } from '../cognito';
 import type { SigningKey } from '../cognito/user-pools';
 import type { IncomingRequest } from '../http/incoming-request';
+import { compiledPattern } from './compiled-patterns';
 import type { ApiMethod, CognitoAuthorizer } from './types';
 
 /** What the gateway needs of the user pools: a pool's keys and issuer, by id. */
@@ -27,7 +28,6 @@ interface Verified {
 }
 const verified = new Map<string, Verified>();
 const MAX_VERIFIED = 10_000;
-const expressions = new Map<string, RegExp>();
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -106,12 +106,8 @@ export async function checkCognitoToken(
       return refuse(`the token has none of the method's scopes (${scopes.join(' ')})`);
   }
   if (authorizer.validationExpression !== undefined) {
-    let expression = expressions.get(authorizer.validationExpression);
-    if (!expression) {
-      // The whole `aud` must match (the stricter reading: AWS's Java regex matching is not documented).
-      expression = new RegExp(`^(?:${authorizer.validationExpression})$`);
-      expressions.set(authorizer.validationExpression, expression);
-    }
+    // The whole `aud` must match (the stricter reading: AWS's Java regex matching is not documented).
+    const expression = compiledPattern(`^(?:${authorizer.validationExpression})$`);
     const aud = typeof payload.aud === 'string' ? payload.aud : undefined;
     if (aud === undefined || !expression.test(aud))
       return refuse('aud does not match the IdentityValidationExpression');
