@@ -168,6 +168,18 @@ describe('in memory', () => {
       expect(answer.status).toBe(400);
       expect(await answer.json()).toEqual({ error });
     });
+
+    test('neither the client secret nor an issued token ever reaches the log (refusals included)', async () => {
+      const answer = await token(
+        'grant_type=client_credentials',
+        basic(pool.partnerClientId, pool.partnerClientSecret),
+      );
+      const { access_token: issued } = (await answer.json()) as { access_token: string };
+      await token('grant_type=client_credentials', basic(pool.partnerClientId, 'wrong-secret-xyz'));
+      const log = lines.join('\n');
+      for (const secret of [pool.partnerClientSecret, pool.secretClientSecret, issued, 'wrong-secret-xyz'])
+        expect(log).not.toContain(secret);
+    });
   });
 
   test('JWKS and OpenID configuration are served per pool on the local port', async () => {
