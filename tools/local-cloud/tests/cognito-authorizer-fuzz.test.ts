@@ -46,6 +46,7 @@ let pools: UserPools;
 /** The attacker's own key pair (one for the run: making one per case would take minutes). */
 const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const authorizer = (): CognitoAuthorizer => ({
+  type: 'COGNITO_USER_POOLS',
   id: 'fuzz',
   name: 'fuzz',
   providerArns: [pool.poolArn],

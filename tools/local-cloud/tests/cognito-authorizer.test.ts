@@ -332,10 +332,11 @@ describe('deploys that would serve a route open are refused', () => {
 
   test.each([
     [
-      'a TOKEN (Lambda) authorizer',
+      'a Cognito method whose authorizer turned into a TOKEN one (ProviderARNs left over)',
       { Type: 'TOKEN' },
-      'authorizer Type TOKEN is not enforced by the local cloud yet',
+      'ProviderARNs apply to COGNITO_USER_POOLS authorizers only',
     ],
+    ['an authorizer type API Gateway does not have', { Type: 'JWT' }, 'authorizer Type JWT is not one of'],
     [
       'an identity source that is not a header',
       { IdentitySource: 'method.request.querystring.token' },

@@ -13,5 +13,9 @@ export interface AccessLogEntry {
   authError: string | null;
   latencyMs: number;
   integrationLatencyMs: number | null;
+  /** A Lambda authorizer's latency: the function's round trip, 0 for a cached answer, null when none ran. */
+  authorizerLatencyMs: number | null;
+  /** Which check decided (for people, never the caller): `cached` says whether an authorizer answer was reused. */
+  decision: { check: string; cached?: boolean; detail: string } | null;
   sourceIp: string;
 }

@@ -1,18 +1,25 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import type { IncomingRequest, OutgoingResponse } from '../http/incoming-request';
-import { authorize, notAuthorizedMessage } from '../iam';
+import { authorize, notAuthorizedMessage, type Decision } from '../iam';
 import type { Caller } from '../identity';
 import type { LambdaService } from '../lambda';
 import type { AccessLogEntry } from './access-log';
 import { checkCognitoToken, type UserPoolDirectory } from './cognito-authorizer';
 import { compiledPattern } from './compiled-patterns';
+import {
+  AuthorizerCache,
+  evaluateAuthorizerPolicy,
+  identityOf,
+  parseAuthorizerResult,
+  type AuthorizerResult,
+} from './lambda-authorizer';
 import { applyGatewayResponses, refusal, type GatewayResponseType } from './gateway-responses';
 import { buildProxyEvent } from './proxy-event';
 import { mapProxyResult } from './proxy-result';
 import { routedPath } from './request-path';
-import { matchRoute } from './routing';
-import type { ApiMethod, RestApi } from './types';
+import { matchRoute, type RouteMatch } from './routing';
+import type { ApiMethod, LambdaAuthorizer, RestApi } from './types';
 
 /** API Gateway's payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -47,6 +54,26 @@ interface Refused {
   response: OutgoingResponse;
   authError: string;
 }
+
+/** What a Lambda authorizer let through: the backend's `requestContext.authorizer` and the principal. */
+interface LambdaAuthorized {
+  authorizer: Record<string, string | number | null>;
+  principal: string;
+  usageIdentifierKey?: string;
+}
+
+const unauthorized = (authError: string): Refused => ({
+  response: refusal('UNAUTHORIZED', 401, 'Unauthorized', { 'x-amzn-errortype': 'UnauthorizedException' }),
+  authError,
+});
+
+/** 500 `{"message":null}`: how API Gateway answers any authorizer failure but `Unauthorized` (research notes D3). */
+const authorizerConfigurationError = (authError: string): Refused => ({
+  response: refusal('AUTHORIZER_CONFIGURATION_ERROR', 500, null, {
+    'x-amzn-errortype': 'AuthorizerConfigurationException',
+  }),
+  authError,
+});
 
 /** API Gateway's answer to a body over its 10 MB payload limit. */
 export function payloadTooLarge(): OutgoingResponse {
@@ -93,15 +120,21 @@ function mockAnswer(mock: NonNullable<ApiMethod['mock']>, request: IncomingReque
 
 export class ApiGatewayService {
   private readonly apis = new Map<string, RestApi>();
+  /** Lambda authorizers' answers, per API, stage, authorizer and identity, for each authorizer's TTL. */
+  public readonly authorizerCache: AuthorizerCache;
 
-  public constructor(private readonly options: ApiGatewayServiceOptions) {}
+  public constructor(private readonly options: ApiGatewayServiceOptions) {
+    this.authorizerCache = new AuthorizerCache(options.clock);
+  }
 
   public put(api: RestApi): void {
     this.apis.set(api.id, api);
+    this.authorizerCache.dropApi(api.id);
   }
 
   public remove(apiId: string): void {
     this.apis.delete(apiId);
+    this.authorizerCache.dropApi(apiId);
   }
 
   public get(apiId: string): RestApi | undefined {
@@ -144,6 +177,8 @@ export class ApiGatewayService {
       authError: null,
       latencyMs: 0,
       integrationLatencyMs: null,
+      authorizerLatencyMs: null,
+      decision: null,
       sourceIp: request.sourceIp,
     };
     const response = applyGatewayResponses(
@@ -183,7 +218,7 @@ export class ApiGatewayService {
     }
     if (request.body.length > MAX_REQUEST_BYTES) return payloadTooLarge();
     let caller: Caller | undefined;
-    let authorizer: { claims: Record<string, string> } | undefined;
+    let authorizer: Record<string, unknown> | undefined;
     if (route.method.authorizationType === 'COGNITO_USER_POOLS') {
       const outcome = await this.authorizeCognito(request, api, stage, path, route.method);
       if ('response' in outcome) {
@@ -192,6 +227,15 @@ export class ApiGatewayService {
         return outcome.response;
       }
       authorizer = { claims: outcome.claims };
+      entry.principal = outcome.principal;
+    }
+    if (route.method.authorizationType === 'CUSTOM') {
+      const outcome = await this.authorizeLambda(request, api, stage, path, route, entry);
+      if ('response' in outcome) {
+        entry.authError = outcome.authError;
+        return outcome.response;
+      }
+      authorizer = outcome.authorizer;
       entry.principal = outcome.principal;
     }
     if (route.method.authorizationType === 'AWS_IAM') {
@@ -254,16 +298,11 @@ export class ApiGatewayService {
   ): Promise<{ claims: Record<string, string>; principal: string } | (Refused & { principal?: string })> {
     const authorizer =
       method.authorizerId === undefined ? undefined : api.authorizers.get(method.authorizerId);
-    if (!authorizer) {
+    if (authorizer?.type !== 'COGNITO_USER_POOLS') {
       this.options.log(
-        `500 ${request.method} ${path}: the method's authorizer ${method.authorizerId} does not exist`,
+        `500 ${request.method} ${path}: the method's authorizer ${method.authorizerId} is not a Cognito authorizer of this API`,
       );
-      return {
-        response: refusal('AUTHORIZER_CONFIGURATION_ERROR', 500, null, {
-          'x-amzn-errortype': 'AuthorizerConfigurationException',
-        }),
-        authError: 'authorizer missing',
-      };
+      return authorizerConfigurationError('authorizer missing');
     }
     const outcome = await checkCognitoToken(
       request,
@@ -310,19 +349,18 @@ export class ApiGatewayService {
     });
   }
 
-  /**
-   * `execute-api:Invoke` on the method ARN for `caller`, with the caller's policies and the API's resource policy:
-   * undefined when allowed, else AWS's 403 naming the caller (logged with the deciding statement).
-   */
-  private decideInvoke(
+  private methodArn(api: RestApi, stage: string, method: string, path: string): string {
+    return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${method}${path}`;
+  }
+
+  /** The IAM engine's decision on `execute-api:Invoke` of the method ARN for `caller` and the resource policy. */
+  private invokeDecision(
     request: IncomingRequest,
     api: RestApi,
-    stage: string,
-    path: string,
+    methodArn: string,
     caller: Pick<Caller, 'principal' | 'identityPolicies' | 'sessionPolicies'>,
-  ): Refused | undefined {
-    const methodArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${stage}/${request.method}${path}`;
-    const decision = authorize({
+  ): Decision {
+    return authorize({
       principal: caller.principal,
       action: 'execute-api:Invoke',
       resource: methodArn,
@@ -332,14 +370,27 @@ export class ApiGatewayService {
       resourcePolicy: api.policy
         ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy }
         : undefined,
-      context: {
-        'aws:SourceIp': request.sourceIp,
-        'aws:SecureTransport': false,
-        'aws:CurrentTime': this.options.clock.now().toISOString(),
-      },
+      context: this.conditionContext(request),
     });
-    if (decision.allowed) return undefined;
-    const message = notAuthorizedMessage(caller.principal.arn, 'execute-api:Invoke', methodArn, decision);
+  }
+
+  private conditionContext(request: IncomingRequest): Record<string, string | boolean> {
+    return {
+      'aws:SourceIp': request.sourceIp,
+      'aws:SecureTransport': false,
+      'aws:CurrentTime': this.options.clock.now().toISOString(),
+    };
+  }
+
+  /** AWS's 403 for a denied `execute-api:Invoke`, naming the caller (logged with the deciding statement). */
+  private invokeDenied(
+    request: IncomingRequest,
+    path: string,
+    principalArn: string,
+    methodArn: string,
+    decision: Decision,
+  ): Refused {
+    const message = notAuthorizedMessage(principalArn, 'execute-api:Invoke', methodArn, decision);
     this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
     return {
       response: refusal(
@@ -351,6 +402,207 @@ export class ApiGatewayService {
       ),
       authError: message,
     };
+  }
+
+  /**
+   * `execute-api:Invoke` on the method ARN for `caller`, with the caller's policies and the API's resource policy:
+   * undefined when allowed, else AWS's 403 naming the caller.
+   */
+  private decideInvoke(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+    caller: Pick<Caller, 'principal' | 'identityPolicies' | 'sessionPolicies'>,
+  ): Refused | undefined {
+    const methodArn = this.methodArn(api, stage, request.method, path);
+    const decision = this.invokeDecision(request, api, methodArn, caller);
+    if (decision.allowed) return undefined;
+    return this.invokeDenied(request, path, caller.principal.arn, methodArn, decision);
+  }
+
+  /**
+   * CUSTOM (Lambda TOKEN or REQUEST authorizer), in API Gateway's order (research notes D, F1.2): the resource
+   * policy's explicit denies first; the identity sources (missing or empty: 401, the function is not called); the
+   * cached answer for this identity, else the function, if its resource-based policy lets API Gateway invoke it
+   * for this authorizer; then the answer's policy for THIS request's method ARN (cached or not), combined with
+   * the resource policy as Table A says for one account: an explicit Deny in either refuses, an Allow in either
+   * lets through.
+   */
+  private async authorizeLambda(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+    route: RouteMatch,
+    entry: AccessLogEntry,
+  ): Promise<LambdaAuthorized | Refused> {
+    const configured =
+      route.method.authorizerId === undefined ? undefined : api.authorizers.get(route.method.authorizerId);
+    if (!configured || configured.type === 'COGNITO_USER_POOLS') {
+      this.options.log(
+        `500 ${request.method} ${path}: the method's authorizer ${route.method.authorizerId} is not a Lambda authorizer of this API`,
+      );
+      return authorizerConfigurationError('authorizer missing');
+    }
+    const authorizer: LambdaAuthorizer = configured;
+    const methodArn = this.methodArn(api, stage, request.method, path);
+    const anonymous = {
+      principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' as const },
+      identityPolicies: [],
+    };
+    const resourceDecision = api.policy ? this.invokeDecision(request, api, methodArn, anonymous) : undefined;
+    if (resourceDecision?.kind === 'ExplicitDeny') {
+      entry.decision = { check: 'resource-policy', detail: resourceDecision.explanation };
+      return this.invokeDenied(request, path, 'anonymous', methodArn, resourceDecision);
+    }
+    const identity = identityOf(request, authorizer, {
+      stage,
+      path,
+      resourcePath: route.resource.path,
+    });
+    const label = `authorizer ${authorizer.name}`;
+    if ('missing' in identity) {
+      this.options.log(`401 ${request.method} ${path}: ${label}: ${identity.missing} (function not called)`);
+      entry.decision = { check: 'lambda-authorizer', detail: identity.missing };
+      return unauthorized(identity.missing);
+    }
+    const cacheKey = AuthorizerCache.key(api.id, stage, authorizer.id, identity.key);
+    let result: AuthorizerResult | undefined =
+      authorizer.ttlSeconds > 0 ? this.authorizerCache.get(cacheKey) : undefined;
+    const cached = result !== undefined;
+    let latencyMs = 0;
+    if (!result) {
+      const started = performance.now();
+      const invoked = await this.invokeAuthorizer(
+        request,
+        api,
+        stage,
+        path,
+        route,
+        authorizer,
+        methodArn,
+        identity.token,
+      );
+      latencyMs = Math.round(performance.now() - started);
+      entry.authorizerLatencyMs = latencyMs;
+      if ('response' in invoked) {
+        entry.decision = { check: 'lambda-authorizer', cached: false, detail: invoked.authError };
+        return invoked;
+      }
+      result = invoked;
+      this.authorizerCache.set(cacheKey, result, authorizer.ttlSeconds);
+    } else {
+      entry.authorizerLatencyMs = 0;
+    }
+    const decision = evaluateAuthorizerPolicy(
+      result,
+      authorizer,
+      methodArn,
+      api.accountId,
+      this.conditionContext(request),
+    );
+    const allowed =
+      decision.kind !== 'ExplicitDeny' && (decision.allowed || resourceDecision?.allowed === true);
+    const how = cached ? 'cached' : `fresh, ${latencyMs} ms`;
+    this.options.log(
+      `${allowed ? 'allow' : '403'} ${request.method} ${path}: ${label} (${how}) principalId ${result.principalId}: ${decision.explanation}` +
+        (!decision.allowed && resourceDecision?.allowed
+          ? `; allowed by the resource policy instead (${resourceDecision.explanation})`
+          : '') +
+        (cached ? '' : `; policy returned: ${JSON.stringify(result.policy)}`),
+    );
+    entry.decision = { check: 'lambda-authorizer', cached, detail: decision.explanation };
+    entry.principal = result.principalId;
+    if (!allowed) {
+      // The authorizer's own 403 bodies: real captures write `Message` (research notes D3).
+      const message =
+        decision.kind === 'ExplicitDeny'
+          ? 'User is not authorized to access this resource with an explicit deny'
+          : 'User is not authorized to access this resource';
+      return {
+        response: refusal(
+          'ACCESS_DENIED',
+          403,
+          message,
+          { 'x-amzn-errortype': 'AccessDeniedException' },
+          'Message',
+        ),
+        authError: message,
+      };
+    }
+    return {
+      authorizer: { ...result.context, principalId: result.principalId, integrationLatency: latencyMs },
+      principal: result.principalId,
+      ...(result.usageIdentifierKey === undefined ? {} : { usageIdentifierKey: result.usageIdentifierKey }),
+    };
+  }
+
+  /** Calls the authorizer's function with the TOKEN or REQUEST event; its checked answer or the refusal. */
+  private async invokeAuthorizer(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+    route: RouteMatch,
+    authorizer: LambdaAuthorizer,
+    methodArn: string,
+    token: string | undefined,
+  ): Promise<AuthorizerResult | Refused> {
+    const label = `authorizer ${authorizer.name}`;
+    const fail = (why: string) => {
+      this.options.log(`500 ${request.method} ${path}: ${label}: ${why}`);
+      return authorizerConfigurationError(why);
+    };
+    // API Gateway invokes the function as apigateway.amazonaws.com for this authorizer: the function's
+    // resource-based policy must allow it (Serverless writes the AWS::Lambda::Permission), else AWS's 500.
+    const sourceArn = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/authorizers/${authorizer.id}`;
+    if (!this.options.lambda.get(authorizer.functionName))
+      return fail(`function ${authorizer.functionName} does not exist`);
+    if (
+      !this.options.lambda.isInvocationAllowed(
+        authorizer.functionName,
+        'apigateway.amazonaws.com',
+        sourceArn,
+        api.accountId,
+      )
+    )
+      return fail(
+        `Invalid permissions on Lambda function: no AWS::Lambda::Permission lets apigateway.amazonaws.com invoke ${authorizer.functionName} for ${sourceArn}`,
+      );
+    let event: Record<string, unknown>;
+    if (authorizer.type === 'TOKEN') {
+      event = { type: 'TOKEN', authorizationToken: token, methodArn };
+    } else {
+      const proxy = buildProxyEvent(request, api, stage, path, route, undefined);
+      const { authorizer: _none, ...requestContext } = proxy.requestContext;
+      event = {
+        type: 'REQUEST',
+        methodArn,
+        resource: proxy.resource,
+        path: proxy.path,
+        httpMethod: proxy.httpMethod,
+        headers: proxy.headers,
+        multiValueHeaders: proxy.multiValueHeaders,
+        queryStringParameters: proxy.queryStringParameters ?? {},
+        multiValueQueryStringParameters: proxy.multiValueQueryStringParameters ?? {},
+        pathParameters: proxy.pathParameters ?? {},
+        stageVariables: {},
+        requestContext,
+      };
+    }
+    const outcome = await this.options.lambda.invoke(authorizer.functionName, event);
+    if (outcome.kind === 'timeout') return fail('the function timed out');
+    if (outcome.kind === 'error') {
+      // `throw new Error('Unauthorized')` (or the string, or callback('Unauthorized')): AWS's 401 (D3).
+      if (outcome.errorMessage === 'Unauthorized') {
+        this.options.log(`401 ${request.method} ${path}: ${label}: the function answered Unauthorized`);
+        return unauthorized('the authorizer answered Unauthorized');
+      }
+      return fail(`the function failed: ${outcome.errorType}: ${outcome.errorMessage}`);
+    }
+    const parsed = parseAuthorizerResult(outcome.payload);
+    return typeof parsed === 'string' ? fail(`malformed answer: ${parsed}`) : parsed;
   }
 
   private authorizeIam(

@@ -7,11 +7,15 @@ export {
   type ApiGatewayServiceOptions,
 } from './api-gateway-service';
 export { GATEWAY_RESPONSE_TYPES } from './gateway-responses';
+export { CONTEXT_IDENTITIES } from './types';
 export type {
   ApiMethod,
   ApiResource,
   AuthorizationType,
+  Authorizer,
   CognitoAuthorizer,
+  IdentitySource,
+  LambdaAuthorizer,
   GatewayResponse,
   MockIntegration,
   RestApi,

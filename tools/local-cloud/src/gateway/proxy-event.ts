@@ -33,8 +33,11 @@ export function buildProxyEvent(
   path: string,
   route: RouteMatch,
   caller: Caller | undefined,
-  /** COGNITO_USER_POOLS: `{ claims }` as the authorizer verified them. */
-  authorizer?: { claims: Record<string, string> },
+  /**
+   * COGNITO_USER_POOLS: `{ claims }` as the authorizer verified them; CUSTOM: the Lambda authorizer's context with
+   * `principalId` and `integrationLatency`.
+   */
+  authorizer?: Record<string, unknown>,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -77,7 +80,7 @@ export function buildProxyEvent(
       requestId: request.requestId,
       domainName: request.headers.host ?? '',
       apiId: api.id,
-      authorizer: authorizer ?? null,
+      authorizer: (authorizer ?? null) as APIGatewayProxyEvent['requestContext']['authorizer'],
       identity: {
         cognitoIdentityPoolId: null,
         cognitoIdentityId: null,

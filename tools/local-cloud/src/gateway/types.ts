@@ -1,9 +1,10 @@
 import type { PolicyDocument } from '../iam';
 
-export type AuthorizationType = 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
+export type AuthorizationType = 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS' | 'CUSTOM';
 
 /** An `AWS::ApiGateway::Authorizer` of type COGNITO_USER_POOLS. */
 export interface CognitoAuthorizer {
+  type: 'COGNITO_USER_POOLS';
   id: string;
   name: string;
   /** The user pools whose tokens it accepts: their ARNs (ProviderARNs) and ids, index for index. */
@@ -14,6 +15,42 @@ export interface CognitoAuthorizer {
   /** IdentityValidationExpression, matched against the token's `aud`. */
   validationExpression?: string;
 }
+
+/**
+ * Where a Lambda authorizer's identity comes from (`IdentitySource`): a header, a query-string parameter or a
+ * `$context` variable (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html).
+ */
+export type IdentitySource =
+  | { kind: 'header'; name: string }
+  | { kind: 'querystring'; name: string }
+  | { kind: 'context'; name: ContextIdentity };
+
+/** The `$context` variables a REQUEST authorizer may key on locally. */
+export const CONTEXT_IDENTITIES = [
+  'identity.sourceIp',
+  'identity.userAgent',
+  'httpMethod',
+  'resourcePath',
+  'path',
+  'stage',
+] as const;
+export type ContextIdentity = (typeof CONTEXT_IDENTITIES)[number];
+
+/** An `AWS::ApiGateway::Authorizer` of type TOKEN or REQUEST: a Lambda function decides, its answer cached. */
+export interface LambdaAuthorizer {
+  type: 'TOKEN' | 'REQUEST';
+  id: string;
+  name: string;
+  functionName: string;
+  /** TOKEN: exactly one header. REQUEST: every source must be present and non-empty; together the cache key. */
+  identitySources: IdentitySource[];
+  /** TOKEN only: the token must match it wholly, or 401 without invoking the function. */
+  validationExpression?: string;
+  /** AuthorizerResultTtlInSeconds: 0 = no caching; default 300, at most 3600. */
+  ttlSeconds: number;
+}
+
+export type Authorizer = CognitoAuthorizer | LambdaAuthorizer;
 
 /** An `AWS::ApiGateway::GatewayResponse`: how one type of the gateway's own refusals is answered. */
 export interface GatewayResponse {
@@ -35,7 +72,10 @@ export interface MockIntegration {
 export interface ApiMethod {
   httpMethod: string;
   authorizationType: AuthorizationType;
-  /** COGNITO_USER_POOLS: the authorizer, and the method's AuthorizationScopes (none: an ID token is required). */
+  /**
+   * COGNITO_USER_POOLS and CUSTOM: the authorizer; COGNITO_USER_POOLS: the method's AuthorizationScopes (none: an
+   * ID token is required).
+   */
   authorizerId?: string;
   authorizationScopes?: string[];
   /** AWS_PROXY integration with a Lambda function of the local cloud. */
@@ -64,7 +104,7 @@ export interface RestApi {
   binaryMediaTypes: string[];
   stages: Set<string>;
   resources: Map<string, ApiResource>;
-  authorizers: Map<string, CognitoAuthorizer>;
+  authorizers: Map<string, Authorizer>;
   /** By ResponseType. */
   gatewayResponses: Map<string, GatewayResponse>;
 }

@@ -42,13 +42,25 @@ export interface ProbeStackOptions {
   stage?: string;
   /** Resource path under the root, `{proxy+}` style. Default `{proxy+}`. */
   basePath?: string;
-  authorizationType?: 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
+  authorizationType?: 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS' | 'CUSTOM';
   /** For COGNITO_USER_POOLS: the authorizer's pools (ARNs), scopes and settings, as Serverless writes them. */
   cognito?: {
     providerArns: string[];
     scopes?: string[];
     identitySource?: string;
     identityValidationExpression?: string;
+  };
+  /**
+   * For CUSTOM: a Lambda authorizer (function `<stackName>-authorizer`, its package `authorizer.zip`) as Serverless
+   * writes it, with the AWS::Lambda::Permission for API Gateway unless `permission` is false.
+   */
+  lambdaAuthorizer?: {
+    type?: 'TOKEN' | 'REQUEST';
+    identitySource?: string;
+    ttlSeconds?: number;
+    identityValidationExpression?: string;
+    timeoutSeconds?: number;
+    permission?: boolean;
   };
   timeoutSeconds?: number;
   /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
@@ -138,6 +150,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
             },
           }
         : {}),
+      ...(options.lambdaAuthorizer ? lambdaAuthorizerResources(options) : {}),
       ProxyMethod: {
         Type: 'AWS::ApiGateway::Method',
         Properties: {
@@ -149,6 +162,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
                 ...(options.cognito.scopes ? { AuthorizationScopes: options.cognito.scopes } : {}),
               }
             : {}),
+          ...(options.lambdaAuthorizer ? { AuthorizerId: { Ref: 'ProbeLambdaAuthorizer' } } : {}),
           ResourceId: parent,
           RestApiId: { Ref: 'Api' },
           Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uri },
@@ -168,6 +182,63 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
       },
     },
   } as unknown as CloudFormationTemplate;
+}
+
+/** The authorizer function, its AWS::ApiGateway::Authorizer and its permission, as Serverless names them. */
+function lambdaAuthorizerResources(options: ProbeStackOptions): Record<string, unknown> {
+  const settings = options.lambdaAuthorizer ?? {};
+  const type = settings.type ?? 'TOKEN';
+  return {
+    AuthorizerFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        FunctionName: `${options.stackName ?? 'probe'}-authorizer`,
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+        Timeout: settings.timeoutSeconds ?? 3,
+        Code: { S3Bucket: 'unused', S3Key: 'authorizer.zip' },
+        Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
+      },
+    },
+    ProbeLambdaAuthorizer: {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: {
+        Name: 'probe-authorizer',
+        Type: type,
+        AuthorizerUri: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/',
+              { 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] },
+              '/invocations',
+            ],
+          ],
+        },
+        IdentitySource: settings.identitySource ?? 'method.request.header.Authorization',
+        ...(settings.ttlSeconds === undefined ? {} : { AuthorizerResultTtlInSeconds: settings.ttlSeconds }),
+        ...(settings.identityValidationExpression
+          ? { IdentityValidationExpression: settings.identityValidationExpression }
+          : {}),
+        RestApiId: { Ref: 'Api' },
+      },
+    },
+    ...(settings.permission === false
+      ? {}
+      : {
+          AuthorizerLambdaPermissionApiGateway: {
+            Type: 'AWS::Lambda::Permission',
+            Properties: {
+              FunctionName: { 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] },
+              Action: 'lambda:InvokeFunction',
+              Principal: 'apigateway.amazonaws.com',
+              SourceArn: {
+                'Fn::Join': ['', ['arn:aws:execute-api:us-east-1:000000000000:', { Ref: 'Api' }, '/*/*']],
+              },
+            },
+          },
+        }),
+  };
 }
 
 /**
@@ -197,9 +268,12 @@ export async function deployWithSources(
 export async function deployProbeStack(
   cloud: LocalCloud,
   options: ProbeStackOptions = {},
+  /** The authorizer function's `index.js` (with `lambdaAuthorizer`). */
+  authorizerSource?: string,
 ): Promise<{ url: string; stack: Stack }> {
   const stack = await deployWithSources(cloud, options.stackName ?? 'probe', probeStackTemplate(options), {
     'probe.zip': options.handlerSource ?? PROBE_HANDLER,
+    ...(authorizerSource === undefined ? {} : { 'authorizer.zip': authorizerSource }),
   });
   const url = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
   if (typeof url !== 'string') throw new Error('The probe stack has no ServiceEndpoint output');

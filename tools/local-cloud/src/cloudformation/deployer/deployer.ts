@@ -560,10 +560,21 @@ export class Deployer {
     );
     for (const plan of plans) {
       if (plan.kind !== 'api-method' || plan.restApiId !== id) continue;
-      if (plan.method.authorizerId !== undefined && !authorizers.has(plan.method.authorizerId))
-        throw new DeploymentError(
-          `API ${name}: method ${plan.method.httpMethod} names authorizer ${plan.method.authorizerId}, which is not an authorizer of this API`,
-        );
+      const authorizerId = plan.method.authorizerId;
+      if (authorizerId !== undefined) {
+        const authorizer = authorizers.get(authorizerId);
+        if (!authorizer)
+          throw new DeploymentError(
+            `API ${name}: method ${plan.method.httpMethod} names authorizer ${authorizerId}, which is not an authorizer of this API`,
+          );
+        // A CUSTOM method needs a Lambda authorizer, a COGNITO_USER_POOLS method a Cognito one (API Gateway refuses
+        // the mix: "Invalid authorizer ID specified" / a type mismatch on PutMethod).
+        const lambda = authorizer.type !== 'COGNITO_USER_POOLS';
+        if (lambda !== (plan.method.authorizationType === 'CUSTOM'))
+          throw new DeploymentError(
+            `API ${name}: method ${plan.method.httpMethod} is ${plan.method.authorizationType} but its authorizer ${authorizer.name} is ${authorizer.type}`,
+          );
+      }
       resources.get(plan.resourceId)?.methods.set(plan.method.httpMethod, plan.method);
     }
     const stages = new Set(

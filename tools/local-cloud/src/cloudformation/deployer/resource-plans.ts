@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
+  CONTEXT_IDENTITIES,
   GATEWAY_RESPONSE_TYPES,
   type ApiMethod,
   type AuthorizationType,
-  type CognitoAuthorizer,
+  type Authorizer,
+  type IdentitySource,
   type GatewayResponse,
   type MockIntegration,
 } from '../../gateway';
@@ -41,7 +43,7 @@ export type PlannedResource =
   | { kind: 'rest-api'; id: string; name: string; policy?: PolicyDocument; binaryMediaTypes: string[] }
   | { kind: 'api-resource'; id: string; restApiId: string; parentId: string; pathPart: string }
   | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
-  | { kind: 'api-authorizer'; restApiId: string; authorizer: CognitoAuthorizer }
+  | { kind: 'api-authorizer'; restApiId: string; authorizer: Authorizer }
   | { kind: 'gateway-response'; restApiId: string; response: GatewayResponse }
   | { kind: 'api-stage'; restApiId: string; stageName: string }
   | { kind: 'table'; name: string; definition: Record<string, unknown> }
@@ -188,8 +190,96 @@ function expandExecuteApiArns(
   };
 }
 
-const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM', 'COGNITO_USER_POOLS'];
+const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM', 'COGNITO_USER_POOLS', 'CUSTOM'];
 const USER_POOL_ARN = /^arn:aws:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/([\w-]+_[0-9a-zA-Z]+)$/;
+
+function validRegex(expression: unknown, ctx: PlanContext): string | undefined {
+  if (expression === undefined) return undefined;
+  if (typeof expression !== 'string')
+    throw new DeploymentError(`${ctx.logicalId}: IdentityValidationExpression must be a string`);
+  try {
+    new RegExp(expression);
+  } catch {
+    throw new DeploymentError(`${ctx.logicalId}: IdentityValidationExpression is not a regular expression`);
+  }
+  return expression;
+}
+
+/** One `IdentitySource` entry of a Lambda authorizer; what the local cloud cannot read is refused. */
+function identitySource(expression: string, ctx: PlanContext): IdentitySource {
+  const header = headerMapping('method.request.header.', expression)?.[1];
+  if (header) return { kind: 'header', name: header.toLowerCase() };
+  if (expression.startsWith('method.request.querystring.') && expression.length > 27)
+    return { kind: 'querystring', name: expression.slice(27) };
+  const context = expression.startsWith('context.') ? expression.slice(8) : undefined;
+  if (context !== undefined && (CONTEXT_IDENTITIES as readonly string[]).includes(context))
+    return { kind: 'context', name: context as (typeof CONTEXT_IDENTITIES)[number] };
+  throw new DeploymentError(
+    `${ctx.logicalId}: IdentitySource ${expression} is not emulated by the local cloud (headers, query strings and context.${CONTEXT_IDENTITIES.join(', context.')} are); refused so the authorizer is never keyed or checked differently than on AWS`,
+  );
+}
+
+/**
+ * A TOKEN or REQUEST authorizer (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html,
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html): a Lambda function of this cloud, called
+ * with its resource-based permission (AuthorizerCredentials, a role API Gateway assumes, is refused: not emulated).
+ */
+function lambdaAuthorizer(
+  props: Props,
+  ctx: PlanContext,
+  type: 'TOKEN' | 'REQUEST',
+  restApiId: string,
+): Planned {
+  if (props.ProviderARNs !== undefined)
+    throw new DeploymentError(`${ctx.logicalId}: ProviderARNs apply to COGNITO_USER_POOLS authorizers only`);
+  if (props.AuthorizerCredentials !== undefined)
+    throw new DeploymentError(
+      `${ctx.logicalId}: AuthorizerCredentials (a role API Gateway assumes to call the authorizer) is not emulated; grant apigateway.amazonaws.com an AWS::Lambda::Permission instead (what Serverless writes)`,
+    );
+  const functionName = functionNameFromUri(str(props, 'AuthorizerUri', ctx), ctx);
+  const rawTtl = props.AuthorizerResultTtlInSeconds;
+  const ttlSeconds = rawTtl === undefined ? 300 : Number(rawTtl);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > 3600)
+    throw new DeploymentError(
+      `${ctx.logicalId}: AuthorizerResultTtlInSeconds must be a whole number from 0 to 3600`,
+    );
+  const rawSource = optionalString(props, 'IdentitySource', ctx);
+  const sources = (rawSource ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => identitySource(part, ctx));
+  if (type === 'TOKEN' && (sources.length !== 1 || sources[0]?.kind !== 'header'))
+    throw new DeploymentError(
+      `${ctx.logicalId}: a TOKEN authorizer reads one header: IdentitySource method.request.header.<Name>`,
+    );
+  // "Required when authorization caching is enabled" for REQUEST (API_Authorizer.html).
+  if (type === 'REQUEST' && ttlSeconds > 0 && sources.length === 0)
+    throw new DeploymentError(
+      `${ctx.logicalId}: a REQUEST authorizer with caching (AuthorizerResultTtlInSeconds > 0) needs an IdentitySource`,
+    );
+  // IdentityValidationExpression "does not apply to the REQUEST authorizer" (API_Authorizer.html): AWS ignores it.
+  const validationExpression =
+    type === 'TOKEN' ? validRegex(props.IdentityValidationExpression, ctx) : undefined;
+  const id = deterministicId(6, restApiId, ctx.logicalId);
+  return {
+    physicalId: id,
+    attributes: { AuthorizerId: id },
+    plan: {
+      kind: 'api-authorizer',
+      restApiId,
+      authorizer: {
+        type,
+        id,
+        name: str(props, 'Name', ctx),
+        functionName,
+        identitySources: sources,
+        ttlSeconds,
+        ...(validationExpression === undefined ? {} : { validationExpression }),
+      },
+    },
+  };
+}
 
 export const PLANNERS: Record<string, Planner> = {
   'AWS::IAM::Role': (props, ctx) => {
@@ -313,9 +403,10 @@ export const PLANNERS: Record<string, Planner> = {
     const scopes = props.AuthorizationScopes;
     if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string')))
       throw new DeploymentError(`${ctx.logicalId}: AuthorizationScopes must be a list of strings`);
-    if (authorizationType === 'COGNITO_USER_POOLS' && typeof props.AuthorizerId !== 'string')
+    const withAuthorizer = authorizationType === 'COGNITO_USER_POOLS' || authorizationType === 'CUSTOM';
+    if (withAuthorizer && typeof props.AuthorizerId !== 'string')
       throw new DeploymentError(
-        `${ctx.logicalId}: AuthorizationType COGNITO_USER_POOLS needs an AuthorizerId`,
+        `${ctx.logicalId}: AuthorizationType ${authorizationType} needs an AuthorizerId`,
       );
     // Fail closed: settings that would narrow access on AWS but mean nothing to this type are refused, not ignored.
     if ((scopes as string[] | undefined)?.some((scope) => scope.trim() === ''))
@@ -340,7 +431,7 @@ export const PLANNERS: Record<string, Planner> = {
       throw new DeploymentError(
         `${ctx.logicalId}: AuthorizationScopes apply to COGNITO_USER_POOLS methods only`,
       );
-    if (authorizationType !== 'COGNITO_USER_POOLS' && props.AuthorizerId !== undefined)
+    if (!withAuthorizer && props.AuthorizerId !== undefined)
       throw new DeploymentError(
         `${ctx.logicalId}: AuthorizerId on an ${authorizationType} method: its authorizer would not run`,
       );
@@ -360,18 +451,19 @@ export const PLANNERS: Record<string, Planner> = {
                 authorizationScopes: (scopes as string[] | undefined) ?? [],
               }
             : {}),
+          ...(authorizationType === 'CUSTOM' ? { authorizerId: props.AuthorizerId as string } : {}),
           ...(mock ? { mock } : { functionName: functionNameFromUri(str(integration, 'Uri', ctx), ctx) }),
         },
       },
     };
   },
-  // COGNITO_USER_POOLS only for now; Lambda (TOKEN, REQUEST) authorizers are refused, so no route is served open.
   'AWS::ApiGateway::Authorizer': (props, ctx) => {
     const restApiId = str(props, 'RestApiId', ctx);
     const type = str(props, 'Type', ctx);
+    if (type === 'TOKEN' || type === 'REQUEST') return lambdaAuthorizer(props, ctx, type, restApiId);
     if (type !== 'COGNITO_USER_POOLS')
       throw new DeploymentError(
-        `${ctx.logicalId}: authorizer Type ${type} is not enforced by the local cloud yet (COGNITO_USER_POOLS is); refused so no route is served open`,
+        `${ctx.logicalId}: authorizer Type ${type} is not one of TOKEN, REQUEST, COGNITO_USER_POOLS`,
       );
     if (props.AuthorizerCredentials !== undefined || props.AuthorizerUri !== undefined)
       throw new DeploymentError(
@@ -392,18 +484,7 @@ export const PLANNERS: Record<string, Planner> = {
       throw new DeploymentError(
         `${ctx.logicalId}: IdentitySource ${identitySource}: a COGNITO_USER_POOLS authorizer reads one header, method.request.header.<Name>`,
       );
-    const expression = props.IdentityValidationExpression;
-    if (expression !== undefined) {
-      if (typeof expression !== 'string')
-        throw new DeploymentError(`${ctx.logicalId}: IdentityValidationExpression must be a string`);
-      try {
-        new RegExp(expression);
-      } catch {
-        throw new DeploymentError(
-          `${ctx.logicalId}: IdentityValidationExpression is not a regular expression`,
-        );
-      }
-    }
+    const expression = validRegex(props.IdentityValidationExpression, ctx);
     const id = deterministicId(6, restApiId, ctx.logicalId);
     return {
       physicalId: id,
@@ -412,12 +493,13 @@ export const PLANNERS: Record<string, Planner> = {
         kind: 'api-authorizer',
         restApiId,
         authorizer: {
+          type: 'COGNITO_USER_POOLS',
           id,
           name: str(props, 'Name', ctx),
           providerArns: arns as string[],
           poolIds,
           identityHeader: header.toLowerCase(),
-          validationExpression: expression as string | undefined,
+          validationExpression: expression,
         },
       },
     };
