@@ -44,6 +44,7 @@ import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/i
 import { BodyRefusedError, InflightBytes, readBody, requestHead } from './http/read-request';
 import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities, type Caller } from './identity';
+import { CorporateIdp, IDP_PATH, readCorporateIdp } from './idp';
 import { connectionOwnedBy, LambdaService } from './lambda';
 import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
@@ -137,6 +138,8 @@ export class LocalCloud {
   private cognito!: CognitoService;
   private cloudformation!: CloudFormationService;
   private authenticator!: Authenticator;
+  /** The local corporate OIDC IdP at `/oidc`, starting in the background (undefined: none configured). */
+  private idp?: Promise<CorporateIdp | undefined>;
   private readonly accountId: string;
   private readonly region: string;
   private readonly log: (line: string) => void;
@@ -230,6 +233,7 @@ export class LocalCloud {
 
   public async stop(): Promise<void> {
     this.userPools?.flush();
+    await (await this.idp)?.stop();
     await this.lambda?.stop();
     const closed = new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
@@ -342,10 +346,47 @@ export class LocalCloud {
       server.listen(port, host, () => resolve());
     });
     this.baseUrl = `http://${host}:${this.port}`;
+    this.idp = this.startIdp();
     if (stateDir) await this.restoreStacks();
   }
 
+  private async startIdp(): Promise<CorporateIdp | undefined> {
+    const config = readCorporateIdp(this.options.identitiesFile);
+    if (!config) return undefined;
+    try {
+      return await CorporateIdp.start({
+        issuer: `${this.baseUrl}${IDP_PATH}`,
+        config,
+        stateDir: this.options.stateDir,
+        clock: this.clock,
+        log: this.log,
+      });
+    } catch (error) {
+      this.log(
+        `The local IdP (${IDP_PATH}) did not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  /** The local IdP, once it is up (undefined: none configured, or it failed to start). */
+  public async corporateIdp(): Promise<CorporateIdp | undefined> {
+    return this.idp;
+  }
+
   private async serve(message: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = message.url ?? '';
+    if (url === IDP_PATH || url.startsWith(`${IDP_PATH}/`) || url.startsWith(`${IDP_PATH}?`)) {
+      const idp = await this.idp;
+      if (idp) return idp.proxy(message, response);
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          message: `No local IdP: ${this.options.identitiesFile} has no corporateIdp section`,
+        }),
+      );
+      return;
+    }
     let reply: OutgoingResponse;
     let reserved = 0;
     let close = false;

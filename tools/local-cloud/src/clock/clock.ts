@@ -4,6 +4,17 @@
  */
 export class Clock {
   private offsetMs = 0;
+  private readonly listeners: Array<(offsetMs: number) => void> = [];
+
+  /** How far the clock is from the machine's, in ms. */
+  public get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Called with the new offset whenever the clock moves (parts running in other threads follow it). */
+  public onChange(listener: (offsetMs: number) => void): void {
+    this.listeners.push(listener);
+  }
 
   public now(): Date {
     return new Date(Date.now() + this.offsetMs);
@@ -16,9 +27,11 @@ export class Clock {
   /** Moves the clock by `ms` (may be negative). */
   public advance(ms: number): void {
     this.offsetMs += ms;
+    for (const listener of this.listeners) listener(this.offsetMs);
   }
 
   public reset(): void {
     this.offsetMs = 0;
+    for (const listener of this.listeners) listener(this.offsetMs);
   }
 }

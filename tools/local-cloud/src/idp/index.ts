@@ -1,0 +1,11 @@
+export {
+  CorporateIdp,
+  IDP_PATH,
+  IdpConfigError,
+  readCorporateIdp,
+  type CorporateIdpConfig,
+  type IdpClient,
+  type StaffMember,
+} from './corporate-idp';
+export { staffSignIn, StaffSignInError, type StaffTokens } from './staff-sign-in';
+export { staffToken } from './staff-token';
