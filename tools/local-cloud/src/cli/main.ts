@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, readAdminToken } from '../admin';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../identity';
+import { staffToken } from '../idp';
 import { DEFAULT_PORT, LocalCloud } from '../local-cloud';
 import { packageService, type PackagedService } from './package-service';
 
@@ -176,6 +177,33 @@ async function ensureDemoUser(endpoint: string, poolId: string, webClientId: str
   }
 }
 
+const USAGE = `Usage: local-cloud <command>
+
+  start                              start the local cloud and deploy this repo's services (npm start)
+  deploy --service-dir <dir>         package and deploy a Serverless service into the running cloud
+  remove --service-dir <dir>         remove that service's stack
+  idp-token --user <name>            sign a staff user in at the local IdP (authorization code + PKCE, the
+                                     published local password) and print the access token
+
+The cloud's URL: LOCAL_CLOUD_PORT (default ${DEFAULT_PORT}). Staff users: infra/local/identities.json.`;
+
+/** `idp-token --user alice`: only the token on stdout, so `TOKEN=$(npx local-cloud idp-token --user alice)` works. */
+async function idpToken(args: string[]): Promise<void> {
+  const at = args.indexOf('--user');
+  const user = at >= 0 ? args[at + 1] : undefined;
+  if (args.includes('--help') || !user) {
+    (user ? console.log : console.error)('Usage: local-cloud idp-token --user <alice|bob|eve|...>');
+    if (!user) process.exit(2);
+    return;
+  }
+  const answering = await fetch(`${baseUrl}/_local/health`).catch(() => undefined);
+  if (!answering) {
+    console.error(`No local cloud answers at ${baseUrl}. Start it first: npm start`);
+    process.exit(1);
+  }
+  console.log(await staffToken(baseUrl, user, LOCAL_IDENTITIES_FILE));
+}
+
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const serviceDir = args[args.indexOf('--service-dir') + 1] ?? '.';
@@ -199,8 +227,15 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(await response.json()));
       return;
     }
+    case 'idp-token':
+      return idpToken(args);
+    case '--help':
+    case '-h':
+    case 'help':
+      console.log(USAGE);
+      return;
     default:
-      console.error('Usage: local-cloud start | deploy --service-dir <dir> | remove --service-dir <dir>');
+      console.error(USAGE);
       process.exit(2);
   }
 }
