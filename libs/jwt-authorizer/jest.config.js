@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'jwt-authorizer',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
