@@ -49,7 +49,13 @@ function token(
   claims: JWTPayload,
   options: { key?: KeyLike; kid?: string; expiresIn?: string | number } = {},
 ) {
-  const payload = { iss: ISSUER, aud: AUDIENCE, sub: 'alice', email: 'alice@example.com', groups: ['support'] };
+  const payload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'alice',
+    email: 'alice@example.com',
+    groups: ['support'],
+  };
   return new SignJWT({ ...payload, ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'test-key', typ: 'at+jwt' })
     .setIssuedAt()

@@ -29,6 +29,14 @@ export class BadRequestError extends HttpError {
   }
 }
 
+/** 403: the caller is known but may not do this. */
+export class ForbiddenError extends HttpError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(403, 'Forbidden', message, options);
+    this.name = 'ForbiddenError';
+  }
+}
+
 /** 404: the addressed resource does not exist. */
 export class NotFoundError extends HttpError {
   public constructor(message: string, options?: ErrorOptions) {

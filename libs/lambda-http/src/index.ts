@@ -3,6 +3,7 @@ export {
   BadGatewayError,
   BadRequestError,
   ConflictError,
+  ForbiddenError,
   GatewayTimeoutError,
   HttpError,
   NotFoundError,

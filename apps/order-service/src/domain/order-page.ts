@@ -1,12 +1,18 @@
 import { BadRequestError } from '@sigv4-auth/lambda-http';
 import type { Order } from './order';
 
-/** Where a page of one owner's orders ends: the owner index's key of its last order (DynamoDB's LastEvaluatedKey). */
+/**
+ * Where a page of a listing ends: the index key of its last order (DynamoDB's LastEvaluatedKey). `ownerSub` is the
+ * listing's partition: the owner's `sub` for `/me`, `ALL_ORDERS` for the staff listing of every order.
+ */
 export interface OwnerIndexKey {
   id: string;
   ownerSub: string;
   createdAt: string;
 }
+
+/** The partition of the staff listing (`GET /admin/orders`): every order is in it. */
+export const ALL_ORDERS = 'all-orders';
 
 /** A page of one owner's orders, newest first. */
 export interface OrderPage {

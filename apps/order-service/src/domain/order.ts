@@ -28,6 +28,11 @@ export interface Order {
   createdBy: string | null;
   /** The end user who owns it (the verified `sub`), when placed through `POST /me/orders`. */
   ownerSub?: string;
+  /** `cancelled` once staff cancelled it (`DELETE /admin/orders/{id}`): kept, never deleted. Absent: placed. */
+  status?: 'cancelled';
+  /** The staff member (their IdP `sub`) who cancelled it, and when. */
+  cancelledBy?: string;
+  cancelledAt?: string;
 }
 
 export interface NewOrder {
