@@ -25,6 +25,13 @@ const EXPECTED_METHODS = {
   // cors: true on the /me routes: their preflights (MOCK integrations, no authorizer).
   'OPTIONS /me/orders': { AuthorizationType: 'NONE' },
   'OPTIONS /me/orders/{id}': { AuthorizationType: 'NONE' },
+  // Staff of the company's IdP: the adminAuthorizer Lambda (TOKEN) authorizer.
+  'GET /admin/orders': { AuthorizationType: 'CUSTOM' },
+  'DELETE /admin/orders/{id}': { AuthorizationType: 'CUSTOM' },
+};
+const AUTHORIZER_OF: Record<string, string> = {
+  COGNITO_USER_POOLS: 'UserPoolApiGatewayAuthorizer',
+  CUSTOM: 'AdminAuthorizerApiGatewayAuthorizer',
 };
 
 /** A resource's path, from its PathParts up to the API's root. */
@@ -71,7 +78,7 @@ describe('order-service packaged template', () => {
     );
   });
 
-  it('may get and put items of its table and query its owner index, nothing else in DynamoDB (no Scan)', () => {
+  it('may get, put and update items of its table and query its two indexes, nothing else in DynamoDB (no Scan)', () => {
     // Act
     const dynamodb = roleStatements(template).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
@@ -79,14 +86,22 @@ describe('order-service packaged template', () => {
 
     // Assess
     expect(
-      dynamodb.map((statement) => [statement.Effect, actionsOf(statement), cfnText(statement.Resource)]),
+      dynamodb.map((statement) => [
+        statement.Effect,
+        actionsOf(statement),
+        Array.isArray(statement.Resource) ? statement.Resource.map(cfnText) : cfnText(statement.Resource),
+      ]),
     ).toEqual([
-      ['Allow', ['dynamodb:GetItem', 'dynamodb:PutItem'], '${OrdersTable.Arn}'],
-      ['Allow', ['dynamodb:Query'], '${OrdersTable.Arn}/index/byOwner'],
+      ['Allow', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], '${OrdersTable.Arn}'],
+      [
+        'Allow',
+        ['dynamodb:Query'],
+        ['${OrdersTable.Arn}/index/byOwner', '${OrdersTable.Arn}/index/byCreation'],
+      ],
     ]);
   });
 
-  it('indexes end users’ orders by owner, newest first: partition ownerSub, sort createdAt', () => {
+  it('indexes end users’ orders by owner and all orders for staff, newest first (sort createdAt)', () => {
     // Act
     const table = template.Resources.OrdersTable?.Properties as Record<string, unknown>;
 
@@ -100,9 +115,18 @@ describe('order-service packaged template', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: 'byCreation',
+        KeySchema: [
+          { AttributeName: 'listing', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(table.AttributeDefinitions).toEqual(
       expect.arrayContaining([
+        { AttributeName: 'listing', AttributeType: 'S' },
         { AttributeName: 'ownerSub', AttributeType: 'S' },
         { AttributeName: 'createdAt', AttributeType: 'S' },
       ]),
@@ -126,7 +150,10 @@ describe('order-service packaged template', () => {
     const authorizers = resourcesOfType(template, 'AWS::ApiGateway::Authorizer');
 
     // Assess
-    expect(authorizers.map(([name]) => name)).toEqual(['UserPoolApiGatewayAuthorizer']);
+    expect(authorizers.map(([name]) => name)).toEqual([
+      'UserPoolApiGatewayAuthorizer',
+      'AdminAuthorizerApiGatewayAuthorizer',
+    ]);
     const properties = (authorizers[0]?.[1] as CfnResource).Properties as Record<string, unknown>;
     expect(properties).toMatchObject({
       Type: 'COGNITO_USER_POOLS',
@@ -138,7 +165,49 @@ describe('order-service packaged template', () => {
     ]);
   });
 
-  it('protects /orders with AWS_IAM, /me with ID tokens (no scopes) and /partner with the orders-api scope', () => {
+  it('has the adminAuthorizer TOKEN authorizer: Authorization as "Bearer <JWT>", 300 s cache, invoked by API Gateway only', () => {
+    // Act
+    const properties = template.Resources.AdminAuthorizerApiGatewayAuthorizer?.Properties as Record<
+      string,
+      unknown
+    >;
+    const permission = template.Resources.AdminAuthorizerLambdaPermissionApiGateway?.Properties as Record<
+      string,
+      unknown
+    >;
+    const variables = (
+      template.Resources.AdminAuthorizerLambdaFunction?.Properties as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+
+    // Assess
+    expect(properties).toMatchObject({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+      IdentityValidationExpression: '^Bearer [-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+$',
+    });
+    expect(cfnText(properties.AuthorizerUri)).toBe(
+      'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AdminAuthorizerLambdaFunction.Arn}/invocations',
+    );
+    expect(properties.AuthorizerCredentials).toBeUndefined();
+    expect(permission).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+    expect(cfnText(permission.SourceArn)).toBe(
+      'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiGatewayRestApi}/*/*',
+    );
+    // Stage dev, no STAFF_* set: placeholders that match no real IdP, so every staff token is refused.
+    expect(variables).toMatchObject({
+      STAFF_ISSUER: 'https://idp.invalid/set-STAFF_ISSUER',
+      STAFF_JWKS_URI: 'https://idp.invalid/set-STAFF_JWKS_URI',
+      STAFF_AUDIENCE: 'set-STAFF_AUDIENCE',
+    });
+  });
+
+  it('protects /orders with AWS_IAM, /me with ID tokens (no scopes), /partner with the orders-api scope, /admin with adminAuthorizer', () => {
     // Act
     const actual = Object.fromEntries(
       methods.map(({ route, properties }) => [
@@ -161,16 +230,16 @@ describe('order-service packaged template', () => {
           {
             ...expected,
             authorizer:
-              expected.AuthorizationType === 'COGNITO_USER_POOLS'
-                ? { Ref: 'UserPoolApiGatewayAuthorizer' }
-                : undefined,
+              AUTHORIZER_OF[expected.AuthorizationType] === undefined
+                ? undefined
+                : { Ref: AUTHORIZER_OF[expected.AuthorizationType] },
           },
         ]),
       ),
     );
   });
 
-  it('denies other accounts every AWS_IAM method and explicitly allows (only) the Cognito methods and their preflights', () => {
+  it('denies other accounts every AWS_IAM method, explicitly allows (only) the Cognito methods and their preflights, leaves CUSTOM to its authorizer', () => {
     // Arrange: a Cognito method's caller is anonymous to IAM (no aws:PrincipalAccount), so a Deny on it would
     // refuse every signed-in user, and without an explicit Allow API Gateway refuses them too.
     const statements = (
@@ -197,13 +266,15 @@ describe('order-service packaged template', () => {
     ]);
     expect(allows).toEqual([expect.objectContaining({ Principal: '*', Action: ['execute-api:Invoke'] })]);
     expect(allows[0]).not.toHaveProperty('Condition');
-    // NONE (the CORS preflights) needs the explicit Allow as much as COGNITO_USER_POOLS does.
+    // NONE (the CORS preflights) needs the explicit Allow as much as COGNITO_USER_POOLS does. CUSTOM needs
+    // neither: a Lambda authorizer's Allow with a resource policy that neither allows nor denies is an Allow
+    // (Table A of apigateway-authorization-flow.html), and a Deny would refuse before the authorizer runs.
     expect(coverage).toEqual(
-      methods.map(({ route, properties }) =>
-        properties.AuthorizationType === 'AWS_IAM'
-          ? [route, 'AWS_IAM', true, false]
-          : [route, properties.AuthorizationType, false, true],
-      ),
+      methods.map(({ route, properties }) => {
+        if (properties.AuthorizationType === 'AWS_IAM') return [route, 'AWS_IAM', true, false];
+        if (properties.AuthorizationType === 'CUSTOM') return [route, 'CUSTOM', false, false];
+        return [route, properties.AuthorizationType, false, true];
+      }),
     );
   });
 
