@@ -136,6 +136,12 @@ Shop as the demo user (API Gateway's Cognito authorizer checks the ID token; you
   curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"items":[{"sku":"BOOK-1","quantity":2,"unitPrice":1250}]}' ${endpoint('order-service-local')}/me/orders
   curl -s -H "Authorization: Bearer $TOKEN" ${endpoint('order-service-local')}/me/orders
 
+Staff (the local corporate IdP at ${cloud.url}/oidc; alice is in support, bob in admin, eve in no group; a Lambda
+authorizer checks their token and API Gateway caches its policy 300 s):
+  STAFF=$(npx local-cloud idp-token --user alice)
+  curl -s -H "Authorization: Bearer $STAFF" ${endpoint('order-service-local')}/admin/orders
+  curl -s -X DELETE -H "Authorization: Bearer $(npx local-cloud idp-token --user bob)" ${endpoint('order-service-local')}/admin/orders/<order id>
+
 Ctrl-C stops it; data stays in .local-cloud/.`);
   const stop = async () => {
     console.log('\nStopping...');
