@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  ALLOW_API_AUTHORIZER,
   cognitoClient,
   createConfirmedUser,
   deployProbeStack,
@@ -13,7 +14,8 @@ import {
 /**
  * A local cloud in its own process for the benchmarks (as `npm start` runs it), so the load generator does not
  * share its event loop. Deploys what argv asks for, prints one JSON line of URLs, runs until stdin closes.
- *   --probe     the probe function behind AWS_IAM, NONE and COGNITO_USER_POOLS (with a user's ID token for it)
+ *   --probe     the probe function behind AWS_IAM, NONE, COGNITO_USER_POOLS (with a user's ID token for it) and
+ *               CUSTOM (a Lambda TOKEN authorizer allowing the whole API, cached 300 s, and uncached)
  *   --services  customer-service, identity-service and order-service (in that order), packaged from isolated copies
  *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
  */
@@ -49,6 +51,17 @@ async function main(): Promise<void> {
       await passwordTokens(client, pool.webClientId, 'bench@example.com', 'Bench-Passw0rd')
     ).id;
     client.destroy();
+    for (const [key, ttlSeconds] of [
+      ['custom', 300],
+      ['customUncached', 0],
+    ] as const)
+      urls[key] = (
+        await deployProbeStack(
+          cloud,
+          { stackName: `bench-${key}`, authorizationType: 'CUSTOM', lambdaAuthorizer: { ttlSeconds } },
+          ALLOW_API_AUTHORIZER,
+        )
+      ).url;
   }
   if (wants.has('--cognito')) {
     const { poolId, webClientId, partnerClientId, partnerClientSecret } = await deployUserPoolStack(cloud, {

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   }
 
   if (runs('gateway')) {
-    step('gateway: the same function behind AWS_IAM, COGNITO_USER_POOLS and NONE, concurrency 8');
+    step('gateway: the same function behind AWS_IAM, COGNITO_USER_POOLS, CUSTOM and NONE, concurrency 8');
     const gateway = await benchGateway(quick ? 400 : 1500);
     console.table({
       result: Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, round(value, 2)])),

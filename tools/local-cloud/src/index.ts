@@ -8,7 +8,12 @@ export {
 } from './local-cloud';
 export type { AccessLogEntry } from './gateway';
 export { LOCAL_IDENTITIES_FILE, seededUserKeys } from './identity';
-export { deployProbeStack, probeStackTemplate, type ProbeStackOptions } from './testing/probe-stack';
+export {
+  ALLOW_API_AUTHORIZER,
+  deployProbeStack,
+  probeStackTemplate,
+  type ProbeStackOptions,
+} from './testing/probe-stack';
 export {
   deployUserPoolStack,
   userPoolStackTemplate,

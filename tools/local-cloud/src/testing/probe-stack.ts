@@ -36,6 +36,15 @@ exports.handler = async (event) => {
 };
 `;
 
+/** A Lambda authorizer that allows every route of the API for any token (benchmarks: the gateway's own cost). */
+export const ALLOW_API_AUTHORIZER = `
+exports.handler = async (event) => ({
+  principalId: 'bench',
+  policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: event.methodArn.split('/').slice(0, 2).join('/') + '/*' }] },
+  context: { tenant: 'bench' },
+});
+`;
+
 export interface ProbeStackOptions {
   stackName?: string;
   /** Stage name; `local` matches the seeded customer-reader role's policy. Default `test`. */
