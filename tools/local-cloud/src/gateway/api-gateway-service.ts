@@ -67,6 +67,18 @@ const unauthorized = (authError: string): Refused => ({
   authError,
 });
 
+/** 403 AccessDeniedException: IAM and authorizer denials write `Message` (captures, research notes D3). */
+const accessDenied = (message: string): Refused => ({
+  response: refusal(
+    'ACCESS_DENIED',
+    403,
+    message,
+    { 'x-amzn-errortype': 'AccessDeniedException' },
+    'Message',
+  ),
+  authError: message,
+});
+
 /** 500 `{"message":null}`: how API Gateway answers any authorizer failure but `Unauthorized` (research notes D3). */
 const authorizerConfigurationError = (authError: string): Refused => ({
   response: refusal('AUTHORIZER_CONFIGURATION_ERROR', 500, null, {
@@ -392,16 +404,7 @@ export class ApiGatewayService {
   ): Refused {
     const message = notAuthorizedMessage(principalArn, 'execute-api:Invoke', methodArn, decision);
     this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
-    return {
-      response: refusal(
-        'ACCESS_DENIED',
-        403,
-        message,
-        { 'x-amzn-errortype': 'AccessDeniedException' },
-        'Message',
-      ),
-      authError: message,
-    };
+    return accessDenied(message);
   }
 
   /**
@@ -520,16 +523,7 @@ export class ApiGatewayService {
         decision.kind === 'ExplicitDeny'
           ? 'User is not authorized to access this resource with an explicit deny'
           : 'User is not authorized to access this resource';
-      return {
-        response: refusal(
-          'ACCESS_DENIED',
-          403,
-          message,
-          { 'x-amzn-errortype': 'AccessDeniedException' },
-          'Message',
-        ),
-        authError: message,
-      };
+      return accessDenied(message);
     }
     return {
       authorizer: { ...result.context, principalId: result.principalId, integrationLatency: latencyMs },

@@ -261,6 +261,22 @@ function lambdaAuthorizer(
   // IdentityValidationExpression "does not apply to the REQUEST authorizer" (API_Authorizer.html): AWS ignores it.
   const validationExpression =
     type === 'TOKEN' ? validRegex(props.IdentityValidationExpression, ctx) : undefined;
+  return authorizerPlanned(restApiId, props, ctx, {
+    type,
+    functionName,
+    identitySources: sources,
+    ttlSeconds,
+    ...(validationExpression === undefined ? {} : { validationExpression }),
+  });
+}
+
+/** An authorizer's plan: its id (Ref and `AuthorizerId`), name and settings. */
+function authorizerPlanned(
+  restApiId: string,
+  props: Props,
+  ctx: PlanContext,
+  settings: DistributiveOmit<Authorizer, 'id' | 'name'>,
+): Planned {
   const id = deterministicId(6, restApiId, ctx.logicalId);
   return {
     physicalId: id,
@@ -268,18 +284,12 @@ function lambdaAuthorizer(
     plan: {
       kind: 'api-authorizer',
       restApiId,
-      authorizer: {
-        type,
-        id,
-        name: str(props, 'Name', ctx),
-        functionName,
-        identitySources: sources,
-        ttlSeconds,
-        ...(validationExpression === undefined ? {} : { validationExpression }),
-      },
+      authorizer: { ...settings, id, name: str(props, 'Name', ctx) } as Authorizer,
     },
   };
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export const PLANNERS: Record<string, Planner> = {
   'AWS::IAM::Role': (props, ctx) => {
@@ -484,25 +494,13 @@ export const PLANNERS: Record<string, Planner> = {
       throw new DeploymentError(
         `${ctx.logicalId}: IdentitySource ${identitySource}: a COGNITO_USER_POOLS authorizer reads one header, method.request.header.<Name>`,
       );
-    const expression = validRegex(props.IdentityValidationExpression, ctx);
-    const id = deterministicId(6, restApiId, ctx.logicalId);
-    return {
-      physicalId: id,
-      attributes: { AuthorizerId: id },
-      plan: {
-        kind: 'api-authorizer',
-        restApiId,
-        authorizer: {
-          type: 'COGNITO_USER_POOLS',
-          id,
-          name: str(props, 'Name', ctx),
-          providerArns: arns as string[],
-          poolIds,
-          identityHeader: header.toLowerCase(),
-          validationExpression: expression,
-        },
-      },
-    };
+    return authorizerPlanned(restApiId, props, ctx, {
+      type: 'COGNITO_USER_POOLS',
+      providerArns: arns as string[],
+      poolIds,
+      identityHeader: header.toLowerCase(),
+      validationExpression: validRegex(props.IdentityValidationExpression, ctx),
+    });
   },
   'AWS::ApiGateway::GatewayResponse': (props, ctx) => {
     const type = str(props, 'ResponseType', ctx);
