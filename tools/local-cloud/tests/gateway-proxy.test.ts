@@ -48,6 +48,33 @@ describe('API Gateway proxy integration on the local cloud', () => {
     expect(await response.text()).toBe('HTTP content length exceeded 10485760 bytes.');
   });
 
+  it('answers 500 without calling the function when no AWS::Lambda::Permission lets API Gateway invoke it', async () => {
+    // "The Invalid permissions on Lambda function error occurs when API Gateway doesn't have permissions to invoke
+    // the Lambda function" (https://repost.aws/knowledge-center/api-gateway-internal-server-error); the client
+    // sees 500 Internal server error, the access log errorResponseType API_CONFIGURATION_ERROR.
+    const lines: string[] = [];
+    const strict = await LocalCloud.start({
+      port: 0,
+      identitiesFile: LOCAL_IDENTITIES_FILE,
+      log: (line) => lines.push(line),
+    });
+    try {
+      const { url: unpermitted } = await deployProbeStack(strict, { withoutInvokePermission: true });
+      const response = await fetch(`${unpermitted}/echo`);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ message: 'Internal server error' });
+      expect(lines.some((line) => line.includes('Invalid permissions on Lambda function'))).toBe(true);
+      // The integration never ran: no integration latency, the reason in the access log.
+      expect(strict.accessLog.at(-1)).toMatchObject({
+        status: 500,
+        integrationLatencyMs: null,
+        authError: 'Invalid permissions on Lambda function',
+      });
+    } finally {
+      await strict.stop();
+    }
+  }, 30_000);
+
   it('answers 502 Internal server error to a malformed proxy result', async () => {
     // Act
     const response = await fetch(`${url}/malformed`);

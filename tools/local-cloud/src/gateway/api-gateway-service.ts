@@ -270,6 +270,25 @@ export class ApiGatewayService {
     }
     if (route.method.mock) return mockAnswer(route.method.mock, request);
     if (!route.method.functionName) return refusal('DEFAULT_5XX', 500, 'Internal server error');
+    // API Gateway invokes the integration's function as apigateway.amazonaws.com for this method: without an
+    // AWS::Lambda::Permission whose SourceArn matches, AWS answers 500 ("Invalid permissions on Lambda function",
+    // https://repost.aws/knowledge-center/api-gateway-internal-server-error).
+    const sourceArn = this.methodArn(api, stage, request.method, route.resource.path);
+    if (
+      !this.options.lambda.isInvocationAllowed(
+        route.method.functionName,
+        'apigateway.amazonaws.com',
+        sourceArn,
+        api.accountId,
+      )
+    ) {
+      this.options.log(
+        `500 ${request.method} ${path}: Execution failed due to configuration error: Invalid permissions on Lambda function (no AWS::Lambda::Permission lets apigateway.amazonaws.com invoke ${route.method.functionName} for ${sourceArn})`,
+      );
+      entry.authError = 'Invalid permissions on Lambda function';
+      // errorResponseType API_CONFIGURATION_ERROR in a real access log (sal-blog.com/iam-api-gateway-500error).
+      return refusal('API_CONFIGURATION_ERROR', 500, 'Internal server error');
+    }
     const event = buildProxyEvent(request, api, stage, path, route, caller, authorizer);
     const integrationStarted = performance.now();
     const outcome = await this.options.lambda.invoke(route.method.functionName, event);

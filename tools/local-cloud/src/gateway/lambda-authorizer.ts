@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../clock/clock';
 import type { IncomingRequest } from '../http/incoming-request';
 import {
@@ -153,8 +154,10 @@ export class AuthorizerCache {
     private readonly maxEntries = 10_000,
   ) {}
 
+  /** The identity by its SHA-256: entries stay small (a token can be 10 KB) and hold no token text. */
   public static key(apiId: string, stage: string, authorizerId: string, identity: string): string {
-    return `${apiId}\u0000${stage}\u0000${authorizerId}\u0000${identity}`;
+    const digest = createHash('sha256').update(identity).digest('base64url');
+    return `${apiId}\u0000${stage}\u0000${authorizerId}\u0000${digest}`;
   }
 
   public get(key: string): AuthorizerResult | undefined {

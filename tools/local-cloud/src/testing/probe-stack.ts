@@ -72,6 +72,8 @@ export interface ProbeStackOptions {
     permission?: boolean;
   };
   timeoutSeconds?: number;
+  /** Leave out the probe function's AWS::Lambda::Permission for API Gateway (a test of that check). */
+  withoutInvokePermission?: boolean;
   /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
   resourcePolicy?: unknown;
   /** More resources for the template (e.g. an OPTIONS method on `Resource0`, the `{proxy+}` resource). */
@@ -160,6 +162,10 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
           }
         : {}),
       ...(options.lambdaAuthorizer ? lambdaAuthorizerResources(options) : {}),
+      // What Serverless writes for every function behind an http event: API Gateway may invoke it for this API.
+      ...(options.withoutInvokePermission
+        ? {}
+        : { ProbeLambdaPermissionApiGateway: apiGatewayPermission('ProbeFunction') }),
       ProxyMethod: {
         Type: 'AWS::ApiGateway::Method',
         Properties: {
@@ -234,19 +240,22 @@ function lambdaAuthorizerResources(options: ProbeStackOptions): Record<string, u
     },
     ...(settings.permission === false
       ? {}
-      : {
-          AuthorizerLambdaPermissionApiGateway: {
-            Type: 'AWS::Lambda::Permission',
-            Properties: {
-              FunctionName: { 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] },
-              Action: 'lambda:InvokeFunction',
-              Principal: 'apigateway.amazonaws.com',
-              SourceArn: {
-                'Fn::Join': ['', ['arn:aws:execute-api:us-east-1:000000000000:', { Ref: 'Api' }, '/*/*']],
-              },
-            },
-          },
-        }),
+      : { AuthorizerLambdaPermissionApiGateway: apiGatewayPermission('AuthorizerFunction') }),
+  };
+}
+
+/** `AWS::Lambda::Permission` for apigateway.amazonaws.com on the API's every stage and method (Serverless's). */
+function apiGatewayPermission(functionLogicalId: string): Record<string, unknown> {
+  return {
+    Type: 'AWS::Lambda::Permission',
+    Properties: {
+      FunctionName: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: {
+        'Fn::Join': ['', ['arn:aws:execute-api:us-east-1:000000000000:', { Ref: 'Api' }, '/*/*']],
+      },
+    },
   };
 }
 
