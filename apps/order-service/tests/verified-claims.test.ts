@@ -3,6 +3,7 @@ import { apiGatewayProxyEvent, lambdaContext } from '@sigv4-auth/testing';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { CustomerServiceClient } from '../src/clients/customer-service-client';
 import { createMyOrderRoute, getMyOrderRoute, listMyOrdersRoute } from '../src/handlers/me-routes';
+import { cancelOrderRoute, listAdminOrdersRoute } from '../src/handlers/admin-routes';
 import { getPartnerOrderRoute } from '../src/handlers/partner-routes';
 import { OrderRepository } from '../src/repository/order-repository';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -123,6 +124,62 @@ describe('routes reached without the verified claims they need', () => {
       expect(logged.join('\n')).toMatch(
         /"name":"MissingVerifiedClaimsError","message":"[A-Z]+ \/\S+ (was reached without|needs)/,
       );
+    },
+  );
+});
+
+describe('/admin routes take the staff member only from the admin authorizer’s context', () => {
+  const listEvent = apiGatewayProxyEvent({
+    httpMethod: 'GET',
+    resource: '/admin/orders',
+    path: '/admin/orders',
+  });
+  const cancelEvent = {
+    ...getById('/admin/orders'),
+    httpMethod: 'DELETE',
+  };
+  const withContext = (event: APIGatewayProxyEvent, context: Record<string, unknown> | null) => ({
+    ...event,
+    headers: { ...event.headers, 'x-staff-groups': '["admin"]' },
+    requestContext: { ...event.requestContext, authorizer: context },
+  });
+  const run = (route: HttpRoute, event: APIGatewayProxyEvent) =>
+    httpHandler(logger, route)(event, lambdaContext);
+
+  beforeEach(() => {
+    touched.length = 0;
+    logged.length = 0;
+  });
+
+  it.each([
+    ['no context', null],
+    ['no sub', { principalId: 'bob', groups: '["admin"]' }],
+    ['a principalId that is not the sub', { principalId: 'mallory', sub: 'bob', groups: '["admin"]' }],
+    ['groups that are not a JSON list of names', { principalId: 'bob', sub: 'bob', groups: 'admin' }],
+  ])('%s: 500, nothing read or written', async (_name, context) => {
+    for (const [route, event] of [
+      [listAdminOrdersRoute(orders), listEvent],
+      [cancelOrderRoute(orders), cancelEvent],
+    ] as const) {
+      const answer = await run(route, withContext(event, context));
+      expect(answer.statusCode).toBe(500);
+    }
+    expect(touched).toEqual([]);
+    expect(logged.join('\n')).toContain('MissingVerifiedClaimsError');
+  });
+
+  it.each([
+    ['eve (no group) listing', listAdminOrdersRoute(orders), listEvent, '[]'],
+    ['eve (no group) cancelling', cancelOrderRoute(orders), cancelEvent, '[]'],
+    ['alice (support) cancelling', cancelOrderRoute(orders), cancelEvent, '["support"]'],
+    ['a group named "x,admin" cancelling', cancelOrderRoute(orders), cancelEvent, '["x,admin"]'],
+  ])(
+    '%s, if a policy mistake let the request through: 403 from the handler, nothing touched',
+    async (_name, route, event, groups) => {
+      const answer = await run(route, withContext(event, { principalId: 'eve', sub: 'eve', groups }));
+      expect(answer.statusCode).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'Forbidden' });
+      expect(touched).toEqual([]);
     },
   );
 });

@@ -85,7 +85,7 @@ describe('a valid token', () => {
           { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: [`${API}/DELETE/admin/orders/*`] },
         ],
       },
-      context: { sub: 'alice', email: 'alice@example.com', groups: 'support' },
+      context: { sub: 'alice', email: 'alice@example.com', groups: '["support"]' },
     });
   });
 
@@ -146,6 +146,15 @@ describe('any bad token: Error("Unauthorized"), the reason logged, never the tok
       },
     ],
     ['no sub', async () => `Bearer ${await token({ sub: undefined })}`],
+    [
+      'no exp (it would never expire)',
+      async () => {
+        const jwt = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', groups: ['admin'] })
+          .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+          .sign(signingKey);
+        return `Bearer ${jwt}`;
+      },
+    ],
   ])('%s', async (_name, make) => {
     const header = await make();
     logged.length = 0;
@@ -155,6 +164,25 @@ describe('any bad token: Error("Unauthorized"), the reason logged, never the tok
     ]);
     const jwt = header.replace(/^Bearer /, '');
     if (jwt.length > 20) expect(JSON.stringify(logged)).not.toContain(jwt);
+  });
+});
+
+test('with `scope`: a token without it is Unauthorized, one with it passes', async () => {
+  const scoped = createJwtAuthorizer({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwksUri,
+    scope: 'orders.staff',
+    permissions: PERMISSIONS,
+    logger: createLogger({ service: 'test', write: () => undefined }),
+  });
+  await expect(scoped(event(`Bearer ${await token({ scope: 'profile' })}`))).rejects.toThrow(
+    new Error('Unauthorized'),
+  );
+  await expect(
+    scoped(event(`Bearer ${await token({ scope: 'openid orders.staff' })}`)),
+  ).resolves.toMatchObject({
+    principalId: 'alice',
   });
 });
 

@@ -2,6 +2,9 @@ import { createLogger, type Logger } from '@sigv4-auth/lambda-http';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksValidationError, JwtBaseError } from 'aws-jwt-verify/error';
+
+/** A token without `exp`: refused like any bad token (an Unauthorized), not a 500. */
+class JwtWithoutExpiryError extends JwtBaseError {}
 import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
 import { apiStageArn, policyForGroups, type GroupPermissions } from './group-policy';
 import { LoopbackOrHttpsFetcher } from './jwks-fetcher';
@@ -13,7 +16,10 @@ export interface JwtAuthorizerOptions {
   audience: string | string[];
   /** The IdP's JWKS (its discovery document's `jwks_uri`). */
   jwksUri: string;
-  /** A scope the token must hold (any of them, when several). */
+  /**
+   * A scope the token must hold (any of them, when several). Set it: an audience such as Okta's `api://default`
+   * is shared by every app of that authorization server, and the scope is what says a token is for this API.
+   */
   scope?: string | string[];
   /** The claim with the caller's groups (a list of names). Default `groups` (Okta; Entra sends `groups` or `roles`). */
   groupsClaim?: string;
@@ -54,13 +60,15 @@ function groupsOf(value: unknown): string[] {
  * reason in the structured log; an unreachable IdP is an ordinary error (a 500, which API Gateway does not cache).
  *
  * The context API Gateway passes to the backend (`event.requestContext.authorizer`): `sub`, `email` (when the
- * token has one) and `groups` as one comma-separated string; `principalId` is `sub`.
+ * token has one) and `groups` as one string, a JSON list (context values must be strings; JSON keeps a group
+ * name with a comma whole); `principalId` is `sub`.
  *
  * @example
  * export const handler = createJwtAuthorizer({
  *   issuer: process.env.STAFF_ISSUER!,
  *   audience: process.env.STAFF_AUDIENCE!,
  *   jwksUri: process.env.STAFF_JWKS_URI!,
+ *   scope: 'orders.staff',
  *   permissions: {
  *     support: ['GET /admin/orders', 'GET /admin/orders/*'],
  *     admin: ['GET /admin/orders', 'GET /admin/orders/*', 'DELETE /admin/orders/*'],
@@ -76,6 +84,10 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions): TokenAuthori
       audience: options.audience,
       jwksUri: options.jwksUri,
       ...(options.scope === undefined ? {} : { scope: options.scope }),
+      // aws-jwt-verify checks exp only when the token has one: a token without it would never expire.
+      customJwtCheck: ({ payload }) => {
+        if (typeof payload.exp !== 'number') throw new JwtWithoutExpiryError('the token has no exp');
+      },
     },
     { jwksCache: options.jwksCache ?? new SimpleJwksCache({ fetcher: new LoopbackOrHttpsFetcher() }) },
   );
@@ -110,7 +122,7 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions): TokenAuthori
       policyDocument: policy,
       context: {
         sub,
-        groups: groups.join(','),
+        groups: JSON.stringify(groups),
         ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
       },
     };

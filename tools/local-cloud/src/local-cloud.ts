@@ -350,10 +350,11 @@ export class LocalCloud {
     if (stateDir) await this.restoreStacks();
   }
 
+  /** Never rejects: a bad `corporateIdp` section or a failed start is logged, and `/oidc` answers 404. */
   private async startIdp(): Promise<CorporateIdp | undefined> {
-    const config = readCorporateIdp(this.options.identitiesFile);
-    if (!config) return undefined;
     try {
+      const config = readCorporateIdp(this.options.identitiesFile);
+      if (!config) return undefined;
       return await CorporateIdp.start({
         issuer: `${this.baseUrl}${IDP_PATH}`,
         config,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -179,3 +179,43 @@ test('disk mode keeps the signing key (0600): tokens from before a restart still
     rmSync(stateDir, { recursive: true, force: true });
   }
 }, 30_000);
+
+test('the proxy pins Host to the issuer: a forged Host changes no URL in discovery', async () => {
+  const { request } = await import('node:http');
+  const body = await new Promise<string>((resolve, reject) => {
+    const sent = request(
+      `${issuer}/.well-known/openid-configuration`,
+      { headers: { host: 'evil.example.com', connection: 'x-secret', 'x-secret': '1' } },
+      (answer) => {
+        let text = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () => resolve(text));
+      },
+    );
+    sent.on('error', reject);
+    sent.end();
+  });
+  expect(body).not.toContain('evil.example.com');
+  expect(JSON.parse(body)).toMatchObject({ issuer, token_endpoint: `${issuer}/token` });
+});
+
+test('a bad corporateIdp section: the cloud starts, says why in its log, and /oidc answers 404', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'idp-config-'));
+  const file = path.join(dir, 'identities.json');
+  const seed = JSON.parse(readFileSync(LOCAL_IDENTITIES_FILE, 'utf8')) as {
+    corporateIdp: { staff: Array<{ password: string }> };
+  };
+  seed.corporateIdp.staff[0]!.password = 'short';
+  writeFileSync(file, JSON.stringify(seed));
+  const logged: string[] = [];
+  const broken = await LocalCloud.start({ port: 0, identitiesFile: file, log: (line) => logged.push(line) });
+  try {
+    const answer = await fetch(`${broken.url}/oidc/.well-known/openid-configuration`);
+    expect(answer.status).toBe(404);
+    expect(logged.some((line) => line.includes('password must have at least 12 characters'))).toBe(true);
+  } finally {
+    await broken.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

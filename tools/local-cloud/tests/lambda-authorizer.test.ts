@@ -59,6 +59,12 @@ const authorizerCalls = (marker: string) =>
 async function settled(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 150));
 }
+/** The access log's entries since `from`: the gateway writes each before it answers. */
+const entriesSince = (from: number) => cloud.accessLog.slice(from);
+/** Whether no entry since `from` ran the authorizer's function (authorizerLatencyMs is set by every invocation). */
+const noInvocationSince = (from: number) =>
+  entriesSince(from).every((entry) => entry.authorizerLatencyMs === null);
+
 async function echoed(answer: Response): Promise<Record<string, unknown>> {
   expect(answer.status).toBe(200);
   return ((await answer.json()) as { authorizer: Record<string, unknown> }).authorizer;
@@ -116,12 +122,14 @@ afterAll(async () => {
 describe('identity sources are checked before the function runs (D3, API_Authorizer.html)', () => {
   test('no Authorization header, or an empty one: 401 Unauthorized, the function not called', async () => {
     const before = lines.filter((line) => line.includes('AUTHORIZER-CALLED')).length;
+    const from = cloud.accessLog.length;
     for (const headers of [{}, { authorization: '' }] as Array<Record<string, string>>) {
       const answer = await call(`${token}/probe`, headers);
       expect(answer.status).toBe(401);
       expect(answer.headers.get('x-amzn-errortype')).toBe('UnauthorizedException');
       expect(await answer.json()).toEqual({ message: 'Unauthorized' });
     }
+    expect(noInvocationSince(from)).toBe(true);
     await settled();
     expect(lines.filter((line) => line.includes('AUTHORIZER-CALLED')).length).toBe(before);
   });
@@ -137,6 +145,7 @@ describe('identity sources are checked before the function runs (D3, API_Authori
   });
 
   test('REQUEST: either source missing or empty -> 401 without a call', async () => {
+    const from = cloud.accessLog.length;
     for (const [headers, query] of [
       [{}, '?user=ada'],
       [{ 'x-tenant': 't1' }, ''],
@@ -145,8 +154,12 @@ describe('identity sources are checked before the function runs (D3, API_Authori
       const answer = await call(`${request}/probe${query}`, headers);
       expect(answer.status).toBe(401);
     }
+    expect(entriesSince(from)).toHaveLength(3);
+    expect(noInvocationSince(from)).toBe(true);
     await settled();
-    expect(authorizerCalls('t1')).toBe(0);
+    expect(
+      lines.filter((line) => line.includes('AUTHORIZER-CALLED')).some((line) => / ada$|t1 /.test(line)),
+    ).toBe(false);
   });
 });
 
@@ -259,9 +272,11 @@ describe('outcomes (D3)', () => {
   );
 
   test('without the AWS::Lambda::Permission for apigateway.amazonaws.com: 500, the function not called', async () => {
+    const from = cloud.accessLog.length;
     const answer = await call(`${noPermission}/probe`, { authorization: 'allow nobody' });
     expect(answer.status).toBe(500);
     expect(await answer.json()).toEqual({ message: null });
+    expect(entriesSince(from)).toEqual([expect.objectContaining({ status: 500, authorizerLatencyMs: null })]);
     await settled();
     expect(authorizerCalls('allow nobody')).toBe(0);
     expect(lines.some((line) => line.includes('Invalid permissions on Lambda function'))).toBe(true);
@@ -310,6 +325,22 @@ describe('caching (D4)', () => {
     expect(
       lines.some((line) => line.includes('(cached) principalId pitfall') && line.includes('/probe/second')),
     ).toBe(true);
+  });
+
+  test('one token, two APIs (or authorizers): each caches its own answer', async () => {
+    const authorization = 'Bearer allow shared';
+    const first = await echoed(await call(`${token}/probe`, { authorization }));
+    const other = await echoed(await call(`${strict}/probe`, { authorization }));
+    expect(await echoed(await call(`${token}/probe`, { authorization }))).toEqual({
+      ...first,
+      integrationLatency: 0,
+    });
+    expect(await echoed(await call(`${strict}/probe`, { authorization }))).toEqual({
+      ...other,
+      integrationLatency: 0,
+    });
+    await settled();
+    expect(authorizerCalls(authorization)).toBe(2);
   });
 
   test('TTL 0: every request calls the authorizer', async () => {
@@ -378,11 +409,18 @@ describe('with a resource policy (F1.2, Table A)', () => {
   }, 30_000);
 
   test("the resource policy's explicit Deny refuses first: 403 naming anonymous, the function not called", async () => {
+    const from = cloud.accessLog.length;
     const answer = await call(`${guarded}/probe/blocked`, { authorization: 'allow blocked' });
     expect(answer.status).toBe(403);
     expect(((await answer.json()) as { Message: string }).Message).toMatch(
       /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:.*\/test\/GET\/probe\/blocked with an explicit deny$/,
     );
+    expect(entriesSince(from)).toEqual([
+      expect.objectContaining({
+        authorizerLatencyMs: null,
+        decision: expect.objectContaining({ check: 'resource-policy' }),
+      }),
+    ]);
     await settled();
     expect(authorizerCalls('allow blocked')).toBe(0);
   });

@@ -19,22 +19,37 @@ export interface StaffMember {
   groups: string[];
 }
 
+function parsedGroups(text: unknown): string[] | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const groups: unknown = JSON.parse(text);
+    return Array.isArray(groups) && groups.every((group) => typeof group === 'string') ? groups : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The staff member of an `/admin` route: the context the Lambda authorizer returned (`sub`, `groups` as one
- * comma-separated string), which API Gateway passes on as `requestContext.authorizer`. Never from a header or
- * the body.
+ * The staff member of an `/admin` route: the context the Lambda authorizer returned (`sub`, `groups` as a JSON
+ * list in one string), which API Gateway passes on as `requestContext.authorizer`. Never from a header or the
+ * body.
  */
 export function staffOf(event: APIGatewayProxyEvent): StaffMember {
   const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const sub = context?.sub;
-  if (
-    typeof sub !== 'string' ||
-    sub === '' ||
-    context?.principalId !== sub ||
-    typeof context.groups !== 'string'
-  )
+  const groups = parsedGroups(context?.groups);
+  if (typeof sub !== 'string' || sub === '' || context?.principalId !== sub || !groups)
     throw new MissingVerifiedClaimsError(
       `${event.httpMethod} ${event.resource} was reached without the admin authorizer's context (sub, groups): the method must use adminAuthorizer`,
     );
-  return { sub, groups: context.groups.split(',').filter(Boolean) };
+  return { sub, groups };
+}
+
+type StaffRoute = (typeof STAFF_PERMISSIONS)[keyof typeof STAFF_PERMISSIONS][number];
+
+/** Whether one of the staff member's groups is granted `route` by `STAFF_PERMISSIONS`: the handlers' own check. */
+export function mayCall(staff: StaffMember, route: StaffRoute): boolean {
+  return Object.entries(STAFF_PERMISSIONS).some(
+    ([group, routes]) => staff.groups.includes(group) && (routes as readonly string[]).includes(route),
+  );
 }

@@ -5,7 +5,7 @@ import {
   BadRequestError,
   type HttpRoute,
 } from '@sigv4-auth/lambda-http';
-import { staffOf } from '../auth/staff';
+import { mayCall, staffOf } from '../auth/staff';
 import { isOrderId } from '../domain/order';
 import { ALL_ORDERS, pageTokenOf, parsePageRequest } from '../domain/order-page';
 import type { OrderRepository } from '../repository/order-repository';
@@ -18,6 +18,8 @@ import type { OrderRepository } from '../repository/order-repository';
 export function listAdminOrdersRoute(orders: OrderRepository): HttpRoute {
   return async ({ event, logger }) => {
     const staff = staffOf(event);
+    if (!mayCall(staff, 'GET /admin/orders'))
+      throw new ForbiddenError('Only support and admin staff may list orders');
     const page = await orders.listRecent(parsePageRequest(event.queryStringParameters, ALL_ORDERS));
     logger.info('orders listed by staff', { staff: staff.sub, count: page.orders.length });
     return jsonResponse(200, {
@@ -31,7 +33,8 @@ export function listAdminOrdersRoute(orders: OrderRepository): HttpRoute {
 export function cancelOrderRoute(orders: OrderRepository, now: () => Date = () => new Date()): HttpRoute {
   return async ({ event, logger }) => {
     const staff = staffOf(event);
-    if (!staff.groups.includes('admin')) throw new ForbiddenError('Only the admin group may cancel orders');
+    if (!mayCall(staff, 'DELETE /admin/orders/*'))
+      throw new ForbiddenError('Only the admin group may cancel orders');
     const id = event.pathParameters?.id;
     if (!isOrderId(id)) throw new BadRequestError('Order id must be a UUID');
     const order = await orders.cancel(id, staff.sub, now().toISOString());

@@ -12,8 +12,12 @@ export class Clock {
   }
 
   /** Called with the new offset whenever the clock moves (parts running in other threads follow it). */
-  public onChange(listener: (offsetMs: number) => void): void {
+  public onChange(listener: (offsetMs: number) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   public now(): Date {

@@ -495,7 +495,7 @@ export class ApiGatewayService {
     const cached = result !== undefined;
     let latencyMs = 0;
     if (!result) {
-      const started = performance.now();
+      const generation = this.authorizerCache.generation(api.id);
       const invoked = await this.invokeAuthorizer(
         request,
         api,
@@ -505,15 +505,15 @@ export class ApiGatewayService {
         authorizer,
         methodArn,
         identity.token,
+        entry,
       );
-      latencyMs = Math.round(performance.now() - started);
-      entry.authorizerLatencyMs = latencyMs;
+      latencyMs = entry.authorizerLatencyMs ?? 0;
       if ('response' in invoked) {
         entry.decision = { check: 'lambda-authorizer', cached: false, detail: invoked.authError };
         return invoked;
       }
       result = invoked;
-      this.authorizerCache.set(cacheKey, result, authorizer.ttlSeconds);
+      this.authorizerCache.set(cacheKey, result, authorizer.ttlSeconds, api.id, generation);
     } else {
       entry.authorizerLatencyMs = 0;
     }
@@ -561,6 +561,7 @@ export class ApiGatewayService {
     authorizer: LambdaAuthorizer,
     methodArn: string,
     token: string | undefined,
+    entry: AccessLogEntry,
   ): Promise<AuthorizerResult | Refused> {
     const label = `authorizer ${authorizer.name}`;
     const fail = (why: string) => {
@@ -604,7 +605,10 @@ export class ApiGatewayService {
         requestContext,
       };
     }
+    const started = performance.now();
     const outcome = await this.options.lambda.invoke(authorizer.functionName, event);
+    // Set only when the function ran: the access log's sign that it was called.
+    entry.authorizerLatencyMs = Math.round(performance.now() - started);
     if (outcome.kind === 'timeout') return fail('the function timed out');
     if (outcome.kind === 'error') {
       // `throw new Error('Unauthorized')` (or the string, or callback('Unauthorized')): AWS's 401 (D3).

@@ -137,7 +137,8 @@ export function parseAuthorizerResult(payload: unknown): AuthorizerResult | stri
 
 interface CacheEntry {
   result: AuthorizerResult;
-  expiresAtMs: number;
+  storedAtMs: number;
+  ttlMs: number;
 }
 
 /**
@@ -148,6 +149,8 @@ interface CacheEntry {
  */
 export class AuthorizerCache {
   private readonly entries = new Map<string, CacheEntry>();
+  /** Bumped when an API is redeployed or removed: an answer that was being fetched meanwhile is not kept. */
+  private readonly generations = new Map<string, number>();
 
   public constructor(
     private readonly clock: Clock,
@@ -160,25 +163,39 @@ export class AuthorizerCache {
     return `${apiId}\u0000${stage}\u0000${authorizerId}\u0000${digest}`;
   }
 
+  /** The API's deployment generation, to pass to `set` after an invocation. */
+  public generation(apiId: string): number {
+    return this.generations.get(apiId) ?? 0;
+  }
+
   public get(key: string): AuthorizerResult | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAtMs <= this.clock.nowMs()) {
+    // Outside [stored, stored + TTL): expired, or the clock was moved back past when it was stored.
+    const age = this.clock.nowMs() - entry.storedAtMs;
+    if (age < 0 || age >= entry.ttlMs) {
       this.entries.delete(key);
       return undefined;
     }
     return entry.result;
   }
 
-  public set(key: string, result: AuthorizerResult, ttlSeconds: number): void {
-    if (ttlSeconds <= 0) return;
+  public set(
+    key: string,
+    result: AuthorizerResult,
+    ttlSeconds: number,
+    apiId: string,
+    generation: number,
+  ): void {
+    if (ttlSeconds <= 0 || generation !== this.generation(apiId)) return;
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { result, expiresAtMs: this.clock.nowMs() + ttlSeconds * 1000 });
+    this.entries.set(key, { result, storedAtMs: this.clock.nowMs(), ttlMs: ttlSeconds * 1000 });
   }
 
   /** Forgets an API's entries (redeployed or removed: API Gateway's cache belongs to the deployment). */
   public dropApi(apiId: string): void {
+    this.generations.set(apiId, this.generation(apiId) + 1);
     const prefix = `${apiId}\u0000`;
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }

@@ -103,15 +103,50 @@ async function signingKey(stateDir: string | undefined): Promise<JWK> {
   return key;
 }
 
+/** Hop-by-hop headers (RFC 9110 7.6.1): for one connection, never passed on by a proxy. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.includes(name)),
+  );
+}
+
+/** How long the IdP may take to answer one request. */
+const IDP_TIMEOUT_MS = 10_000;
+
 /**
  * The local corporate OIDC IdP: `oidc-provider` in a worker thread (it is an ES module), reached through the
- * local cloud's port at `/oidc`. It follows the local cloud's clock.
+ * local cloud's port at `/oidc`. It reads the local cloud's clock from shared memory, so a moved clock holds
+ * for its very next request.
  */
 export class CorporateIdp {
+  private exited = false;
+  private stopping = false;
+
   private constructor(
     private readonly worker: Worker,
     private readonly port: number,
-  ) {}
+    private readonly host: string,
+    private readonly unsubscribe: () => void,
+    log: (line: string) => void,
+  ) {
+    worker.once('exit', (code) => {
+      this.exited = true;
+      if (!this.stopping) log(`The local IdP stopped (exit code ${code}): /oidc answers 503 from now on`);
+    });
+  }
 
   public static async start(options: {
     issuer: string;
@@ -121,6 +156,8 @@ export class CorporateIdp {
     log: (line: string) => void;
   }): Promise<CorporateIdp> {
     const { config, clock, log } = options;
+    const clockOffset = new BigInt64Array(new SharedArrayBuffer(8));
+    Atomics.store(clockOffset, 0, BigInt(clock.offset));
     const worker = new Worker(path.join(__dirname, 'oidc-worker.mjs'), {
       workerData: {
         issuer: options.issuer,
@@ -130,7 +167,7 @@ export class CorporateIdp {
         clients: config.clients.map(clientMetadata),
         staff: config.staff,
         signingKey: await signingKey(options.stateDir),
-        clockOffsetMs: clock.offset,
+        clockOffset,
       },
       stdout: true,
       stderr: true,
@@ -156,38 +193,60 @@ export class CorporateIdp {
           resolve(message.port);
         }
       });
-      worker.once('error', (error) => {
+      worker.on('error', (error) => {
         clearTimeout(timer);
+        log(`The local IdP failed: ${error.message}`);
         reject(error);
       });
     });
-    clock.onChange((clockOffsetMs) => worker.postMessage({ clockOffsetMs }));
-    return new CorporateIdp(worker, port);
+    const unsubscribe = clock.onChange((offsetMs) => Atomics.store(clockOffset, 0, BigInt(offsetMs)));
+    return new CorporateIdp(worker, port, new URL(options.issuer).host, unsubscribe, log);
   }
 
-  /** Passes a request for `/oidc/...` to the IdP and streams its answer back. */
+  /**
+   * Passes a request for `/oidc/...` to the IdP and streams its answer back: end-to-end headers only, `Host`
+   * pinned to the issuer's (oidc-provider builds URLs from it), a timeout, and either side's abort passed on.
+   */
   public proxy(message: IncomingMessage, response: ServerResponse): void {
+    if (this.exited) {
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: 'The local IdP is not running (see the local cloud log)' }));
+      return;
+    }
     const upstream = request(
       {
         host: '127.0.0.1',
         port: this.port,
         method: message.method,
         path: message.url,
-        headers: message.headers,
+        headers: { ...endToEnd(message.headers), host: this.host },
+        timeout: IDP_TIMEOUT_MS,
       },
       (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        response.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(response);
+        answer.once('error', () => response.destroy());
       },
     );
-    upstream.on('error', () => {
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
+    upstream.once('timeout', () => upstream.destroy(new Error('timeout')));
+    upstream.once('error', () => {
+      // Before the answer started: a clear 502. After: the half-sent answer is cut, never patched.
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      response.writeHead(502, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ message: 'The local IdP did not answer' }));
+    });
+    response.once('close', () => {
+      if (!response.writableFinished) upstream.destroy();
     });
     message.pipe(upstream);
   }
 
   public async stop(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe();
     await this.worker.terminate();
   }
 }

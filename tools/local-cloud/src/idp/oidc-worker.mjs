@@ -9,10 +9,11 @@ import Provider from 'oidc-provider';
 
 const { issuer, audience, resourceScope, clients, staff, signingKey, accessTokenTtlSeconds } = workerData;
 
-// The IdP reads the local cloud's clock (tests move it), like every other part of the cloud.
+// The IdP reads the local cloud's clock (tests move it), like every other part of the cloud: its offset, in
+// shared memory the cloud writes. oidc-provider takes every time from Date.now (its epochTime helper).
 const realNow = Date.now;
-let offsetMs = workerData.clockOffsetMs ?? 0;
-Date.now = () => realNow() + offsetMs;
+const { clockOffset } = workerData;
+Date.now = () => realNow() + Number(Atomics.load(clockOffset, 0));
 
 /** Passwords are kept only as scrypt hashes (N=2^14), compared in constant time. */
 const hash = (password, salt) => scryptSync(password, salt, 32);
@@ -171,8 +172,13 @@ async function interaction(req, res, uid, action) {
     const form = await readForm(req);
     const account = checkPassword(form.get('login') ?? '', form.get('password') ?? '');
     if (!account) {
+      // The name only when it is a staff member's: an unknown one may be a password typed into the wrong field.
+      const login = form.get('login') ?? '';
+      const known = [...accounts.values()].some(
+        (candidate) => candidate.name === login || candidate.email === login,
+      );
       parentPort.postMessage({
-        log: `oidc: sign-in refused for ${JSON.stringify((form.get('login') ?? '').slice(0, 64))}`,
+        log: `oidc: sign-in refused for ${known ? JSON.stringify(login) : 'an unknown user name'}`,
       });
       return send(401, loginForm(uid, details.params.client_id, 'Wrong user name or password.'));
     }
@@ -223,7 +229,4 @@ const server = createServer((req, res) => {
   callback(req, res);
 });
 
-parentPort.on('message', (message) => {
-  if (typeof message.clockOffsetMs === 'number') offsetMs = message.clockOffsetMs;
-});
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
