@@ -168,6 +168,13 @@ describe('/admin routes with a Lambda authorizer on the local IdP', () => {
         status: 401,
         body: { message: 'Unauthorized' },
       });
+    // The gateway's own record (written before it answers): the function never ran.
+    expect(cloud.accessLog.slice(from).map((entry) => entry.authorizerLatencyMs)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     await settled();
     expect(invocations()).toBe(before);
   });
