@@ -37,6 +37,8 @@ import {
   EXECUTE_API_PATH,
   MAX_REQUEST_BYTES,
   payloadTooLarge,
+  UsagePlanStore,
+  ApiGatewayManagement,
   type AccessLogEntry,
 } from './gateway';
 import { Authenticator } from './http/authenticate';
@@ -137,6 +139,7 @@ export class LocalCloud {
   private userPools!: UserPools;
   private cognito!: CognitoService;
   private cloudformation!: CloudFormationService;
+  private apiGatewayManagement!: ApiGatewayManagement;
   private authenticator!: Authenticator;
   /** The local corporate OIDC IdP at `/oidc`, starting in the background (undefined: none configured). */
   private idp?: Promise<CorporateIdp | undefined>;
@@ -233,6 +236,7 @@ export class LocalCloud {
 
   public async stop(): Promise<void> {
     this.userPools?.flush();
+    this.gateway?.usagePlans.flush();
     await (await this.idp)?.stop();
     await this.lambda?.stop();
     const closed = new Promise<void>((resolve) =>
@@ -306,7 +310,15 @@ export class LocalCloud {
       accessLog: (entry) => this.recordAccess(entry),
       userPools: this.userPools,
       log: this.log,
+      usagePlans: new UsagePlanStore(stateDir && path.join(stateDir, 'usage-plans', 'counters.json')),
     });
+    this.apiGatewayManagement = new ApiGatewayManagement(
+      this.gateway.usagePlans,
+      authenticator,
+      this.clock,
+      this.region,
+      this.log,
+    );
     this.deployer = new Deployer({
       accountId: this.accountId,
       region: this.region,
@@ -483,10 +495,15 @@ export class LocalCloud {
         return this.cloudformation.handle(request);
       case 'dynamodb':
         return this.handleDynamoDB(request, target);
+      case 'apigateway':
+        if (ApiGatewayManagement.handles(request.rawPath)) return this.apiGatewayManagement.handle(request);
+        return jsonReply(404, {
+          message: `The local cloud emulates API Gateway's API keys and usage plans (/apikeys, /usageplans), not ${request.method} ${request.rawPath}`,
+        });
       default:
         return jsonReply(400, {
           message:
-            'The local cloud could not tell which service this request is for: sign it with SigV4 (the credential scope names the service: sts, dynamodb, cloudformation, cognito-idp), send X-Amz-Target: AWSCognitoIdentityProviderService.<Op>, or call /restapis/{apiId}/{stage}/_user_request_/...',
+            'The local cloud could not tell which service this request is for: sign it with SigV4 (the credential scope names the service: sts, dynamodb, cloudformation, apigateway, cognito-idp), send X-Amz-Target: AWSCognitoIdentityProviderService.<Op>, or call /restapis/{apiId}/{stage}/_user_request_/...',
         });
     }
   }

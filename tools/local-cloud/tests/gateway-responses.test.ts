@@ -245,7 +245,6 @@ const deployRefused = (template: unknown) =>
   });
 
 test.each([
-  ['ApiKeyRequired (private: true)', { ApiKeyRequired: true }, 'ApiKeyRequired'],
   ['a request validator', { RequestValidatorId: 'abc123' }, 'RequestValidatorId'],
   [
     'a required request parameter',

@@ -15,6 +15,8 @@ export interface AccessLogEntry {
   integrationLatencyMs: number | null;
   /** A Lambda authorizer's latency: the function's round trip, 0 for a cached answer, null when none ran. */
   authorizerLatencyMs: number | null;
+  /** The API key's id on ApiKeyRequired methods (also when the key was refused for its plan). */
+  apiKeyId: string | null;
   /** Which check decided (for people, never the caller): `cached` says whether an authorizer answer was reused. */
   decision: { check: string; cached?: boolean; detail: string } | null;
   sourceIp: string;

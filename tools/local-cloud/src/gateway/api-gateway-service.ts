@@ -18,6 +18,7 @@ import { applyGatewayResponses, refusal, type GatewayResponseType } from './gate
 import { buildProxyEvent } from './proxy-event';
 import { mapProxyResult } from './proxy-result';
 import { routedPath } from './request-path';
+import type { UsagePlanStore } from './usage-plans';
 import { matchRoute, type RouteMatch } from './routing';
 import type { ApiMethod, LambdaAuthorizer, RestApi } from './types';
 
@@ -45,6 +46,8 @@ export interface ApiGatewayServiceOptions {
   userPools: UserPoolDirectory;
   /** Why a request was refused, with the deciding policy statement: for people, never for the caller. */
   log: (line: string) => void;
+  /** API keys and usage plans, with their counters. */
+  usagePlans: UsagePlanStore;
 }
 
 /** `execute-api` URL of the local cloud: `/restapis/{apiId}/{stage}/_user_request_/{path}` */
@@ -134,9 +137,11 @@ export class ApiGatewayService {
   private readonly apis = new Map<string, RestApi>();
   /** Lambda authorizers' answers, per API, stage, authorizer and identity, for each authorizer's TTL. */
   public readonly authorizerCache: AuthorizerCache;
+  public readonly usagePlans: UsagePlanStore;
 
   public constructor(private readonly options: ApiGatewayServiceOptions) {
     this.authorizerCache = new AuthorizerCache(options.clock);
+    this.usagePlans = options.usagePlans;
   }
 
   public put(api: RestApi): void {
@@ -190,6 +195,7 @@ export class ApiGatewayService {
       latencyMs: 0,
       integrationLatencyMs: null,
       authorizerLatencyMs: null,
+      apiKeyId: null,
       decision: null,
       sourceIp: request.sourceIp,
     };
@@ -231,6 +237,7 @@ export class ApiGatewayService {
     if (request.body.length > MAX_REQUEST_BYTES) return payloadTooLarge();
     let caller: Caller | undefined;
     let authorizer: Record<string, unknown> | undefined;
+    let usageIdentifierKey: string | undefined;
     if (route.method.authorizationType === 'COGNITO_USER_POOLS') {
       const outcome = await this.authorizeCognito(request, api, stage, path, route.method);
       if ('response' in outcome) {
@@ -249,6 +256,7 @@ export class ApiGatewayService {
       }
       authorizer = outcome.authorizer;
       entry.principal = outcome.principal;
+      usageIdentifierKey = outcome.usageIdentifierKey;
     }
     if (route.method.authorizationType === 'AWS_IAM') {
       const outcome = this.authorizeIam(request, api, stage, path);
@@ -267,6 +275,16 @@ export class ApiGatewayService {
         entry.authError = denied.authError;
         return denied.response;
       }
+    }
+    // API keys after authorization: a key identifies and meters a caller, it never lets one in (research notes F1.6).
+    let apiKey: { id: string; value: string } | undefined;
+    if (route.method.apiKeyRequired) {
+      const metered = this.meter(request, api, stage, path, route, usageIdentifierKey, entry);
+      if ('response' in metered) {
+        entry.authError = metered.authError;
+        return metered.response;
+      }
+      apiKey = metered;
     }
     if (route.method.mock) return mockAnswer(route.method.mock, request);
     if (!route.method.functionName) return refusal('DEFAULT_5XX', 500, 'Internal server error');
@@ -289,7 +307,7 @@ export class ApiGatewayService {
       // errorResponseType API_CONFIGURATION_ERROR in a real access log (sal-blog.com/iam-api-gateway-500error).
       return refusal('API_CONFIGURATION_ERROR', 500, 'Internal server error');
     }
-    const event = buildProxyEvent(request, api, stage, path, route, caller, authorizer);
+    const event = buildProxyEvent(request, api, stage, path, route, caller, authorizer, apiKey);
     const integrationStarted = performance.now();
     const outcome = await this.options.lambda.invoke(route.method.functionName, event);
     entry.integrationLatencyMs = Math.round((performance.now() - integrationStarted) * 100) / 100;
@@ -378,6 +396,56 @@ export class ApiGatewayService {
       principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
       identityPolicies: [],
     });
+  }
+
+  /**
+   * An ApiKeyRequired method's key (the `x-api-key` header, or the Lambda authorizer's `usageIdentifierKey` when the
+   * API's key source is AUTHORIZER), checked against the usage plans: 403 Forbidden for a missing, unknown,
+   * disabled or unplanned key; 429 for the plan's quota (Limit Exceeded) or throttle (Too Many Requests).
+   */
+  private meter(
+    request: IncomingRequest,
+    api: RestApi,
+    stage: string,
+    path: string,
+    route: RouteMatch,
+    usageIdentifierKey: string | undefined,
+    entry: AccessLogEntry,
+  ): { id: string; value: string } | Refused {
+    const value = api.apiKeySource === 'AUTHORIZER' ? usageIdentifierKey : request.headers['x-api-key'];
+    const outcome = this.usagePlans.check(
+      api.id,
+      stage,
+      route.resource.path,
+      request.method,
+      value,
+      this.options.clock.nowMs(),
+    );
+    entry.apiKeyId = outcome.key?.id ?? null;
+    if (outcome.ok) return { id: outcome.key.id, value: outcome.key.value };
+    const source = api.apiKeySource === 'AUTHORIZER' ? "the authorizer's usageIdentifierKey" : 'x-api-key';
+    entry.decision = { check: 'api-key', detail: `${outcome.reason} (${source})` };
+    if (outcome.kind === 'forbidden') {
+      this.options.log(`403 ${request.method} ${path}: ${outcome.reason} (${source})`);
+      return {
+        response: refusal('INVALID_API_KEY', 403, 'Forbidden', { 'x-amzn-errortype': 'ForbiddenException' }),
+        authError: outcome.reason,
+      };
+    }
+    this.options.log(`429 ${request.method} ${path}: ${outcome.reason}`);
+    return outcome.kind === 'quota'
+      ? {
+          response: refusal('QUOTA_EXCEEDED', 429, 'Limit Exceeded', {
+            'x-amzn-errortype': 'LimitExceededException',
+          }),
+          authError: outcome.reason,
+        }
+      : {
+          response: refusal('THROTTLED', 429, 'Too Many Requests', {
+            'x-amzn-errortype': 'TooManyRequestsException',
+          }),
+          authError: outcome.reason,
+        };
   }
 
   private methodArn(api: RestApi, stage: string, method: string, path: string): string {

@@ -8,7 +8,13 @@ export {
 } from './api-gateway-service';
 export { GATEWAY_RESPONSE_TYPES } from './gateway-responses';
 export { CONTEXT_IDENTITIES } from './types';
+export { UsagePlanStore, type UsageOutcome } from './usage-plans';
+export { ApiGatewayManagement } from './management-api';
 export type {
+  ApiKey,
+  QuotaSettings,
+  ThrottleSettings,
+  UsagePlan,
   ApiMethod,
   ApiResource,
   AuthorizationType,

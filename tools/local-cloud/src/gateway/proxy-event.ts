@@ -38,6 +38,8 @@ export function buildProxyEvent(
    * `principalId` and `integrationLatency`.
    */
   authorizer?: Record<string, unknown>,
+  /** ApiKeyRequired methods: the caller's key ("For methods that don't require an API key, this variable is null"). */
+  apiKey?: { id: string; value: string },
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -84,8 +86,8 @@ export function buildProxyEvent(
       identity: {
         cognitoIdentityPoolId: null,
         cognitoIdentityId: null,
-        apiKey: null,
-        apiKeyId: null,
+        apiKey: apiKey?.value ?? null,
+        apiKeyId: apiKey?.id ?? null,
         principalOrgId: null,
         cognitoAuthenticationType: null,
         cognitoAuthenticationProvider: null,

@@ -78,6 +78,8 @@ export interface ApiMethod {
    */
   authorizerId?: string;
   authorizationScopes?: string[];
+  /** ApiKeyRequired (Serverless `private: true`): an API key of a usage plan for this API and stage. */
+  apiKeyRequired?: boolean;
   /** AWS_PROXY integration with a Lambda function of the local cloud. */
   functionName?: string;
   /** Or a MOCK integration (CORS preflight). */
@@ -102,9 +104,49 @@ export interface RestApi {
   /** Resource policy with `execute-api:/` already expanded to this API's ARN, as API Gateway stores it. */
   policy?: PolicyDocument;
   binaryMediaTypes: string[];
+  /** ApiKeySourceType: the `x-api-key` header, or a Lambda authorizer's `usageIdentifierKey`. */
+  apiKeySource: 'HEADER' | 'AUTHORIZER';
   stages: Set<string>;
   resources: Map<string, ApiResource>;
   authorizers: Map<string, Authorizer>;
   /** By ResponseType. */
   gatewayResponses: Map<string, GatewayResponse>;
+}
+
+/** ThrottleSettings: a token bucket of `burstLimit` tokens refilled at `rateLimit` per second. */
+export interface ThrottleSettings {
+  burstLimit: number;
+  rateLimit: number;
+}
+
+/** QuotaSettings: `limit` requests per UTC calendar period; `offset` fewer in the first one. */
+export interface QuotaSettings {
+  limit: number;
+  offset: number;
+  period: 'DAY' | 'WEEK' | 'MONTH';
+}
+
+/** An `AWS::ApiGateway::ApiKey`. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  value: string;
+  enabled: boolean;
+  description?: string;
+  customerId?: string;
+  createdDate: string;
+}
+
+/** An `AWS::ApiGateway::UsagePlan` with the keys its `UsagePlanKey`s attach. */
+export interface UsagePlan {
+  id: string;
+  name: string;
+  description?: string;
+  /** The API stages it meters; `throttle` by `/resource/path/METHOD` overrides the plan's for that method. */
+  apiStages: Array<{ apiId: string; stage: string; throttle: Record<string, ThrottleSettings> }>;
+  throttle?: ThrottleSettings;
+  quota?: QuotaSettings;
+  keyIds: string[];
+  /** When the plan was first deployed (ms): the quota's "initial time period" is the one holding it. */
+  createdMs: number;
 }

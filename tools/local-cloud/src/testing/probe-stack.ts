@@ -30,6 +30,8 @@ exports.handler = async (event) => {
       body: body === null ? null : body.toString('utf8'),
       bytes: body === null ? 0 : body.length,
       caller: event.requestContext.identity.userArn,
+      apiKey: event.requestContext.identity.apiKey,
+      apiKeyId: event.requestContext.identity.apiKeyId,
       authorizer: event.requestContext.authorizer,
     }),
   };
@@ -72,6 +74,9 @@ export interface ProbeStackOptions {
     permission?: boolean;
   };
   timeoutSeconds?: number;
+  /** ApiKeyRequired on the method (Serverless `private: true`), and the API's ApiKeySourceType. */
+  apiKeyRequired?: boolean;
+  apiKeySource?: 'HEADER' | 'AUTHORIZER';
   /** Leave out the probe function's AWS::Lambda::Permission for API Gateway (a test of that check). */
   withoutInvokePermission?: boolean;
   /** The API's resource policy (`AWS::ApiGateway::RestApi` `Policy`). */
@@ -140,6 +145,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
         Properties: {
           Name: 'probe',
           BinaryMediaTypes: ['*/*'],
+          ...(options.apiKeySource ? { ApiKeySourceType: options.apiKeySource } : {}),
           ...(options.resourcePolicy ? { Policy: options.resourcePolicy } : {}),
         },
       },
@@ -171,6 +177,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
         Properties: {
           HttpMethod: 'ANY',
           AuthorizationType: options.authorizationType ?? 'NONE',
+          ...(options.apiKeyRequired ? { ApiKeyRequired: true } : {}),
           ...(options.cognito
             ? {
                 AuthorizerId: { Ref: 'ProbeApiGatewayAuthorizer' },

@@ -88,16 +88,7 @@ export class Deployer {
     // authorizer it lacks, a resource with an unknown parent) refuses the deploy instead of half-applying it.
     for (const { plan } of planned.values())
       if (plan.kind === 'rest-api')
-        this.buildApi(
-          input.stackName,
-          plan.id,
-          plan.name,
-          planned,
-          this.options.accountId,
-          this.options.region,
-          plan.policy,
-          plan.binaryMediaTypes,
-        );
+        this.buildApi(input.stackName, plan, planned, this.options.accountId, this.options.region);
     this.checkOwnership(input.stackName, planned);
     this.checkDeployer(input.stackName, planned, deployer);
     const replaced = this.deployed.get(input.stackName)?.planned;
@@ -138,6 +129,7 @@ export class Deployer {
     }
     await this.retire(stackName, entry.planned, new Map());
     this.removeUserPools(entry.planned, new Map());
+    this.options.gateway.usagePlans.removeStack(stackName);
     this.deployed.delete(stackName);
   }
 
@@ -306,6 +298,8 @@ export class Deployer {
           region,
           artifactsDir: input.artifactsDir,
           clientSecret: (clientId) => this.options.cognito.clientSecret(clientId),
+          // 40 hex digits: alphanumeric, as API Gateway's generated keys are.
+          generatedSecret: (label) => this.options.cognito.derive(label).subarray(0, 20).toString('hex'),
         });
         this.validatePolicies(logicalId, result);
         planned.set(logicalId, result);
@@ -431,20 +425,10 @@ export class Deployer {
     }
     for (const config of this.userPoolConfigs(stackName, plans))
       this.options.cognito.put(config, this.options.now().getTime());
+    this.putUsagePlans(stackName, plans);
     for (const plan of plans) {
       if (plan.kind !== 'rest-api') continue;
-      gateway.put(
-        this.buildApi(
-          stackName,
-          plan.id,
-          plan.name,
-          planned,
-          accountId,
-          region,
-          plan.policy,
-          plan.binaryMediaTypes,
-        ),
-      );
+      gateway.put(this.buildApi(stackName, plan, planned, accountId, region));
     }
   }
 
@@ -519,14 +503,12 @@ export class Deployer {
 
   private buildApi(
     stackName: string,
-    id: string,
-    name: string,
+    api: Extract<Planned['plan'], { kind: 'rest-api' }>,
     planned: Map<string, Planned>,
     accountId: string,
     region: string,
-    policy: RestApi['policy'],
-    binaryMediaTypes: string[],
   ): RestApi {
+    const { id, name, policy, binaryMediaTypes, apiKeySource } = api;
     const plans = [...planned.values()].map((resource) => resource.plan);
     const rootId = planned.get(
       [...planned.keys()].find((key) => planned.get(key)?.physicalId === id) as string,
@@ -595,11 +577,33 @@ export class Deployer {
       region,
       policy,
       binaryMediaTypes,
+      apiKeySource,
       stages,
       resources,
       authorizers,
       gatewayResponses,
     };
+  }
+
+  /** The stack's API keys and usage plans, each plan with the keys its UsagePlanKeys attach. */
+  private putUsagePlans(stackName: string, plans: Planned['plan'][]): void {
+    const created = this.options.now().toISOString();
+    const keys = plans.flatMap((plan) =>
+      plan.kind === 'api-key' ? [{ ...plan.key, createdDate: created }] : [],
+    );
+    const usagePlans = plans.flatMap((plan) =>
+      plan.kind === 'usage-plan'
+        ? [
+            {
+              ...plan.plan,
+              keyIds: plans.flatMap((part) =>
+                part.kind === 'usage-plan-key' && part.planId === plan.plan.id ? [part.keyId] : [],
+              ),
+            },
+          ]
+        : [],
+    );
+    this.options.gateway.usagePlans.putStack(stackName, keys, usagePlans, this.options.now().getTime());
   }
 
   /** Removes the user pools `previous` had and `next` has not, with their users and keys. */

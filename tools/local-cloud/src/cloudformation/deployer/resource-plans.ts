@@ -12,6 +12,7 @@ import {
 } from '../../gateway';
 import type { PolicyDocument } from '../../iam';
 import { COGNITO_PLANNERS, type CognitoPlan } from './cognito-plans';
+import { USAGE_PLAN_PLANNERS, type UsagePlanPlan } from './usage-plan-plans';
 import { DeploymentError } from './errors';
 import { validateEnvironment } from './lambda-environment';
 import { validateFunctionName, validateRole } from './names';
@@ -40,7 +41,14 @@ export type PlannedResource =
       roleArn: string;
       zipFile: string;
     }
-  | { kind: 'rest-api'; id: string; name: string; policy?: PolicyDocument; binaryMediaTypes: string[] }
+  | {
+      kind: 'rest-api';
+      id: string;
+      name: string;
+      policy?: PolicyDocument;
+      binaryMediaTypes: string[];
+      apiKeySource: 'HEADER' | 'AUTHORIZER';
+    }
   | { kind: 'api-resource'; id: string; restApiId: string; parentId: string; pathPart: string }
   | { kind: 'api-method'; restApiId: string; resourceId: string; method: ApiMethod }
   | { kind: 'api-authorizer'; restApiId: string; authorizer: Authorizer }
@@ -56,6 +64,7 @@ export type PlannedResource =
       sourceAccount?: string;
     }
   | CognitoPlan
+  | UsagePlanPlan
   | { kind: 'skipped'; reason: string };
 
 export interface Planned {
@@ -72,6 +81,8 @@ export interface PlanContext {
   artifactsDir: string;
   /** The client secret this cloud gives a Cognito app client id. */
   clientSecret: (clientId: string) => string;
+  /** A secret derived from this cloud's seed for `label` (generated API key values). */
+  generatedSecret: (label: string) => string;
 }
 
 type Props = Record<string, unknown>;
@@ -188,6 +199,13 @@ function expandExecuteApiArns(
       return copy as unknown as typeof statement;
     }),
   };
+}
+
+/** RestApi ApiKeySourceType: HEADER (the default) or AUTHORIZER (a Lambda authorizer's usageIdentifierKey). */
+function apiKeySourceOf(value: unknown, ctx: PlanContext): 'HEADER' | 'AUTHORIZER' {
+  if (value === undefined || value === 'HEADER') return 'HEADER';
+  if (value === 'AUTHORIZER') return 'AUTHORIZER';
+  throw new DeploymentError(`${ctx.logicalId}: ApiKeySourceType must be HEADER or AUTHORIZER`);
 }
 
 const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM', 'COGNITO_USER_POOLS', 'CUSTOM'];
@@ -373,6 +391,7 @@ export const PLANNERS: Record<string, Planner> = {
         name: str(props, 'Name', ctx, ctx.logicalId),
         policy: policy && expandExecuteApiArns(policy, ctx.region, ctx.accountId, id),
         binaryMediaTypes: (props.BinaryMediaTypes as string[] | undefined) ?? [],
+        apiKeySource: apiKeySourceOf(props.ApiKeySourceType, ctx),
       },
     };
   },
@@ -421,11 +440,10 @@ export const PLANNERS: Record<string, Planner> = {
     // Fail closed: settings that would narrow access on AWS but mean nothing to this type are refused, not ignored.
     if ((scopes as string[] | undefined)?.some((scope) => scope.trim() === ''))
       throw new DeploymentError(`${ctx.logicalId}: AuthorizationScopes has an empty scope`);
+    const apiKeyRequired = props.ApiKeyRequired === true || props.ApiKeyRequired === 'true';
+    if (apiKeyRequired && mock)
+      throw new DeploymentError(`${ctx.logicalId}: ApiKeyRequired on a MOCK integration is not emulated`);
     // Access settings the local cloud does not enforce yet are refused, never ignored (a route served open).
-    if (props.ApiKeyRequired === true || props.ApiKeyRequired === 'true')
-      throw new DeploymentError(
-        `${ctx.logicalId}: ApiKeyRequired (Serverless private: true) is not enforced by the local cloud yet`,
-      );
     if (props.RequestValidatorId !== undefined)
       throw new DeploymentError(
         `${ctx.logicalId}: RequestValidatorId is not enforced by the local cloud yet`,
@@ -455,6 +473,7 @@ export const PLANNERS: Record<string, Planner> = {
         method: {
           httpMethod,
           authorizationType,
+          ...(apiKeyRequired ? { apiKeyRequired } : {}),
           ...(authorizationType === 'COGNITO_USER_POOLS'
             ? {
                 authorizerId: props.AuthorizerId as string,
@@ -640,4 +659,5 @@ export const PLANNERS: Record<string, Planner> = {
     };
   },
   ...COGNITO_PLANNERS,
+  ...USAGE_PLAN_PLANNERS,
 };
