@@ -16,6 +16,7 @@ import {
   cognitoClient,
 } from '@sigv4-auth/local-cloud';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
+import { APIGatewayClient, GetApiKeysCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 
 /**
  * The end-user and partner routes through the real services in an in-memory local cloud: customer-service,
@@ -48,6 +49,9 @@ describe('/me and /partner routes on the local cloud', () => {
   let ada: User;
   let bob: User;
   let partnerToken: string;
+  /** The partner's API key (generated at deploy, read as a user would: get-api-keys --include-values). */
+  let partnerKey: string;
+  let apiGateway: APIGatewayClient;
   /** Ada's orders, in the order she placed them. */
   const adaOrders: Array<Answer['body']> = [];
   const bobOrders: Array<Answer['body']> = [];
@@ -150,6 +154,13 @@ describe('/me and /partner routes on the local cloud', () => {
       body: 'grant_type=client_credentials',
     });
     partnerToken = ((await token.json()) as { access_token: string }).access_token;
+    apiGateway = new APIGatewayClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: seededUserKeys('developer'),
+    });
+    const { items } = await apiGateway.send(new GetApiKeysCommand({ includeValues: true }));
+    partnerKey = items?.find((key) => key.name === 'partner-acme-local')?.value as string;
 
     for (const sku of ['BOOK-1', 'BOOK-2', 'BOOK-3']) {
       const placed = await placeOrder(ada, { items: [item(sku)] });
@@ -160,6 +171,7 @@ describe('/me and /partner routes on the local cloud', () => {
 
   afterAll(async () => {
     cognito?.destroy();
+    apiGateway?.destroy();
     await cloud?.stop();
     removeIsolatedBuilds();
   });
@@ -377,8 +389,12 @@ describe('/me and /partner routes on the local cloud', () => {
   describe('GET /partner/orders/{id}', () => {
     it('answers any order to a partner system with its client_credentials token, 404 for an unknown id', async () => {
       // Act
-      const read = await call(`/partner/orders/${adaOrders[0]?.id}`, partnerToken);
-      const missing = await call(`/partner/orders/${UNKNOWN_ORDER}`, partnerToken);
+      const read = await call(`/partner/orders/${adaOrders[0]?.id}`, partnerToken, {
+        headers: { 'x-api-key': partnerKey },
+      });
+      const missing = await call(`/partner/orders/${UNKNOWN_ORDER}`, partnerToken, {
+        headers: { 'x-api-key': partnerKey },
+      });
 
       // Assess
       expect(read).toMatchObject({ status: 200, body: adaOrders[0] });
@@ -389,7 +405,7 @@ describe('/me and /partner routes on the local cloud', () => {
       // Act
       const answers = await Promise.all(
         [ada.idToken, ada.accessToken, undefined].map((token) =>
-          call(`/partner/orders/${adaOrders[0]?.id}`, token),
+          call(`/partner/orders/${adaOrders[0]?.id}`, token, { headers: { 'x-api-key': partnerKey } }),
         ),
       );
 
@@ -397,6 +413,42 @@ describe('/me and /partner routes on the local cloud', () => {
       expect(answers.map((answer) => [answer.status, answer.body])).toEqual(
         Array(3).fill([401, { message: 'Unauthorized' }]),
       );
+    });
+
+    it('needs the API key too: a valid token without it (or with a made-up one) is 403 Forbidden', async () => {
+      // Act: the key identifies the partner, the token authenticates it; neither does without the other.
+      const answers = await Promise.all(
+        ([{}, { 'x-api-key': 'MadeUpKeyValue0123456789' }] as Array<Record<string, string>>).map((headers) =>
+          call(`/partner/orders/${adaOrders[0]?.id}`, partnerToken, { headers }),
+        ),
+      );
+
+      // Assess
+      expect(answers.map((answer) => [answer.status, answer.body])).toEqual(
+        Array(2).fill([403, { message: 'Forbidden' }]),
+      );
+    });
+
+    it('meters the partner with the "partners" usage plan: a burst past 20 gets 429 Too Many Requests', async () => {
+      // Arrange: the plan as deployed (serverless.yml provider.apiGateway.usagePlan).
+      const { items } = await apiGateway.send(new GetUsagePlansCommand({}));
+      expect(items?.find((plan) => plan.name === 'order-service-partners-local')).toMatchObject({
+        throttle: { burstLimit: 20, rateLimit: 10 },
+        quota: { limit: 10000, period: 'DAY' },
+      });
+
+      // Act: 40 at once; the bucket holds 20 and refills 10 a second.
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          call(`/partner/orders/${adaOrders[0]?.id}`, partnerToken, { headers: { 'x-api-key': partnerKey } }),
+        ),
+      );
+
+      // Assess
+      const passed = answers.filter((answer) => answer.status === 200).length;
+      expect(passed).toBeGreaterThanOrEqual(10);
+      expect(passed).toBeLessThan(40);
+      expect(answers.find((answer) => answer.status === 429)?.body).toEqual({ message: 'Too Many Requests' });
     });
   });
 

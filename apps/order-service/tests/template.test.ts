@@ -293,6 +293,35 @@ describe('order-service packaged template', () => {
       expect(response.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
   });
 
+  it('meters partners: GET /partner/orders/{id} needs an API key of the "partners" usage plan, no key value in the template', () => {
+    // Act
+    const method = methods.find(({ route }) => route === 'GET /partner/orders/{id}');
+    const others = methods.filter(({ route }) => route !== 'GET /partner/orders/{id}');
+    const keys = resourcesOfType(template, 'AWS::ApiGateway::ApiKey');
+    const plans = resourcesOfType(template, 'AWS::ApiGateway::UsagePlan');
+    const planKeys = resourcesOfType(template, 'AWS::ApiGateway::UsagePlanKey');
+
+    // Assess
+    expect(method?.properties.ApiKeyRequired).toBe(true);
+    expect(others.map(({ properties }) => properties.ApiKeyRequired ?? false)).toEqual(
+      others.map(() => false),
+    );
+    expect(keys.map(([, resource]) => resource.Properties)).toEqual([
+      expect.objectContaining({ Enabled: true, Name: 'partner-acme-dev' }),
+    ]);
+    expect(keys[0]?.[1].Properties).not.toHaveProperty('Value');
+    expect(plans.map(([, resource]) => resource.Properties)).toEqual([
+      expect.objectContaining({
+        ApiStages: [{ ApiId: { Ref: 'ApiGatewayRestApi' }, Stage: 'dev' }],
+        Throttle: { BurstLimit: 20, RateLimit: 10 },
+        Quota: { Limit: 10000, Period: 'DAY' },
+      }),
+    ]);
+    expect(planKeys.map(([, resource]) => resource.Properties)).toEqual([
+      { KeyId: { Ref: keys[0]?.[0] }, KeyType: 'API_KEY', UsagePlanId: { Ref: plans[0]?.[0] } },
+    ]);
+  });
+
   it('passes cfn-lint', () => {
     // Act
     const lint = cfnLint([template.file]);
