@@ -385,3 +385,50 @@ test('counters survive a restart in disk mode', async () => {
     rmSync(stateDir, { recursive: true, force: true });
   }
 }, 60_000);
+
+describe('what the deploy refuses (the local cloud never meters by a guess)', () => {
+  test.each([
+    [
+      'a key value under 20 characters',
+      { K: key({ Value: 'short' }) },
+      'Value must be 20 to 128 letters and digits',
+    ],
+    [
+      'a KeyType other than API_KEY',
+      {
+        K: key(),
+        P: plan({}),
+        PK: { ...planKey('P', 'K'), Properties: { ...planKey('P', 'K').Properties, KeyType: 'OTHER' } },
+      },
+      'KeyType must be API_KEY',
+    ],
+    [
+      'a throttle without RateLimit',
+      { P: plan({ Throttle: { BurstLimit: 5 } }) },
+      'needs BurstLimit and RateLimit',
+    ],
+    [
+      'a quota period that is not DAY, WEEK or MONTH',
+      { P: plan({ Quota: { Limit: 5, Period: 'YEAR' } }) },
+      'Quota.Period',
+    ],
+    [
+      'a per-method throttle key that is not /path/METHOD',
+      {
+        P: {
+          ...plan({}),
+          Properties: {
+            ApiStages: [
+              { ApiId: ref('Api'), Stage: 'test', Throttle: { 'GET /x': { BurstLimit: 1, RateLimit: 1 } } },
+            ],
+          },
+        },
+      },
+      'is not "/resource/path/METHOD"',
+    ],
+  ])('%s', async (_label, extraResources, message) => {
+    await expect(
+      deployProbeStack(cloud, { stackName: 'refused-usage', apiKeyRequired: true, extraResources }),
+    ).rejects.toThrow(message);
+  });
+});

@@ -99,6 +99,7 @@ async function start(): Promise<void> {
   const poolId = output('identity-service-local', 'UserPoolId') as string;
   const webClientId = output('identity-service-local', 'WebClientId') as string;
   const partnerClientId = output('identity-service-local', 'PartnerClientId') as string;
+  const partnerKey = cloud.apiKeys().find((key) => key.name === 'partner-acme-local')?.value ?? '<none deployed>';
   await ensureDemoUser(cloud.url, poolId, webClientId);
   console.log(
     `- demo user ${DEMO_USER.email} (password ${DEMO_USER.password}, local only) in pool ${poolId}`,
@@ -128,8 +129,11 @@ End users (Cognito; confirmation codes appear in this log, as the mail Cognito w
   aws cognito-idp confirm-sign-up --client-id ${webClientId} --username you@example.com --confirmation-code <code>
   aws cognito-idp initiate-auth --client-id ${webClientId} --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=${DEMO_USER.email},PASSWORD=${DEMO_USER.password}
 
-Partners (OAuth2 client_credentials, scope orders-api/orders.read):
-  curl -s -u ${partnerClientId}:$(aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${partnerClientId} --query UserPoolClient.ClientSecret --output text) -d grant_type=client_credentials ${cloud.url}/_aws/cognito-idp/oauth2/token
+Partners (an OAuth2 client_credentials token with scope orders-api/orders.read authenticates; the API key only
+identifies and meters: usage plan "partners", bursts of 20, 10/s, 10,000 a day):
+  PARTNER=$(curl -s -u ${partnerClientId}:$(aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${partnerClientId} --query UserPoolClient.ClientSecret --output text) -d grant_type=client_credentials ${cloud.url}/_aws/cognito-idp/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+  curl -s -H "Authorization: Bearer $PARTNER" -H 'x-api-key: ${partnerKey}' ${endpoint('order-service-local')}/partner/orders/<order id>
+  aws apigateway get-api-keys --include-values    # the key (generated at deploy; never in the repo)
 
 Shop as the demo user (API Gateway's Cognito authorizer checks the ID token; you only ever see your own orders):
   TOKEN=$(aws cognito-idp initiate-auth --client-id ${webClientId} --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=${DEMO_USER.email},PASSWORD=${DEMO_USER.password} --query AuthenticationResult.IdToken --output text)
