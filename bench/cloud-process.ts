@@ -20,6 +20,8 @@ import {
  *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
  */
 const ROOT = path.resolve(__dirname, '..');
+/** The benchmark's own key for the metered probe (published: it meters a local probe, nothing else). */
+const BENCH_API_KEY = 'BenchLocalApiKey0123456789';
 
 async function main(): Promise<void> {
   const wants = new Set(process.argv.slice(2));
@@ -51,6 +53,29 @@ async function main(): Promise<void> {
       await passwordTokens(client, pool.webClientId, 'bench@example.com', 'Bench-Passw0rd')
     ).id;
     client.destroy();
+    // The NONE probe again, but ApiKeyRequired with a key in a usage plan whose limits never bind here.
+    urls.keyed = (
+      await deployProbeStack(cloud, {
+        stackName: 'bench-keyed',
+        apiKeyRequired: true,
+        extraResources: {
+          BenchKey: { Type: 'AWS::ApiGateway::ApiKey', Properties: { Value: BENCH_API_KEY } },
+          BenchPlan: {
+            Type: 'AWS::ApiGateway::UsagePlan',
+            Properties: {
+              ApiStages: [{ ApiId: { Ref: 'Api' }, Stage: 'test' }],
+              Throttle: { BurstLimit: 1_000_000, RateLimit: 1_000_000 },
+              Quota: { Limit: 100_000_000, Period: 'DAY' },
+            },
+          },
+          BenchPlanKey: {
+            Type: 'AWS::ApiGateway::UsagePlanKey',
+            Properties: { KeyId: { Ref: 'BenchKey' }, KeyType: 'API_KEY', UsagePlanId: { Ref: 'BenchPlan' } },
+          },
+        },
+      })
+    ).url;
+    urls.benchApiKey = BENCH_API_KEY;
     for (const [key, ttlSeconds] of [
       ['custom', 300],
       ['customUncached', 0],

@@ -27,6 +27,9 @@ export interface GatewayResults {
   /** The authorizer's latency as API Gateway reports it (`integrationLatency`), uncached requests. */
   authorizer_latency_p50_ms: number;
   authorizer_latency_p99_ms: number;
+  /** The NONE probe with ApiKeyRequired (a usage plan that never binds) vs without (issue goal: at least 0.95). */
+  keyed_rps: number;
+  keyed_to_none: number;
 }
 
 /**
@@ -58,6 +61,10 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
     await runLoad(call(withToken, cloud.urls.cognito as string), warm);
     await runLoad(call(withToken, none.url), warm);
     await runLoad(call(withToken, cloud.urls.custom as string), warm);
+    const apiKey = cloud.urls.benchApiKey as string;
+    const withKey: typeof fetch = (url, init) =>
+      fetch(url, { ...init, headers: { authorization: token, 'x-api-key': apiKey } });
+    await runLoad(call(withKey, cloud.urls.keyed as string), warm);
     const latencies: number[] = [];
     const uncached = async () => {
       const response = await withToken(`${cloud.urls.customUncached as string}/items/42`);
@@ -74,6 +81,7 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
     const cognitoRuns = [];
     const plainRuns = [];
     const customRuns = [];
+    const keyedRuns = [];
     const uncachedRuns = [];
     for (let round = 0; round < 3; round += 1) {
       iamRuns.push(await runLoad(call(signedFetch, iam.url), { count, concurrency: 8 }));
@@ -83,6 +91,7 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
       );
       plainRuns.push(await runLoad(call(withToken, none.url), { count, concurrency: 8 }));
       customRuns.push(await runLoad(call(withToken, cloud.urls.custom as string), { count, concurrency: 8 }));
+      keyedRuns.push(await runLoad(call(withKey, cloud.urls.keyed as string), { count, concurrency: 8 }));
       uncachedRuns.push(await runLoad(uncached, { count: Math.ceil(count / 3), concurrency: 8 }));
     }
     const failures = [
@@ -92,6 +101,7 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
       ...plainRuns,
       ...customRuns,
       ...uncachedRuns,
+      ...keyedRuns,
     ].reduce((sum, run) => sum + run.failures, 0);
     if (failures > 0) throw new Error(`gateway bench: ${failures} requests did not answer 200`);
     const mid = <T>(runs: T[], key: keyof T) =>
@@ -124,6 +134,8 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
       custom_uncached_to_none_p50: custom.custom_uncached_p50_ms / mid(plainRuns, 'p50_ms'),
       authorizer_latency_p50_ms: percentile(50),
       authorizer_latency_p99_ms: percentile(99),
+      keyed_rps: mid(keyedRuns, 'rps'),
+      keyed_to_none: mid(keyedRuns, 'rps') / cognito.none_plain_rps,
     };
   } finally {
     await cloud.stop();
