@@ -209,7 +209,9 @@ export class LocalCloud {
 
   /** The deployed API keys, values included (what `aws apigateway get-api-keys --include-values` lists). */
   public apiKeys(): Array<{ id: string; name: string; value: string; enabled: boolean }> {
-    return this.gateway.usagePlans.keys().map(({ id, name, value, enabled }) => ({ id, name, value, enabled }));
+    return this.gateway.usagePlans
+      .keys()
+      .map(({ id, name, value, enabled }) => ({ id, name, value, enabled }));
   }
 
   /** The seeded `developer` user as a caller: who deploys when no one signed the deploy. */

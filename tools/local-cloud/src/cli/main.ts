@@ -99,7 +99,8 @@ async function start(): Promise<void> {
   const poolId = output('identity-service-local', 'UserPoolId') as string;
   const webClientId = output('identity-service-local', 'WebClientId') as string;
   const partnerClientId = output('identity-service-local', 'PartnerClientId') as string;
-  const partnerKey = cloud.apiKeys().find((key) => key.name === 'partner-acme-local')?.value ?? '<none deployed>';
+  const partnerKey =
+    cloud.apiKeys().find((key) => key.name === 'partner-acme-local')?.value ?? '<none deployed>';
   await ensureDemoUser(cloud.url, poolId, webClientId);
   console.log(
     `- demo user ${DEMO_USER.email} (password ${DEMO_USER.password}, local only) in pool ${poolId}`,
