@@ -128,7 +128,9 @@ describe('resource limits of the local cloud', () => {
       limits: { maxInflightBytes: 1024 * 1024 },
     });
     try {
-      const path = new URL((await deployProbeStack(logging, { stackName: 'abort' })).url).pathname;
+      // A 5 s timeout: the echo of 900 KB on a cold environment can pass the probe's 1 s on a busy CI machine.
+      const path = new URL((await deployProbeStack(logging, { stackName: 'abort', timeoutSeconds: 5 })).url)
+        .pathname;
       const client = await rawClient(logging.port);
 
       // Act: 800 KB of a 1 MB upload, then the client is gone; then 900 KB from another.
