@@ -437,17 +437,19 @@ describe('/me and /partner routes on the local cloud', () => {
         quota: { limit: 10000, period: 'DAY' },
       });
 
-      // Act: 40 at once; the bucket holds 20 and refills 10 a second.
+      // Act: 40 at once; the bucket holds 20 (2 spent above) and refills 10 a second.
+      const started = Date.now();
       const answers = await Promise.all(
         Array.from({ length: 40 }, () =>
           call(`/partner/orders/${adaOrders[0]?.id}`, partnerToken, { headers: { 'x-api-key': partnerKey } }),
         ),
       );
+      const seconds = (Date.now() - started) / 1000;
 
-      // Assess
+      // Assess: at least what the bucket held, at most a full bucket plus what the burst's own time refilled.
       const passed = answers.filter((answer) => answer.status === 200).length;
-      expect(passed).toBeGreaterThanOrEqual(10);
-      expect(passed).toBeLessThan(40);
+      expect(passed).toBeGreaterThanOrEqual(18);
+      expect(passed).toBeLessThanOrEqual(20 + Math.ceil(10 * seconds));
       expect(answers.find((answer) => answer.status === 429)?.body).toEqual({ message: 'Too Many Requests' });
     });
   });

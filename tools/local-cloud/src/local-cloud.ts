@@ -324,6 +324,7 @@ export class LocalCloud {
       authenticator,
       this.clock,
       this.region,
+      this.accountId,
       this.log,
     );
     this.deployer = new Deployer({

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
-import { deployProbeStack } from '../src/testing/probe-stack';
+import { deployProbeStack, deployWithSources, probeStackTemplate } from '../src/testing/probe-stack';
 
 // API keys and usage plans as API Gateway enforces them, research notes C3, E, F1.6
 // (../shared/research/api-gateway-authorizers.md):
@@ -53,7 +53,7 @@ const METERED = {
     Properties: {
       UsagePlanName: 'per-method',
       ApiStages: [
-        { ApiId: ref('Api'), Stage: 'test', Throttle: { '/{proxy+}/POST': { BurstLimit: 1, RateLimit: 0 } } },
+        { ApiId: ref('Api'), Stage: 'test', Throttle: { '/{proxy+}/ANY': { BurstLimit: 1, RateLimit: 0 } } },
       ],
       Throttle: { BurstLimit: 100, RateLimit: 100 },
     },
@@ -158,6 +158,10 @@ describe('which keys pass (403 Forbidden otherwise, the function not called)', (
 });
 
 describe('throttling: a token bucket of BurstLimit tokens, RateLimit per second (429 Too Many Requests)', () => {
+  // The cloud clock stands still in these tests, so the counts are exact: only advance() refills.
+  beforeEach(() => cloud.clock.freeze());
+  afterEach(() => cloud.clock.reset());
+
   test('burst, then the steady rate, on the cloud clock: B + R*t requests pass', async () => {
     const burst = await statuses(`${metered}/probe`, values.burst as string, 8);
     expect(burst).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
@@ -166,6 +170,9 @@ describe('throttling: a token bucket of BurstLimit tokens, RateLimit per second 
     expect(await refused.json()).toEqual({ message: 'Too Many Requests' });
     cloud.clock.advance(2_000);
     expect(passed(await statuses(`${metered}/probe`, values.burst as string, 6))).toBe(2);
+    // Refills add up exactly: 0.6 s + 0.3 s + 0.1 s at 1/s is one whole token.
+    for (const ms of [600, 300, 100]) cloud.clock.advance(ms);
+    expect(await statuses(`${metered}/probe`, values.burst as string, 2)).toEqual([200, 429]);
     cloud.clock.advance(60_000); // refills to the burst, never past it
     expect(passed(await statuses(`${metered}/probe`, values.burst as string, 8))).toBe(5);
   });
@@ -179,13 +186,31 @@ describe('throttling: a token bucket of BurstLimit tokens, RateLimit per second 
     expect(passed(answers.map((answer) => answer.status))).toBe(5);
   });
 
-  test("a plan's per-method throttle (/{proxy+}/POST) overrides the plan's for that method only", async () => {
-    expect(await statuses(`${metered}/probe`, values.fixed as string, 2, 'POST')).toEqual([200, 429]);
-    expect(passed(await statuses(`${metered}/probe`, values.fixed as string, 5))).toBe(5);
+  test("a plan's per-method throttle (/{proxy+}/ANY, the method as deployed) replaces the plan's", async () => {
+    // The plan allows bursts of 100 at 100/s; the method's own setting is 1 and no refill, and its one token went
+    // to the first test's call: every method of it stays refused, an hour on too.
+    expect(await statuses(`${metered}/probe`, values.fixed as string, 3, 'POST')).toEqual([429, 429, 429]);
+    cloud.clock.advance(3_600_000);
+    expect(await statuses(`${metered}/probe`, values.fixed as string, 1)).toEqual([429]);
   });
 
-  test('a disabled key is not metered: its refusal takes no token', async () => {
+  test("a refused key is not metered: a disabled key's 403s take none of its tokens", async () => {
     expect(await statuses(`${metered}/probe`, values.disabled as string, 3)).toEqual([403, 403, 403]);
+    const enable = (value: string) =>
+      client.send(
+        new UpdateApiKeyCommand({
+          apiKey: ids.disabled,
+          patchOperations: [{ op: 'replace', path: '/enabled', value }],
+        }),
+      );
+    await enable('true');
+    try {
+      expect(await statuses(`${metered}/probe`, values.disabled as string, 6)).toEqual([
+        200, 200, 200, 200, 200, 429,
+      ]);
+    } finally {
+      await enable('false');
+    }
   });
 });
 
@@ -313,7 +338,7 @@ describe("the management calls, on API Gateway's REST wire (SDK v3 client, the A
     expect(usage.items).toEqual({ [ids.quota as string]: [[2, 0]] });
   });
 
-  test('IAM decides: a role without apigateway:GET gets AccessDeniedException', async () => {
+  test("IAM decides: a user without apigateway:GET (another account's, too) gets AccessDeniedException", async () => {
     const denied = new APIGatewayClient({
       endpoint: cloud.url,
       region: 'us-east-1',
@@ -376,10 +401,31 @@ test('counters survive a restart in disk mode', async () => {
     const port = first.port;
     await first.stop();
     const second = await LocalCloud.start({ port, identitiesFile: LOCAL_IDENTITIES_FILE, stateDir });
+    const management = new APIGatewayClient({
+      endpoint: second.url,
+      region: 'us-east-1',
+      credentials: seededUserKeys('developer'),
+    });
     try {
       expect(await statuses(`${url}/probe`, 'PersistedKey0123456789', 2)).toEqual([200, 429]);
+      // A key disabled with update-api-key stays disabled after a restart (the stack is redeployed from disk).
+      const { items } = await management.send(new GetApiKeysCommand({}));
+      const id = items?.find((item) => item.name === 'persisted')?.id;
+      await management.send(
+        new UpdateApiKeyCommand({
+          apiKey: id,
+          patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+        }),
+      );
     } finally {
+      management.destroy();
       await second.stop();
+    }
+    const third = await LocalCloud.start({ port, identitiesFile: LOCAL_IDENTITIES_FILE, stateDir });
+    try {
+      expect(await statuses(`${url}/probe`, 'PersistedKey0123456789', 1)).toEqual([403]);
+    } finally {
+      await third.stop();
     }
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
@@ -413,6 +459,20 @@ describe('what the deploy refuses (the local cloud never meters by a guess)', ()
       'Quota.Period',
     ],
     [
+      'a per-method throttle key with a wildcard',
+      {
+        P: {
+          ...plan({}),
+          Properties: {
+            ApiStages: [
+              { ApiId: ref('Api'), Stage: 'test', Throttle: { '/*/*': { BurstLimit: 1, RateLimit: 1 } } },
+            ],
+          },
+        },
+      },
+      'wildcards are not emulated',
+    ],
+    [
       'a per-method throttle key that is not /path/METHOD',
       {
         P: {
@@ -431,4 +491,22 @@ describe('what the deploy refuses (the local cloud never meters by a guess)', ()
       deployProbeStack(cloud, { stackName: 'refused-usage', apiKeyRequired: true, extraResources }),
     ).rejects.toThrow(message);
   });
+});
+
+test('ApiKeyRequired spelled neither true nor false is refused (read as false, it would serve the route without a key)', async () => {
+  const cloudForRefusal = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
+  try {
+    const template = probeStackTemplate({ stackName: 'loose-flag' }) as unknown as {
+      Resources: Record<string, { Properties: Record<string, unknown> }>;
+    };
+    (template.Resources.ProxyMethod as { Properties: Record<string, unknown> }).Properties.ApiKeyRequired =
+      'True';
+    await expect(
+      deployWithSources(cloudForRefusal, 'loose-flag', template as never, {
+        'probe.zip': 'exports.handler = async () => ({})',
+      }),
+    ).rejects.toThrow('ApiKeyRequired must be true or false');
+  } finally {
+    await cloudForRefusal.stop();
+  }
 });

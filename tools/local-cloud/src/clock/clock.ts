@@ -20,12 +20,22 @@ export class Clock {
     };
   }
 
+  private frozenAtMs?: number;
+
   public now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.nowMs());
   }
 
   public nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return (this.frozenAtMs ?? Date.now()) + this.offsetMs;
+  }
+
+  /**
+   * Stops the clock where it is (tests that count exactly, e.g. a token bucket's refills): only `advance` moves it
+   * then, until `reset`. Keep it short: SigV4 signatures made meanwhile with the machine's clock drift from it.
+   */
+  public freeze(): void {
+    this.frozenAtMs = Date.now();
   }
 
   /** Moves the clock by `ms` (may be negative). */
@@ -36,6 +46,7 @@ export class Clock {
 
   public reset(): void {
     this.offsetMs = 0;
+    this.frozenAtMs = undefined;
     for (const listener of this.listeners) listener(this.offsetMs);
   }
 }

@@ -417,7 +417,7 @@ export class ApiGatewayService {
       api.id,
       stage,
       route.resource.path,
-      request.method,
+      route.method.httpMethod,
       value,
       this.options.clock.nowMs(),
     );

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import { jsonProtocolError } from '../http/sigv4-wire-errors';
 import { authorize, notAuthorizedMessage } from '../iam';
 import type { ApiKey, UsagePlan } from './types';
 import type { UsagePlanStore } from './usage-plans';
@@ -18,6 +19,8 @@ export class ApiGatewayManagement {
     private readonly authenticator: Authenticator,
     private readonly clock: Clock,
     private readonly region: string,
+    /** The one account whose keys and plans these are. */
+    private readonly accountId: string,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -30,16 +33,29 @@ export class ApiGatewayManagement {
     const authentication = this.authenticator.authenticate(request, 'apigateway');
     if (!authentication.ok) {
       const { error } = authentication;
-      return error_(403, `${error.code}Exception`, error.message.split('\n')[0] ?? error.message);
+      const wire = jsonProtocolError(error);
+      return error_(wire.status, wire.code, error.message.split('\n')[0] ?? error.message);
     }
     const { caller } = authentication;
-    const resource = `arn:aws:apigateway:${this.region}::${request.rawPath}`;
+    // Ids as API Gateway makes them (letters and digits), matched before IAM sees the resource: the ARN names
+    // exactly what is read or changed (a percent-encoded id could otherwise slip past a Deny on the plain one).
+    const match = /^\/(apikeys|usageplans)(?:\/([a-z0-9]{1,64})(\/usage)?)?$/.exec(request.rawPath);
+    if (!match)
+      return error_(
+        404,
+        'NotFoundException',
+        `The local cloud does not emulate ${request.method} ${request.rawPath.slice(0, 200)}`,
+      );
+    const [, collection, id = '', usage] = match;
+    const resource = `arn:aws:apigateway:${this.region}::/${collection}${id ? `/${id}` : ''}${usage ?? ''}`;
     const action = `apigateway:${request.method}`;
     const decision = authorize({
       principal: caller.principal,
       action,
       resource,
-      resourceAccountId: caller.principal.accountId,
+      // The keys and plans are this account's: another account's caller needs what cross-account access needs
+      // (API Gateway has no resource policies for them, so it is refused).
+      resourceAccountId: this.accountId,
       identityPolicies: caller.identityPolicies,
       sessionPolicies: caller.sessionPolicies,
       context: { 'aws:CurrentTime': this.clock.now().toISOString(), 'aws:SourceIp': request.sourceIp },
@@ -53,11 +69,7 @@ export class ApiGatewayManagement {
       );
     }
     const query = new URLSearchParams(request.rawQuery);
-    const match = /^\/(apikeys|usageplans)(?:\/([^/]+)(\/usage)?)?$/.exec(request.rawPath);
-    const id = match?.[2] === undefined ? '' : decodeURIComponent(match[2]);
-    const route = match
-      ? `${request.method} /${match[1]}${match[2] === undefined ? '' : '/{id}'}${match[3] ?? ''}`
-      : '';
+    const route = `${request.method} /${collection}${id ? '/{id}' : ''}${usage ?? ''}`;
     switch (route) {
       case 'GET /apikeys':
         return jsonReply(200, {
@@ -102,27 +114,26 @@ export class ApiGatewayManagement {
     let operations: unknown;
     try {
       operations = (JSON.parse(request.body.toString('utf8') || '{}') as { patchOperations?: unknown })
-        .patchOperations;
+        ?.patchOperations;
     } catch {
       return error_(400, 'BadRequestException', 'Invalid JSON');
     }
+    if (operations === undefined) operations = [];
     if (!Array.isArray(operations))
       return error_(400, 'BadRequestException', 'patchOperations must be a list');
-    for (const operation of operations as Array<Record<string, unknown>>) {
-      if (
-        operation.op !== 'replace' ||
-        operation.path !== '/enabled' ||
-        !['true', 'false'].includes(String(operation.value))
-      )
+    const values: boolean[] = [];
+    for (const operation of operations as unknown[]) {
+      const { op, path, value } = (operation ?? {}) as Record<string, unknown>;
+      if (op !== 'replace' || path !== '/enabled' || (value !== 'true' && value !== 'false'))
         return error_(
           400,
           'BadRequestException',
-          `Invalid patch operation ${JSON.stringify(operation).slice(0, 100)}: the local cloud emulates replace /enabled (true or false)`,
+          'Invalid patch operation: the local cloud emulates {"op":"replace","path":"/enabled","value":"true"|"false"}',
         );
+      values.push(value === 'true');
     }
-    for (const operation of operations as Array<Record<string, unknown>>)
-      this.usagePlans.setEnabled(id, String(operation.value) === 'true');
-    this.log(`API key ${id} ${key.enabled ? 'enabled' : 'disabled'} (update-api-key)`);
+    for (const enabled of values) this.usagePlans.setEnabled(id, enabled, this.clock.now().toISOString());
+    if (values.length > 0) this.log(`API key ${id} ${key.enabled ? 'enabled' : 'disabled'} (update-api-key)`);
     return jsonReply(200, apiKeyJson(key, false));
   }
 
@@ -131,8 +142,12 @@ export class ApiGatewayManagement {
     if (!plan) return notFound('Usage Plan');
     const startDate = query.get('startDate') ?? '';
     const endDate = query.get('endDate') ?? '';
-    const day = /^\d{4}-\d{2}-\d{2}$/;
-    if (!day.test(startDate) || !day.test(endDate) || startDate > endDate)
+    // A real calendar day (2024-02-31 is not one), written as API Gateway takes it.
+    const day = (text: string) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+      !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+      new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+    if (!day(startDate) || !day(endDate) || startDate > endDate)
       return error_(
         400,
         'BadRequestException',
@@ -163,7 +178,7 @@ function apiKeyJson(key: ApiKey, withValue: boolean): Record<string, unknown> {
     name: key.name,
     enabled: key.enabled,
     createdDate: epochSeconds(key.createdDate),
-    lastUpdatedDate: epochSeconds(key.createdDate),
+    lastUpdatedDate: epochSeconds(key.lastUpdatedDate ?? key.createdDate),
     stageKeys: [],
     ...(key.description === undefined ? {} : { description: key.description }),
     ...(key.customerId === undefined ? {} : { customerId: key.customerId }),

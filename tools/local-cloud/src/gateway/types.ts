@@ -135,6 +135,8 @@ export interface ApiKey {
   description?: string;
   customerId?: string;
   createdDate: string;
+  /** Set by update-api-key. */
+  lastUpdatedDate?: string;
 }
 
 /** An `AWS::ApiGateway::UsagePlan` with the keys its `UsagePlanKey`s attach. */

@@ -84,4 +84,52 @@ describe('UsagePlanStore', () => {
         reason: 'no such API key',
       });
   });
+
+  test('a clock moved back refills nothing, and moving forward again does not refill twice', () => {
+    const usage = store({ throttle: { burstLimit: 2, rateLimit: 1 } });
+    const t0 = at('2026-12-02T12:00:00Z');
+    expect([call(usage, t0).ok, call(usage, t0).ok, call(usage, t0).ok]).toEqual([true, true, false]);
+    expect(call(usage, t0 - 10_000).ok).toBe(false);
+    expect([call(usage, t0 + 1000).ok, call(usage, t0 + 1000).ok]).toEqual([true, false]);
+  });
+
+  test('removing the stack forgets its counters: a new stack of that name starts with a full quota', () => {
+    const usage = store({ quota: { limit: 1, offset: 0, period: 'DAY' } });
+    const t0 = at('2026-12-02T12:00:00Z');
+    expect([call(usage, t0).ok, call(usage, t0).ok]).toEqual([true, false]);
+    usage.removeStack('s');
+    expect(call(usage, t0)).toMatchObject({ ok: false, kind: 'forbidden' });
+    usage.putStack(
+      's',
+      [{ ...key }],
+      [
+        {
+          id: 'p1',
+          name: 'p',
+          apiStages: [stage],
+          keyIds: ['k1'],
+          quota: { limit: 1, offset: 0, period: 'DAY' },
+        },
+      ],
+      t0,
+    );
+    expect(call(usage, t0).ok).toBe(true);
+  });
+
+  test('update-api-key survives a redeploy, until the template changes Enabled itself', () => {
+    const usage = store({});
+    usage.setEnabled('k1', false, '2026-12-02T12:00:00.000Z');
+    const redeploy = (enabled: boolean) =>
+      usage.putStack(
+        's',
+        [{ ...key, enabled }],
+        [{ id: 'p1', name: 'p', apiStages: [stage], keyIds: ['k1'] }],
+        0,
+      );
+    redeploy(true);
+    expect(usage.key('k1')).toMatchObject({ enabled: false, lastUpdatedDate: '2026-12-02T12:00:00.000Z' });
+    redeploy(false); // the template now says disabled: the override is spent
+    redeploy(true);
+    expect(usage.key('k1')?.enabled).toBe(true);
+  });
 });

@@ -22,7 +22,15 @@ interface QuotaCounter {
   used: number;
 }
 
+/** An `update-api-key` of `enabled`, kept until the template's own `Enabled` for the key changes. */
+interface EnabledOverride {
+  enabled: boolean;
+  templateEnabled: boolean;
+  updatedDate: string;
+}
+
 interface Persisted {
+  enabledOverrides?: Record<string, EnabledOverride>;
   buckets: Record<string, Bucket>;
   quotas: Record<string, QuotaCounter>;
   daily: Record<string, number>;
@@ -30,6 +38,8 @@ interface Persisted {
 }
 
 const DAY_MS = 86_400_000;
+/** Tokens are counted in millionths. */
+const MICRO = 1_000_000;
 
 /** The start (ms, UTC) of the calendar period holding `ms`: a day, an ISO week (from Monday), a month. */
 export function periodStart(period: QuotaSettings['period'], ms: number): number {
@@ -57,6 +67,7 @@ export class UsagePlanStore {
   private readonly quotas = new Map<string, QuotaCounter>();
   private readonly daily = new Map<string, number>();
   private readonly plansCreatedMs = new Map<string, number>();
+  private readonly enabledOverrides = new Map<string, EnabledOverride>();
   private pendingWrite?: NodeJS.Timeout;
 
   /** `file`: where counters are kept (disk mode); undefined keeps them in memory. */
@@ -67,6 +78,8 @@ export class UsagePlanStore {
     for (const [key, quota] of Object.entries(saved.quotas ?? {})) this.quotas.set(key, quota);
     for (const [key, count] of Object.entries(saved.daily ?? {})) this.daily.set(key, count);
     for (const [key, ms] of Object.entries(saved.plansCreatedMs ?? {})) this.plansCreatedMs.set(key, ms);
+    for (const [key, override] of Object.entries(saved.enabledOverrides ?? {}))
+      this.enabledOverrides.set(key, override);
   }
 
   /** Replaces a stack's keys and plans (a redeploy keeps the counters of ids that stay). */
@@ -81,14 +94,34 @@ export class UsagePlanStore {
       this.plansCreatedMs.set(plan.id, createdMs);
       return { ...plan, createdMs };
     });
-    this.stacks.set(stackName, { keys, plans: withCreation });
+    // A key disabled (or enabled) with update-api-key stays so across redeploys and restarts, as CloudFormation
+    // leaves an unchanged resource alone, until the template's own Enabled for it changes.
+    const withOverrides = keys.map((key) => {
+      const override = this.enabledOverrides.get(key.id);
+      if (!override) return key;
+      if (override.templateEnabled !== key.enabled) {
+        this.enabledOverrides.delete(key.id);
+        return key;
+      }
+      return { ...key, enabled: override.enabled, lastUpdatedDate: override.updatedDate };
+    });
+    this.stacks.set(stackName, { keys: withOverrides, plans: withCreation });
     this.reindex();
     this.scheduleWrite();
   }
 
+  /** Removes a stack's keys and plans with their counters (a new stack of that name starts afresh). */
   public removeStack(stackName: string): void {
-    if (!this.stacks.delete(stackName)) return;
+    const removed = this.stacks.get(stackName);
+    if (!removed) return;
+    this.stacks.delete(stackName);
+    const planIds = new Set(removed.plans.map((plan) => plan.id));
+    for (const key of removed.keys) this.enabledOverrides.delete(key.id);
+    for (const id of planIds) this.plansCreatedMs.delete(id);
+    for (const counters of [this.buckets, this.quotas, this.daily])
+      for (const id of counters.keys()) if (planIds.has(id.split('\u0000')[0] ?? '')) counters.delete(id);
     this.reindex();
+    this.scheduleWrite();
   }
 
   public keys(): ApiKey[] {
@@ -107,10 +140,15 @@ export class UsagePlanStore {
     return this.plansById.get(id);
   }
 
-  /** `update-api-key`: enable or disable a key (kept until its stack is redeployed, as CloudFormation would drift). */
-  public setEnabled(id: string, enabled: boolean): ApiKey | undefined {
+  /** `update-api-key`: enable or disable a key (kept across restarts and redeploys; see putStack). */
+  public setEnabled(id: string, enabled: boolean, nowIso: string): ApiKey | undefined {
     const key = this.keysById.get(id);
-    if (key) key.enabled = enabled;
+    if (!key) return undefined;
+    const templateEnabled = this.enabledOverrides.get(id)?.templateEnabled ?? key.enabled;
+    this.enabledOverrides.set(id, { enabled, templateEnabled, updatedDate: nowIso });
+    key.enabled = enabled;
+    key.lastUpdatedDate = nowIso;
+    this.scheduleWrite();
     return key;
   }
 
@@ -176,7 +214,10 @@ export class UsagePlanStore {
         reason: `usage plan ${plan.name}: ${methodThrottle ? methodKey : 'plan'} throttle (burst ${throttle.burstLimit}, rate ${throttle.rateLimit}/s)`,
         key,
       };
-    if (quota) this.quotas.set(counter, { periodStartMs: quota.periodStartMs, used: quota.used + 1 });
+    // A clock moved back to an earlier period does not overwrite the later period's count.
+    const stored = this.quotas.get(counter);
+    if (quota && (!stored || stored.periodStartMs <= quota.periodStartMs))
+      this.quotas.set(counter, { periodStartMs: quota.periodStartMs, used: quota.used + 1 });
     const day = `${counter}\u0000${utcDay(nowMs)}`;
     this.daily.set(day, (this.daily.get(day) ?? 0) + 1);
     this.scheduleWrite();
@@ -228,6 +269,7 @@ export class UsagePlanStore {
       quotas: Object.fromEntries(this.quotas),
       daily: Object.fromEntries(this.daily),
       plansCreatedMs: Object.fromEntries(this.plansCreatedMs),
+      enabledOverrides: Object.fromEntries(this.enabledOverrides),
     };
     mkdirSync(path.dirname(this.file), { recursive: true });
     const partial = `${this.file}.partial`;
@@ -250,13 +292,24 @@ export class UsagePlanStore {
     return { periodStartMs: start, used, left: quota.limit - (initial ? quota.offset : 0) - used };
   }
 
-  /** A token bucket that starts full: `burstLimit` tokens, `rateLimit` more per second of the cloud clock. */
+  /**
+   * A token bucket that starts full: `burstLimit` tokens, `rateLimit` more per second of the cloud clock. Kept in
+   * integer micro-tokens from integer milliseconds, so refills add up exactly (0.6 s + 0.3 s + 0.1 s at 1/s is one
+   * whole token, never 0.9999999999999999). A clock moved back refills nothing and is not counted twice.
+   */
   private takeToken(id: string, throttle: ThrottleSettings, nowMs: number): boolean {
-    const bucket = this.buckets.get(id) ?? { tokens: throttle.burstLimit, updatedMs: nowMs };
-    const elapsed = Math.max(0, nowMs - bucket.updatedMs) / 1000;
-    const tokens = Math.min(throttle.burstLimit, bucket.tokens + elapsed * throttle.rateLimit);
-    const passes = tokens >= 1;
-    this.buckets.set(id, { tokens: passes ? tokens - 1 : tokens, updatedMs: nowMs });
+    const capacity = throttle.burstLimit * MICRO;
+    const bucket = this.buckets.get(id) ?? { tokens: capacity, updatedMs: nowMs };
+    const elapsedMs = Math.max(0, Math.floor(nowMs) - bucket.updatedMs);
+    const tokens = Math.min(
+      capacity,
+      bucket.tokens + Math.floor(elapsedMs * throttle.rateLimit * (MICRO / 1000)),
+    );
+    const passes = tokens >= MICRO;
+    this.buckets.set(id, {
+      tokens: passes ? tokens - MICRO : tokens,
+      updatedMs: Math.max(bucket.updatedMs, Math.floor(nowMs)),
+    });
     return passes;
   }
 

@@ -440,7 +440,14 @@ export const PLANNERS: Record<string, Planner> = {
     // Fail closed: settings that would narrow access on AWS but mean nothing to this type are refused, not ignored.
     if ((scopes as string[] | undefined)?.some((scope) => scope.trim() === ''))
       throw new DeploymentError(`${ctx.logicalId}: AuthorizationScopes has an empty scope`);
-    const apiKeyRequired = props.ApiKeyRequired === true || props.ApiKeyRequired === 'true';
+    // Strictly true or false: any other spelling read as false would serve a key-required route without a key.
+    const keyRequired = props.ApiKeyRequired;
+    if (
+      keyRequired !== undefined &&
+      ![true, false, 'true', 'false'].includes(keyRequired as boolean | string)
+    )
+      throw new DeploymentError(`${ctx.logicalId}: ApiKeyRequired must be true or false`);
+    const apiKeyRequired = keyRequired === true || keyRequired === 'true';
     if (apiKeyRequired && mock)
       throw new DeploymentError(`${ctx.logicalId}: ApiKeyRequired on a MOCK integration is not emulated`);
     // Access settings the local cloud does not enforce yet are refused, never ignored (a route served open).

@@ -78,7 +78,7 @@ function quotaOf(value: unknown, ctx: UsagePlanContext): QuotaSettings | undefin
 }
 
 /** `/resource/path/METHOD` (a per-method throttle's key, e.g. `/pets/GET`: aws-cdk usage-plan.ts). */
-const METHOD_KEY = /^\/[\w\-./{}+]*\/(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|\*)$/;
+const METHOD_KEY = /^\/[\w\-./{}+]*\/(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$/;
 
 export const USAGE_PLAN_PLANNERS: Record<string, (props: Props, ctx: UsagePlanContext) => UsagePlanPlanned> =
   {
@@ -130,6 +130,12 @@ export const USAGE_PLAN_PLANNERS: Record<string, (props: Props, ctx: UsagePlanCo
           fail(ctx, `ApiStages[${index}] needs ApiId and Stage`);
         const throttle: Record<string, ThrottleSettings> = {};
         for (const [methodKey, settings] of Object.entries((entry.Throttle ?? {}) as Props)) {
+          // Wildcards (`/*/*`) would meter a set of methods the local cloud does not resolve: refused, not ignored.
+          if (methodKey.includes('*'))
+            fail(
+              ctx,
+              `ApiStages[${index}].Throttle key ${methodKey}: wildcards are not emulated; name each method`,
+            );
           if (!METHOD_KEY.test(methodKey))
             fail(ctx, `ApiStages[${index}].Throttle key ${methodKey} is not "/resource/path/METHOD"`);
           throttle[methodKey] = throttleOf(
