@@ -44,7 +44,8 @@ describe('resource limits of the local cloud', () => {
         requestTimeoutMs: 1500,
       },
     });
-    stagePath = new URL((await deployProbeStack(cloud)).url).pathname;
+    // 5 s: echoing 900 KB (5 MB of JSON escapes back) takes 0.3-0.9 s here, past the probe's default 1 s when busy.
+    stagePath = new URL((await deployProbeStack(cloud, { timeoutSeconds: 5 })).url).pathname;
   }, 60_000);
 
   afterAll(async () => {
