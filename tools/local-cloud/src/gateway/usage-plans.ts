@@ -73,7 +73,14 @@ export class UsagePlanStore {
   /** `file`: where counters are kept (disk mode); undefined keeps them in memory. */
   public constructor(private readonly file?: string) {
     if (!file || !existsSync(file)) return;
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
+    let saved: Persisted;
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
+    } catch {
+      // Unreadable (a crash mid-write cannot cause it: writes are atomic): kept aside, never deleted.
+      renameSync(file, `${file}.unreadable-${Date.now()}`);
+      return;
+    }
     for (const [key, bucket] of Object.entries(saved.buckets ?? {})) this.buckets.set(key, bucket);
     for (const [key, quota] of Object.entries(saved.quotas ?? {})) this.quotas.set(key, quota);
     for (const [key, count] of Object.entries(saved.daily ?? {})) this.daily.set(key, count);
