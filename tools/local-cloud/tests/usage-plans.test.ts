@@ -454,6 +454,21 @@ describe('what the deploy refuses (the local cloud never meters by a guess)', ()
       'needs BurstLimit and RateLimit',
     ],
     [
+      'two keys with one value ("API key values must be unique")',
+      { K1: key({ Value: 'SameKeyValue0123456789' }), K2: key({ Value: 'SameKeyValue0123456789' }) },
+      'values must be unique',
+    ],
+    [
+      'a key in two usage plans for one stage',
+      { K: key(), P1: plan({}), P2: plan({}), PK1: planKey('P1', 'K'), PK2: planKey('P2', 'K') },
+      'a key may be in one plan per stage',
+    ],
+    [
+      "a key with the value of another stack's key",
+      { K: key({ Value: 'FixedLocalKey0123456789' }) },
+      'values must be unique',
+    ],
+    [
       'a quota period that is not DAY, WEEK or MONTH',
       { P: plan({ Quota: { Limit: 5, Period: 'YEAR' } }) },
       'Quota.Period',

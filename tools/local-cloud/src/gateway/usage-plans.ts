@@ -117,6 +117,37 @@ export class UsagePlanStore {
     this.scheduleWrite();
   }
 
+  /**
+   * Why this stack's keys and plans cannot be deployed beside the others, if they cannot: API key values are
+   * unique ("API key values must be unique", api-gateway-api-usage-plans.html), and "a given API key can only be
+   * associated with one usage plan for each stage" (the same page).
+   */
+  public conflict(
+    stackName: string,
+    keys: ApiKey[],
+    plans: Array<Omit<UsagePlan, 'createdMs'>>,
+  ): string | undefined {
+    const others = [...this.stacks].filter(([name]) => name !== stackName).map(([, stack]) => stack);
+    const values = new Map<string, string>();
+    for (const key of [...others.flatMap((stack) => stack.keys), ...keys]) {
+      const seen = values.get(key.value);
+      if (seen !== undefined && seen !== key.id)
+        return `API key ${key.name} has the value of another API key: values must be unique`;
+      values.set(key.value, key.id);
+    }
+    const stagesOfKey = new Map<string, string>();
+    for (const plan of [...others.flatMap((stack) => stack.plans), ...plans])
+      for (const keyId of plan.keyIds)
+        for (const entry of plan.apiStages) {
+          const where = `${keyId}\u0000${entry.apiId}\u0000${entry.stage}`;
+          const other = stagesOfKey.get(where);
+          if (other !== undefined && other !== plan.id)
+            return `API key ${keyId} is in two usage plans (${other}, ${plan.id}) for API ${entry.apiId} stage ${entry.stage}: a key may be in one plan per stage`;
+          stagesOfKey.set(where, plan.id);
+        }
+    return undefined;
+  }
+
   /** Removes a stack's keys and plans with their counters (a new stack of that name starts afresh). */
   public removeStack(stackName: string): void {
     const removed = this.stacks.get(stackName);

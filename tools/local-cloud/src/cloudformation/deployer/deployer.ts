@@ -11,7 +11,7 @@ import {
   type UserPools,
 } from '../../cognito';
 import type { DynamoDBService } from '../../dynamodb';
-import type { ApiGatewayService, ApiResource, RestApi } from '../../gateway';
+import type { ApiGatewayService, ApiKey, ApiResource, RestApi, UsagePlan } from '../../gateway';
 import { authorize, notAuthorizedMessage, validatePolicyDocument } from '../../iam';
 import { stableUniqueId, type Caller, type IdentityStore } from '../../identity';
 import type { LambdaService } from '../../lambda';
@@ -90,6 +90,8 @@ export class Deployer {
       if (plan.kind === 'rest-api')
         this.buildApi(input.stackName, plan, planned, this.options.accountId, this.options.region);
     this.checkOwnership(input.stackName, planned);
+    const conflict = this.options.gateway.usagePlans.conflict(input.stackName, ...this.usagePlansOf(planned));
+    if (conflict) throw new DeploymentError(`${input.stackName}: ${conflict}`);
     this.checkDeployer(input.stackName, planned, deployer);
     const replaced = this.deployed.get(input.stackName)?.planned;
     await this.apply(input.stackName, planned);
@@ -425,7 +427,11 @@ export class Deployer {
     }
     for (const config of this.userPoolConfigs(stackName, plans))
       this.options.cognito.put(config, this.options.now().getTime());
-    this.putUsagePlans(stackName, plans);
+    this.options.gateway.usagePlans.putStack(
+      stackName,
+      ...this.usagePlansOf(planned),
+      this.options.now().getTime(),
+    );
     for (const plan of plans) {
       if (plan.kind !== 'rest-api') continue;
       gateway.put(this.buildApi(stackName, plan, planned, accountId, region));
@@ -586,7 +592,8 @@ export class Deployer {
   }
 
   /** The stack's API keys and usage plans, each plan with the keys its UsagePlanKeys attach. */
-  private putUsagePlans(stackName: string, plans: Planned['plan'][]): void {
+  private usagePlansOf(planned: Map<string, Planned>): [ApiKey[], Array<Omit<UsagePlan, 'createdMs'>>] {
+    const plans = [...planned.values()].map((resource) => resource.plan);
     const created = this.options.now().toISOString();
     const keys = plans.flatMap((plan) =>
       plan.kind === 'api-key' ? [{ ...plan.key, createdDate: created }] : [],
@@ -603,7 +610,7 @@ export class Deployer {
           ]
         : [],
     );
-    this.options.gateway.usagePlans.putStack(stackName, keys, usagePlans, this.options.now().getTime());
+    return [keys, usagePlans];
   }
 
   /** Removes the user pools `previous` had and `next` has not, with their users and keys. */
