@@ -75,6 +75,24 @@ describe('API Gateway proxy integration on the local cloud', () => {
     }
   }, 30_000);
 
+  it("runs the function on the local cloud's clock: moved, Date moves with it; back, back with it", async () => {
+    // Act
+    cloud.clock.advance(3_600_000);
+    let moved: { now: number; date: string; dateCall: string };
+    try {
+      moved = (await (await fetch(`${url}/clock`)).json()) as typeof moved;
+    } finally {
+      cloud.clock.reset();
+    }
+    const back = (await (await fetch(`${url}/clock`)).json()) as { now: number };
+
+    // Assess
+    expect(Math.abs(moved.now - (Date.now() + 3_600_000))).toBeLessThan(5_000);
+    expect(Math.abs(Date.parse(moved.date) - moved.now)).toBeLessThan(1_000);
+    expect(moved.dateCall).toBe('string'); // Date() called without new still returns text
+    expect(Math.abs(back.now - Date.now())).toBeLessThan(5_000);
+  });
+
   it('answers 502 Internal server error to a malformed proxy result', async () => {
     // Act
     const response = await fetch(`${url}/malformed`);

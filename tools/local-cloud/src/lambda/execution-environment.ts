@@ -183,7 +183,8 @@ export class ExecutionEnvironment {
     return !this.dead;
   }
 
-  public async invoke(event: unknown, requestId: string): Promise<InvokeOutcome> {
+  /** `clockOffsetMs`: how far the local cloud's clock is from the machine's; the function's clock follows it. */
+  public async invoke(event: unknown, requestId: string, clockOffsetMs = 0): Promise<InvokeOutcome> {
     const started = performance.now();
     let initMs: number | undefined;
     const timeoutMs = this.options.config.timeoutSeconds * 1000;
@@ -217,7 +218,7 @@ export class ExecutionEnvironment {
       arm(timeoutMs);
       return new Promise<RuntimeMessage & { type: 'result' }>((resolve) => {
         this.pending = { requestId, resolve };
-        this.child.send({ type: 'invoke', requestId, event });
+        this.child.send({ type: 'invoke', requestId, event, clockOffsetMs });
       });
     })();
     let onExit: (() => void) | undefined;

@@ -131,7 +131,8 @@ export class LambdaService {
       };
     const environment = await this.acquire(state);
     try {
-      return await environment.invoke(event, randomUUID());
+      // The function reads the local cloud's clock, as the gateway, STS and Cognito do (tests move it).
+      return await environment.invoke(event, randomUUID(), this.options.now().getTime() - Date.now());
     } finally {
       this.release(state, environment);
     }

@@ -165,8 +165,27 @@ try {
 // The cloud going away (stop, crash) closes the channel: this environment ends with it.
 process.on('disconnect', () => process.exit(0));
 
+// The local cloud's clock: when tests move it, the function's Date moves with it, so what a function signs,
+// stamps or checks (SigV4, token expiry, log times) agrees with the cloud. Untouched until the clock moves.
+const RealDate = Date;
+let clockOffsetMs = 0;
+function CloudDate(...args) {
+  if (!new.target) return new CloudDate().toString();
+  return args.length === 0 ? new RealDate(RealDate.now() + clockOffsetMs) : new RealDate(...args);
+}
+CloudDate.prototype = RealDate.prototype;
+CloudDate.now = () => RealDate.now() + clockOffsetMs;
+CloudDate.parse = RealDate.parse;
+CloudDate.UTC = RealDate.UTC;
+function followCloudClock(offsetMs) {
+  // Under 50 ms is the two clocks being read a moment apart, not a moved clock.
+  clockOffsetMs = typeof offsetMs === 'number' && Math.abs(offsetMs) >= 50 ? offsetMs : 0;
+  if (clockOffsetMs !== 0 && globalThis.Date === RealDate) globalThis.Date = CloudDate;
+}
+
 process.on('message', (message) => {
   if (message.type !== 'invoke' || !handlerFn) return;
+  followCloudClock(message.clockOffsetMs);
   const deadline = Date.now() + timeoutMs;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
