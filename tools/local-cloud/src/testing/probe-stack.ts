@@ -8,6 +8,7 @@ import type { LocalCloud } from '../local-cloud';
 
 /**
  * A function that answers by the last path segment: `slow` (5 s), `malformed` (not a proxy result), `throws`,
+ * `clock` (the function's Date: now, new Date(), Date()),
  * `binary` (4 bytes, base64), `status-<code>` (that status), anything else echoes what API Gateway passed on.
  */
 const PROBE_HANDLER = `
@@ -16,6 +17,7 @@ exports.handler = async (event) => {
   if (mode === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: 'late' }), 5000));
   if (mode === 'malformed') return { statusCode: 'not-a-number', body: { not: 'a string' } };
   if (mode === 'throws') throw new Error('boom');
+  if (mode === 'clock') return { statusCode: 200, body: JSON.stringify({ now: Date.now(), date: new Date().toISOString(), dateCall: typeof Date() }) };
   if (mode === 'binary') return { statusCode: 200, isBase64Encoded: true, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 255, 1, 254]).toString('base64') };
   const status = /^status-(\\d{3})$/.exec(mode);
   const body = event.body === null ? null : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
@@ -30,9 +32,6 @@ exports.handler = async (event) => {
       body: body === null ? null : body.toString('utf8'),
       bytes: body === null ? 0 : body.length,
       caller: event.requestContext.identity.userArn,
-      now: Date.now(),
-      date: new Date().toISOString(),
-      dateCall: typeof Date(),
       apiKey: event.requestContext.identity.apiKey,
       apiKeyId: event.requestContext.identity.apiKeyId,
       authorizer: event.requestContext.authorizer,
