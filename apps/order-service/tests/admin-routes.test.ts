@@ -4,6 +4,7 @@ import {
   freePort,
   LOCAL_IDENTITIES_FILE,
   LocalCloud,
+  machineTokenResponse,
   packageService,
   readCorporateIdp,
   removeIsolatedBuilds,
@@ -141,19 +142,7 @@ describe('/admin routes with a Lambda authorizer on the local IdP', () => {
       [`/admin/orders/${placed[0]}`, 'DELETE'],
     ] as const)
       expect((await asStaff('eve', route, method)).status).toBe(403);
-    const robot = idp?.clients.find((client) => client.clientSecret !== undefined);
-    const answer = await fetch(`${cloud.url}/oidc/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${robot?.clientId}:${robot?.clientSecret}`).toString('base64')}`,
-      },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        scope: idp?.resourceScope ?? '',
-        resource: idp?.audience ?? '',
-      }).toString(),
-    });
+    const answer = await machineTokenResponse(cloud.url, LOCAL_IDENTITIES_FILE);
     const { access_token: machine } = (await answer.json()) as { access_token: string };
     everyToken.push(machine);
     expect((await call('/admin/orders', `Bearer ${machine}`)).status).toBe(403);

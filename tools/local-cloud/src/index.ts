@@ -30,6 +30,13 @@ export {
   type Refusal,
 } from './testing/cognito-helpers';
 export { freePort } from './testing/free-port';
-export { readCorporateIdp, staffSignIn, staffToken, StaffSignInError, type CorporateIdpConfig } from './idp';
+export {
+  machineTokenResponse,
+  readCorporateIdp,
+  staffSignIn,
+  staffToken,
+  StaffSignInError,
+  type CorporateIdpConfig,
+} from './idp';
 export { packageService, removeIsolatedBuilds, type PackagedService } from './cli/package-service';
 export { runLoadTest, type LoadTestOptions, type LoadTestSummary } from './testing/load-test';

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { LOCAL_IDENTITIES_FILE } from '../src/identity';
-import { readCorporateIdp, staffSignIn, StaffSignInError, staffToken } from '../src/idp';
+import {
+  machineTokenResponse,
+  readCorporateIdp,
+  staffSignIn,
+  StaffSignInError,
+  staffToken,
+} from '../src/idp';
 import { LocalCloud } from '../src/local-cloud';
 
 // The local stand-in for a company's OIDC IdP (DESIGN.md Part 2): the certified oidc-provider package at
@@ -35,19 +41,7 @@ async function verified(token: string) {
   return jwtVerify(token, jwks, { issuer, audience: config?.audience, algorithms: ['RS256'], typ: 'at+jwt' });
 }
 
-const clientCredentials = (secret: string | undefined) =>
-  fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${robot?.clientId}:${secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope: config.resourceScope,
-      resource: config.audience,
-    }).toString(),
-  });
+const clientCredentials = (secret?: string) => machineTokenResponse(cloud.url, LOCAL_IDENTITIES_FILE, secret);
 
 test('discovery at <issuer>/.well-known/openid-configuration names the issuer, the endpoints and S256 PKCE', async () => {
   const answer = await fetch(`${issuer}/.well-known/openid-configuration`);
@@ -137,7 +131,7 @@ test('the login page is a real HTML form with a restrictive CSP; the flow refuse
 });
 
 test('client_credentials: a JWT for the API with no user and no groups; a wrong secret is invalid_client', async () => {
-  const answer = await clientCredentials(robot?.clientSecret);
+  const answer = await clientCredentials();
   expect(answer.status).toBe(200);
   const { access_token: token } = (await answer.json()) as { access_token: string };
   const { payload } = await verified(token);

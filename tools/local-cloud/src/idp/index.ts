@@ -8,4 +8,4 @@ export {
   type StaffMember,
 } from './corporate-idp';
 export { staffSignIn, StaffSignInError, type StaffTokens } from './staff-sign-in';
-export { staffToken } from './staff-token';
+export { machineTokenResponse, staffToken } from './staff-token';

@@ -1,4 +1,4 @@
-import { readCorporateIdp } from './corporate-idp';
+import { IDP_PATH, readCorporateIdp } from './corporate-idp';
 import { staffSignIn, StaffSignInError } from './staff-sign-in';
 
 /**
@@ -20,4 +20,29 @@ export async function staffToken(cloudUrl: string, user: string, identitiesFile:
     scope: config.resourceScope,
   });
   return tokens.accessToken;
+}
+
+/**
+ * The local IdP's token endpoint for its confidential (client_credentials) client from `identitiesFile`, with
+ * client_secret_basic: the answer as it comes (tests also send a wrong `secret`).
+ */
+export async function machineTokenResponse(
+  cloudUrl: string,
+  identitiesFile: string,
+  secret?: string,
+): Promise<Response> {
+  const config = readCorporateIdp(identitiesFile);
+  const client = config?.clients.find((candidate) => candidate.clientSecret !== undefined);
+  if (!config || !client)
+    throw new StaffSignInError(`${identitiesFile} has no corporateIdp client with a clientSecret`);
+  const basic = Buffer.from(`${client.clientId}:${secret ?? client.clientSecret}`).toString('base64');
+  return fetch(`${cloudUrl}${IDP_PATH}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope: config.resourceScope,
+      resource: config.audience,
+    }).toString(),
+  });
 }
