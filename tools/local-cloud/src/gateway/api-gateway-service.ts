@@ -65,6 +65,12 @@ interface LambdaAuthorized {
   usageIdentifierKey?: string;
 }
 
+/** A caller with no AWS identity (NONE, Cognito and Lambda authorizers), as the resource policy sees it. */
+const ANONYMOUS: Pick<Caller, 'principal' | 'identityPolicies'> = {
+  principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
+  identityPolicies: [],
+};
+
 const unauthorized = (authError: string): Refused => ({
   response: refusal('UNAUTHORIZED', 401, 'Unauthorized', { 'x-amzn-errortype': 'UnauthorizedException' }),
   authError,
@@ -392,10 +398,7 @@ export class ApiGatewayService {
     path: string,
   ): Refused | undefined {
     if (!api.policy) return undefined;
-    return this.decideInvoke(request, api, stage, path, {
-      principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' },
-      identityPolicies: [],
-    });
+    return this.decideInvoke(request, api, stage, path, ANONYMOUS);
   }
 
   /**
@@ -537,11 +540,7 @@ export class ApiGatewayService {
     }
     const authorizer: LambdaAuthorizer = configured;
     const methodArn = this.methodArn(api, stage, request.method, path);
-    const anonymous = {
-      principal: { arn: 'anonymous', accountId: '', type: 'Anonymous' as const },
-      identityPolicies: [],
-    };
-    const resourceDecision = api.policy ? this.invokeDecision(request, api, methodArn, anonymous) : undefined;
+    const resourceDecision = api.policy ? this.invokeDecision(request, api, methodArn, ANONYMOUS) : undefined;
     if (resourceDecision?.kind === 'ExplicitDeny') {
       entry.decision = { check: 'resource-policy', detail: resourceDecision.explanation };
       return this.invokeDenied(request, path, 'anonymous', methodArn, resourceDecision);

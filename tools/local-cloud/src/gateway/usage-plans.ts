@@ -63,6 +63,7 @@ export class UsagePlanStore {
   private keysById = new Map<string, ApiKey>();
   private keysByDigest = new Map<string, ApiKey>();
   private plansById = new Map<string, UsagePlan>();
+  private plansByKey = new Map<string, UsagePlan[]>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly quotas = new Map<string, QuotaCounter>();
   private readonly daily = new Map<string, number>();
@@ -216,11 +217,10 @@ export class UsagePlanStore {
       return { ok: false, kind: 'forbidden', reason: 'no such API key' };
     const key = candidate;
     if (!key.enabled) return { ok: false, kind: 'forbidden', reason: `API key ${key.id} is disabled`, key };
-    const found = this.plans().find(
-      (plan) =>
-        plan.keyIds.includes(key.id) &&
-        plan.apiStages.some((entry) => entry.apiId === apiId && entry.stage === stage),
-    );
+    // The key's plans, indexed at deploy: no scan of every plan per request.
+    const found = this.plansByKey
+      .get(key.id)
+      ?.find((plan) => plan.apiStages.some((entry) => entry.apiId === apiId && entry.stage === stage));
     if (!found)
       return {
         ok: false,
@@ -357,5 +357,9 @@ export class UsagePlanStore {
     this.keysById = new Map(keys.map((key) => [key.id, key]));
     this.keysByDigest = new Map(keys.map((key) => [digest(key.value), key]));
     this.plansById = new Map(plans.map((plan) => [plan.id, plan]));
+    this.plansByKey = new Map();
+    for (const plan of plans)
+      for (const keyId of plan.keyIds)
+        this.plansByKey.set(keyId, [...(this.plansByKey.get(keyId) ?? []), plan]);
   }
 }
