@@ -102,16 +102,7 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
     };
     parent = { Ref: `Resource${index}` };
   });
-  const uri = {
-    'Fn::Join': [
-      '',
-      [
-        'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/',
-        { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
-        '/invocations',
-      ],
-    ],
-  };
+  const uri = invocationsUri('ProbeFunction');
   return {
     Resources: {
       ...resources,
@@ -131,17 +122,11 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
           },
         },
       },
-      ProbeFunction: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          FunctionName: `${options.stackName ?? 'probe'}-fn`,
-          Handler: 'index.handler',
-          Runtime: 'nodejs22.x',
-          Timeout: options.timeoutSeconds ?? 1,
-          Code: { S3Bucket: 'unused', S3Key: 'probe.zip' },
-          Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
-        },
-      },
+      ProbeFunction: probeFunction(
+        `${options.stackName ?? 'probe'}-fn`,
+        'probe.zip',
+        options.timeoutSeconds ?? 1,
+      ),
       Api: {
         Type: 'AWS::ApiGateway::RestApi',
         Properties: {
@@ -208,37 +193,51 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
   } as unknown as CloudFormationTemplate;
 }
 
+/** A function of the probe stack, its code the package `zip` (an `index.js`), run with the probe's role. */
+function probeFunction(name: string, zip: string, timeoutSeconds: number): Record<string, unknown> {
+  return {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: name,
+      Handler: 'index.handler',
+      Runtime: 'nodejs22.x',
+      Timeout: timeoutSeconds,
+      Code: { S3Bucket: 'unused', S3Key: zip },
+      Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
+    },
+  };
+}
+
+/** API Gateway's Lambda invocation URI of a function of the template (integrations and authorizers). */
+function invocationsUri(functionLogicalId: string): Record<string, unknown> {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/',
+        { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
+        '/invocations',
+      ],
+    ],
+  };
+}
+
 /** The authorizer function, its AWS::ApiGateway::Authorizer and its permission, as Serverless names them. */
 function lambdaAuthorizerResources(options: ProbeStackOptions): Record<string, unknown> {
   const settings = options.lambdaAuthorizer ?? {};
   const type = settings.type ?? 'TOKEN';
   return {
-    AuthorizerFunction: {
-      Type: 'AWS::Lambda::Function',
-      Properties: {
-        FunctionName: `${options.stackName ?? 'probe'}-authorizer`,
-        Handler: 'index.handler',
-        Runtime: 'nodejs22.x',
-        Timeout: settings.timeoutSeconds ?? 3,
-        Code: { S3Bucket: 'unused', S3Key: 'authorizer.zip' },
-        Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
-      },
-    },
+    AuthorizerFunction: probeFunction(
+      `${options.stackName ?? 'probe'}-authorizer`,
+      'authorizer.zip',
+      settings.timeoutSeconds ?? 3,
+    ),
     ProbeLambdaAuthorizer: {
       Type: 'AWS::ApiGateway::Authorizer',
       Properties: {
         Name: 'probe-authorizer',
         Type: type,
-        AuthorizerUri: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/',
-              { 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] },
-              '/invocations',
-            ],
-          ],
-        },
+        AuthorizerUri: invocationsUri('AuthorizerFunction'),
         IdentitySource: settings.identitySource ?? 'method.request.header.Authorization',
         ...(settings.ttlSeconds === undefined ? {} : { AuthorizerResultTtlInSeconds: settings.ttlSeconds }),
         ...(settings.identityValidationExpression
