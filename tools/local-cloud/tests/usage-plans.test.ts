@@ -301,6 +301,13 @@ describe('a key identifies, it never authenticates', () => {
 });
 
 describe("the management calls, on API Gateway's REST wire (SDK v3 client, the AWS CLI)", () => {
+  test('no key value reaches the local log or the access log (ids only), refusals included', () => {
+    const written = `${lines.join('\n')}\n${JSON.stringify(cloud.accessLog)}`;
+    expect(Object.keys(values).length).toBeGreaterThanOrEqual(8);
+    for (const value of Object.values(values)) expect(written).not.toContain(value);
+    expect(written).toContain(ids.burst);
+  });
+
   test('get-api-key without its value; update-api-key disables it, and the key is refused at once', async () => {
     const got = await client.send(new GetApiKeyCommand({ apiKey: ids.fixed }));
     expect(got).toMatchObject({ id: ids.fixed, name: 'fixed', enabled: true });
