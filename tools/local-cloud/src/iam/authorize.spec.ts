@@ -1,4 +1,4 @@
-import { authorize } from './authorize';
+import { accessDeniedMessage, authorize } from './authorize';
 import type {
   AuthorizationRequest,
   ContextValue,
@@ -403,7 +403,13 @@ describe('authorize: cross-account requests', () => {
         Version: '2012-10-17',
         Statement: [
           ...([] as PolicyStatement[]).concat(trustOtherAccount.document.Statement),
-          { Sid: 'NoReports', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*/report.csv' },
+          {
+            Sid: 'NoReports',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: 'arn:aws:s3:::*/report.csv',
+          },
         ],
       },
     };
@@ -1409,5 +1415,333 @@ describe('authorize: session policies', () => {
 
     // Assess
     expect(decision.allowed).toBe(false);
+  });
+});
+
+// "When policy variables reference a condition context key that has no value or is not present in an authorization
+// context for a request, the value is effectively null": a Resource or NotResource entry with it "will not match any
+// resource", StringEquals and StringLike "do not match", and "inverted condition operators like StringNotEquals or
+// StringNotLike do match against a null value". A role session has no aws:username (its table: "not present").
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html ("Policy variables with no value").
+// An older version of the page said instead that an unresolved variable "might cause the entire statement to be
+// invalid"; the engine follows the current, specific text, so a policy written for users over-grants to roles here
+// exactly as on AWS.
+describe('authorize: policy variables without a value', () => {
+  const session = roleSession('orders-role', 'fn');
+
+  it('grants nothing through a Resource entry whose variable has no value', () => {
+    // Prepare
+    const homeOnly = policy('HomeOnly', {
+      Sid: 'OwnHome',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::home/${aws:username}/*',
+    });
+
+    // Act
+    const decision = authorize(
+      request({ principal: session, identityPolicies: [homeOnly], resource: 'arn:aws:s3:::home//a' }),
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ allowed: false, kind: 'ImplicitDeny' });
+  });
+
+  it('excludes nothing through a NotResource entry whose variable has no value', () => {
+    // Prepare
+    const allButHome = policy('AllButHome', {
+      Sid: 'NotOwnHome',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      NotResource: 'arn:aws:s3:::home/${aws:username}/*',
+    });
+
+    // Act
+    const forRole = authorize(
+      request({ principal: session, identityPolicies: [allButHome], resource: 'arn:aws:s3:::home/Bob/a' }),
+    );
+    const forUser = authorize(
+      request({ identityPolicies: [allButHome], resource: 'arn:aws:s3:::home/Bob/a' }),
+    );
+
+    // Assess
+    expect(forRole).toMatchObject({ allowed: true, decidedBy: [{ statement: 'NotOwnHome' }] });
+    expect(forUser.allowed).toBe(false);
+  });
+
+  it('lets StringNotEquals and StringNotLike match, and StringEquals and StringLike not, against a missing value', () => {
+    // Prepare
+    const statement = (Sid: string, operator: string): PolicyStatement => ({
+      Sid,
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: '*',
+      Condition: { [operator]: { 's3:prefix': 'home/${aws:username}' } },
+    });
+    const ask = (operator: string) =>
+      authorize(
+        request({
+          principal: session,
+          action: 's3:ListBucket',
+          identityPolicies: [policy(operator, statement(operator, operator))],
+          context: { 's3:prefix': 'home/Bob' },
+        }),
+      ).allowed;
+
+    // Act
+    const results = ['StringEquals', 'StringLike', 'StringNotEquals', 'StringNotLike'].map(ask);
+
+    // Assess
+    expect(results).toEqual([false, false, true, true]);
+  });
+
+  it('uses the default of "${aws:username, \'nobody\'}" when there is no value', () => {
+    // Prepare
+    const withDefault = policy('WithDefault', {
+      Sid: 'Default',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: "arn:aws:s3:::home/${aws:username, 'nobody'}/*",
+    });
+
+    // Act
+    const decision = authorize(
+      request({
+        principal: session,
+        identityPolicies: [withDefault],
+        resource: 'arn:aws:s3:::home/nobody/a',
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(true);
+  });
+});
+
+// "You can use a policy variable in the Resource element, but only in the resource portion of the ARN. This portion
+// of the ARN appears after the fifth colon (:)." and "You can use a policy variable for Condition values in any
+// condition that involves the string operators or the ARN operators."
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+describe('authorize: where policy variables are substituted', () => {
+  it('substitutes only after the fifth colon of a Resource ARN', () => {
+    // Prepare
+    const inAccount = policy('InAccount', {
+      Sid: 'AccountVariable',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/${aws:username}',
+    });
+
+    // Act
+    const decision = authorize(
+      request({ identityPolicies: [inAccount], resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Bob` }),
+    );
+    const literal = authorize(
+      request({
+        identityPolicies: [inAccount],
+        resource: 'arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/Bob',
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(false);
+    expect(literal.allowed).toBe(true);
+  });
+
+  it('keeps ${...} literal in numeric, date, Boolean and IP address conditions', () => {
+    // Prepare
+    const numeric = policy('Numeric', {
+      Sid: 'NumericVariable',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { NumericLessThan: { 's3:max-keys': '${aws:PrincipalTag/limit}' } },
+    });
+    const principal = user('Bob', ACCOUNT, { limit: '100' });
+
+    // Act
+    const decision = authorize(
+      request({ principal, identityPolicies: [numeric], context: { 's3:max-keys': 10 } }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(false);
+  });
+
+  it('substitutes in ARN operators', () => {
+    // Prepare
+    const arnCondition = policy('ArnCondition', {
+      Sid: 'OwnRole',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: '*',
+      Condition: {
+        ArnLike: { 'iam:AssociatedResourceArn': 'arn:aws:lambda:*:*:function:${aws:username}-*' },
+      },
+    });
+
+    // Act
+    const decision = authorize(
+      request({
+        action: 'iam:PassRole',
+        identityPolicies: [arnCondition],
+        context: { 'iam:AssociatedResourceArn': `arn:aws:lambda:us-east-1:${ACCOUNT}:function:Bob-orders` },
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(true);
+  });
+});
+
+// aws:PrincipalArn: "Anonymous requests do not include this key"; aws:PrincipalAccount: "For anonymous requests, the
+// request context returns anonymous"; aws:PrincipalType and aws:userid: "included in the request context for all
+// requests, including anonymous requests"; aws:PrincipalServiceName: "present in the request when the call is made
+// by an AWS service principal".
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+describe('authorize: principal condition keys only where AWS sets them', () => {
+  const anonymous: RequestPrincipal = { arn: 'anonymous', accountId: '', type: 'Anonymous' };
+  const service: RequestPrincipal = { arn: 'apigateway.amazonaws.com', accountId: ACCOUNT, type: 'Service' };
+  const publicRead = (condition: PolicyStatement['Condition']): NamedPolicy =>
+    policy('public', {
+      Sid: 'Public',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: condition,
+    });
+
+  it('gives anonymous callers no aws:PrincipalArn, and aws:PrincipalAccount, aws:PrincipalType and aws:userid "anonymous"', () => {
+    // Prepare
+    const keys = {
+      'aws:PrincipalAccount': 'anonymous',
+      'aws:PrincipalType': 'Anonymous',
+      'aws:userid': 'anonymous',
+    };
+
+    // Act
+    const noArn = authorize(
+      request({ principal: anonymous, resourcePolicy: publicRead({ Null: { 'aws:PrincipalArn': 'true' } }) }),
+    );
+    const values = authorize(
+      request({ principal: anonymous, resourcePolicy: publicRead({ StringEquals: keys }) }),
+    );
+
+    // Assess
+    expect(noArn.allowed).toBe(true);
+    expect(values.allowed).toBe(true);
+  });
+
+  it('gives a service principal aws:PrincipalIsAWSService and aws:PrincipalServiceName, no principal ARN', () => {
+    // Prepare
+    const byService = publicRead({
+      Bool: { 'aws:PrincipalIsAWSService': 'true' },
+      StringEquals: { 'aws:PrincipalServiceName': 'apigateway.amazonaws.com' },
+      Null: { 'aws:PrincipalArn': 'true' },
+    });
+
+    // Act
+    const decision = authorize(request({ principal: service, resourcePolicy: byService }));
+    const byUser = authorize(
+      request({
+        principal: user('Bob', OTHER_ACCOUNT),
+        identityPolicies: [allowS3],
+        resourcePolicy: byService,
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(true);
+    expect(byUser.allowed).toBe(false);
+  });
+});
+
+// "All requests are implicitly denied with the exception of the AWS account root user, which has full access"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html), but "You cannot use AWS account root user
+// credentials to call AssumeRole" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+describe('authorize: the root user', () => {
+  const root: RequestPrincipal = { arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, type: 'Account' };
+
+  it('is allowed within its account without any policy, and an explicit deny still wins', () => {
+    // Prepare
+    const denyPolicy: NamedPolicy = {
+      name: 'bucket policy',
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'NoOne', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }],
+      },
+    };
+
+    // Act
+    const allowed = authorize(request({ principal: root }));
+    const denied = authorize(request({ principal: root, resourcePolicy: denyPolicy }));
+    const otherAccount = authorize(request({ principal: root, resourceAccountId: OTHER_ACCOUNT }));
+
+    // Assess
+    expect(allowed).toMatchObject({ allowed: true, decidedBy: [] });
+    expect(denied).toMatchObject({ allowed: false, kind: 'ExplicitDeny', policyType: 'resource-based' });
+    expect(otherAccount.allowed).toBe(false);
+  });
+
+  it('cannot assume a role', () => {
+    // Prepare
+    const trust: NamedPolicy = {
+      name: 'trust policy',
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }],
+      },
+    };
+
+    // Act
+    const decision = authorize(
+      request({
+        principal: root,
+        action: 'sts:AssumeRole',
+        resource: `arn:aws:iam::${ACCOUNT}:role/r`,
+        resourcePolicy: trust,
+      }),
+    );
+
+    // Assess
+    expect(decision.allowed).toBe(false);
+  });
+});
+
+// "User: arn:aws:iam::123456789012:user/MaryMajor is not authorized to perform: ... because no identity-based policy
+// allows the ... action", "... with an explicit deny in an identity-based policy", and the resource-based and session
+// variants. https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+describe('accessDeniedMessage', () => {
+  it('names the kind of policy that denied or lacks an allow', () => {
+    // Prepare
+    const session = roleSession('orders-role', 'fn');
+    const denyAll = policy('DenyAll', { Sid: 'No', Effect: 'Deny', Action: '*', Resource: '*' });
+    const table = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Orders`;
+    const ask = (fields: Partial<AuthorizationRequest>) =>
+      accessDeniedMessage(
+        session.arn,
+        'dynamodb:PutItem',
+        table,
+        authorize(request({ principal: session, action: 'dynamodb:PutItem', resource: table, ...fields })),
+      );
+
+    // Act
+    const implicit = ask({});
+    const explicit = ask({ identityPolicies: [denyAll] });
+    const sessionLacks = ask({
+      identityPolicies: [allowS3],
+      sessionPolicies: [policy('session', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })],
+      action: 's3:PutObject',
+    });
+
+    // Assess
+    expect(implicit).toBe(
+      `User: ${session.arn} is not authorized to perform: dynamodb:PutItem on resource: ${table} because no identity-based policy allows the dynamodb:PutItem action`,
+    );
+    expect(explicit).toBe(
+      `User: ${session.arn} is not authorized to perform: dynamodb:PutItem on resource: ${table} with an explicit deny in an identity-based policy`,
+    );
+    expect(sessionLacks).toContain('because no session policy allows the dynamodb:PutItem action');
   });
 });

@@ -1,47 +1,137 @@
-import { evaluateCondition } from './conditions';
+import { compileCondition, type CompiledCondition, type Lookup } from './conditions';
 import type {
   AuthorizationRequest,
   ContextValue,
   Decision,
   DecidingStatement,
   NamedPolicy,
+  PolicyDocument,
   PolicyStatement,
   RequestPrincipal,
 } from './types';
 import { substituteVariables } from './variables';
-import { wildcardMatch } from './wildcard';
-
-type Lookup = (key: string) => ContextValue | undefined;
+import { resourceMatch, wildcardMatch } from './wildcard';
 
 const list = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : ([] as string[]).concat(value);
 
-function statementsOf(policy: NamedPolicy): Array<{ statement: PolicyStatement; id: string }> {
-  const statements = ([] as PolicyStatement[]).concat(policy.document.Statement ?? []);
-  return statements.map((statement, index) => ({ statement, id: statement.Sid ?? `Statement[${index}]` }));
-}
-
-/** Global condition keys of the request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). */
+/**
+ * The request context's global keys, then the caller's `context` over them. Principal keys as
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html sets them:
+ * - anonymous callers: no aws:PrincipalArn, aws:username or aws:PrincipalTag ("Anonymous requests do not include
+ *   this key"), but aws:PrincipalAccount "returns anonymous", and aws:PrincipalType and aws:userid are "included ...
+ *   for all requests, including anonymous requests" (Anonymous, anonymous, as the table of
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html gives them). An older version
+ *   of both pages said anonymous requests carry no aws:userid; this follows the current text.
+ * - an AWS service principal: aws:PrincipalIsAWSService true and aws:PrincipalServiceName ("present in the request
+ *   when the call is made by an AWS service principal"); the pages name no principal ARN, account, type or user id
+ *   for one, so none is set.
+ * - everyone else: aws:PrincipalIsAWSService false; no aws:username for roles or the root user.
+ */
 function contextLookup(request: AuthorizationRequest): Lookup {
   const { principal } = request;
   const keys = new Map<string, ContextValue>();
   const set = (key: string, value: ContextValue | undefined) =>
     value !== undefined && keys.set(key.toLowerCase(), value);
-  // An anonymous request has no principal ARN or account: AWS leaves those keys out (so `Null` is true for them).
-  if (principal.type !== 'Anonymous') {
+  if (principal.type === 'Anonymous') {
+    set('aws:PrincipalAccount', 'anonymous');
+    set('aws:PrincipalType', 'Anonymous');
+    set('aws:userid', 'anonymous');
+  } else if (principal.type === 'Service') {
+    set('aws:PrincipalIsAWSService', true);
+    set('aws:PrincipalServiceName', principal.arn);
+  } else {
+    set('aws:PrincipalIsAWSService', false);
     set('aws:PrincipalArn', principal.type === 'AssumedRole' ? principal.roleArn : principal.arn);
     set('aws:PrincipalAccount', principal.accountId);
+    set('aws:PrincipalType', principal.type);
+    if (principal.type === 'User') set('aws:username', principal.userName);
+    // "AWS account root user: aws:userid = AWS account ID" (the policy-variables table).
+    set('aws:userid', principal.type === 'Account' ? principal.accountId : principal.userId);
+    for (const [tag, value] of Object.entries(principal.tags ?? {})) set(`aws:PrincipalTag/${tag}`, value);
   }
-  set('aws:PrincipalType', principal.type);
-  if (principal.type === 'User') set('aws:username', principal.userName);
-  set('aws:userid', principal.userId);
-  for (const [tag, value] of Object.entries(principal.tags ?? {})) set(`aws:PrincipalTag/${tag}`, value);
   const now = new Date();
   set('aws:CurrentTime', now.toISOString());
   set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
   set('aws:SecureTransport', false);
   for (const [key, value] of Object.entries(request.context ?? {})) set(key, value);
   return (key) => keys.get(key.toLowerCase());
+}
+
+type ResourceTest = (arn: string, lookup: Lookup) => boolean;
+
+/**
+ * One Resource / NotResource entry. "You can use a policy variable in the Resource element, but only in the resource
+ * portion of the ARN. This portion of the ARN appears after the fifth colon (:)": `${...}` before it is literal.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+function compileResource(pattern: string, variables: boolean): ResourceTest {
+  let fifthColon = -1;
+  for (let count = 0; count < 5; count++) {
+    fifthColon = pattern.indexOf(':', fifthColon + 1);
+    if (fifthColon === -1) break;
+  }
+  const head = fifthColon === -1 ? pattern : pattern.slice(0, fifthColon + 1);
+  const tail = fifthColon === -1 ? '' : pattern.slice(fifthColon + 1);
+  if (!variables || !tail.includes('${')) return (arn) => resourceMatch(pattern, arn);
+  return (arn, lookup) => {
+    const resolved = substituteVariables(tail, lookup, true);
+    return resolved !== undefined && resourceMatch(head + resolved, arn);
+  };
+}
+
+/** A statement compiled once per policy document: what it matches, ready for any request. */
+interface CompiledStatement {
+  id: string;
+  statement: PolicyStatement;
+  /** Whether Action/NotAction, Resource/NotResource and Condition all match the request. */
+  applies: (request: AuthorizationRequest, lookup: Lookup) => boolean;
+}
+
+function compileStatement(statement: PolicyStatement, id: string, variables: boolean): CompiledStatement {
+  const actions = list(statement.Action);
+  const notActions = list(statement.NotAction);
+  const resources = list(statement.Resource).map((pattern) => compileResource(pattern, variables));
+  const notResources = list(statement.NotResource).map((pattern) => compileResource(pattern, variables));
+  const conditions: CompiledCondition[] = [];
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {}))
+    for (const [key, expected] of Object.entries(entries))
+      conditions.push(compileCondition(operator, key, expected, variables));
+  const actionMatch = (action: string) => (pattern: string) => wildcardMatch(pattern, action, true);
+  return {
+    id,
+    statement,
+    applies: (request, lookup) => {
+      if (statement.Action !== undefined && !actions.some(actionMatch(request.action))) return false;
+      if (statement.NotAction !== undefined && notActions.some(actionMatch(request.action))) return false;
+      const anyResource = (tests: ResourceTest[]) => tests.some((test) => test(request.resource, lookup));
+      if (statement.Resource !== undefined && !anyResource(resources)) return false;
+      if (statement.NotResource !== undefined && anyResource(notResources)) return false;
+      return conditions.every((condition) => condition(lookup));
+    },
+  };
+}
+
+const compiledPolicies = new WeakMap<PolicyDocument, CompiledStatement[]>();
+
+/**
+ * A policy's statements, compiled on first use and kept for as long as the document lives (a role's policies live
+ * as long as the role: no per-request parsing). Documents are never changed in place: a change is a new document.
+ */
+function compiled(policy: NamedPolicy): CompiledStatement[] {
+  let statements = compiledPolicies.get(policy.document);
+  if (!statements) {
+    // "If you do not include [Version 2012-10-17], ... variables such as ${aws:username} aren't recognized as
+    // variables and are instead treated as literal strings in the policy."
+    const variables = policy.document.Version === '2012-10-17';
+    statements = ([] as PolicyStatement[])
+      .concat(policy.document.Statement ?? [])
+      .map((statement, index) =>
+        compileStatement(statement, statement.Sid ?? `Statement[${index}]`, variables),
+      );
+    compiledPolicies.set(policy.document, statements);
+  }
+  return statements;
 }
 
 /**
@@ -101,31 +191,6 @@ interface StatementMatch {
   principalMatch?: PrincipalMatch;
 }
 
-function matches(
-  statement: PolicyStatement,
-  request: AuthorizationRequest,
-  lookup: Lookup,
-  variables: boolean,
-): boolean {
-  const substitute = (text: string, wildcardPattern: boolean) =>
-    variables ? substituteVariables(text, lookup, wildcardPattern) : text;
-  const actionMatch = (pattern: string) => wildcardMatch(pattern, request.action, true);
-  if (statement.Action !== undefined && !list(statement.Action).some(actionMatch)) return false;
-  if (statement.NotAction !== undefined && list(statement.NotAction).some(actionMatch)) return false;
-  const resourceMatch = (pattern: string) => {
-    const resolved = substitute(pattern, true);
-    return resolved !== undefined && wildcardMatch(resolved, request.resource);
-  };
-  if (statement.Resource !== undefined && !list(statement.Resource).some(resourceMatch)) return false;
-  if (statement.NotResource !== undefined && list(statement.NotResource).some(resourceMatch)) return false;
-  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
-    for (const [key, expected] of Object.entries(entries)) {
-      if (!evaluateCondition(operator, key, expected, lookup, substitute)) return false;
-    }
-  }
-  return true;
-}
-
 function evaluatePolicies(
   policies: NamedPolicy[],
   request: AuthorizationRequest,
@@ -134,8 +199,7 @@ function evaluatePolicies(
 ): StatementMatch[] {
   const found: StatementMatch[] = [];
   for (const policy of policies) {
-    const variables = policy.document.Version === '2012-10-17';
-    for (const { statement, id } of statementsOf(policy)) {
+    for (const { statement, id, applies } of compiled(policy)) {
       let principalMatch: PrincipalMatch;
       if (isResourcePolicy) {
         if (statement.NotPrincipal !== undefined) {
@@ -146,7 +210,7 @@ function evaluatePolicies(
           if (!principalMatch) continue;
         }
       }
-      if (!matches(statement, request, lookup, variables)) continue;
+      if (!applies(request, lookup)) continue;
       found.push({ effect: statement.Effect, ref: { policy: policy.name, statement: id }, principalMatch });
     }
   }
@@ -172,16 +236,42 @@ export function authorize(request: AuthorizationRequest): Decision {
   const session = request.sessionPolicies
     ? evaluatePolicies(request.sessionPolicies, request, lookup, false)
     : undefined;
-  const denies = [...identity, ...resource, ...(session ?? [])]
-    .filter((match) => match.effect === 'Deny')
-    .map((match) => match.ref);
+  const isDeny = (match: StatementMatch) => match.effect === 'Deny';
+  const denies = [...identity, ...resource, ...(session ?? [])].filter(isDeny).map((match) => match.ref);
   const subject = `${request.principal.arn} -> ${request.action} on ${request.resource}`;
   if (denies.length > 0) {
     return {
       allowed: false,
       kind: 'ExplicitDeny',
       decidedBy: denies,
+      policyType: identity.some(isDeny)
+        ? 'identity-based'
+        : resource.some(isDeny)
+          ? 'resource-based'
+          : 'session',
       explanation: `${subject}: explicit deny by ${describe(denies)}`,
+    };
+  }
+  const sameAccount = request.principal.accountId === request.resourceAccountId;
+  // "You must use credentials for an IAM user or an IAM role to call AssumeRole. You cannot use AWS account root
+  // user credentials" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). Otherwise "all
+  // requests are implicitly denied with the exception of the AWS account root user, which has full access"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+  // only an explicit deny (above; or an SCP, not modelled) limits it.
+  if (request.principal.type === 'Account' && sameAccount) {
+    if (/^sts:AssumeRole/i.test(request.action))
+      return {
+        allowed: false,
+        kind: 'ImplicitDeny',
+        decidedBy: [],
+        policyType: 'identity-based',
+        explanation: `${subject}: the root user cannot assume roles (use an IAM user or role)`,
+      };
+    return {
+      allowed: true,
+      kind: 'Allow',
+      decidedBy: [],
+      explanation: `${subject}: allowed: the account's root user has full access within its own account`,
     };
   }
   // "The permissions for a session are the intersection of the identity-based policies for the IAM entity ...
@@ -196,7 +286,6 @@ export function authorize(request: AuthorizationRequest): Decision {
   const resourceAllows = resource.filter(
     (match) => match.effect === 'Allow' && (sessionPermits || match.principalMatch === 'session'),
   );
-  const sameAccount = request.principal.accountId === request.resourceAccountId;
   const anonymous = request.principal.type === 'Anonymous';
   const resourceGrantsAlone = resourceAllows.filter(
     (match) => match.principalMatch === 'specific' || match.principalMatch === 'session',
@@ -230,12 +319,28 @@ export function authorize(request: AuthorizationRequest): Decision {
   const yesNo = (found: StatementMatch[]) => (found.length > 0 ? 'yes' : 'no');
   const allows = `identity policy (${yesNo(identityAllows)}) and the resource policy (${yesNo(resourceAllows)})`;
   let why = 'no identity-policy statement allows it (implicit deny)';
-  if (sessionAllows?.length === 0) why = 'the session policy does not allow it (implicit deny)';
-  if (anonymous) why = 'no resource-policy statement allows anonymous access (implicit deny)';
-  else if (!sameAccount) why = `cross-account access needs an allow in both the ${allows}`;
-  else if (trustPolicy)
+  let policyType: Decision['policyType'] = 'identity-based';
+  if (sessionAllows?.length === 0) {
+    why = 'the session policy does not allow it (implicit deny)';
+    policyType = 'session';
+  }
+  if (anonymous) {
+    why = 'no resource-policy statement allows anonymous access (implicit deny)';
+    policyType = 'resource-based';
+  } else if (!sameAccount) {
+    why = `cross-account access needs an allow in both the ${allows}`;
+    if (identityAllows.length > 0) policyType = 'resource-based';
+  } else if (trustPolicy) {
     why = `a role trust policy must allow the principal itself, or allow its account with an allow in the identity policy too: ${allows}`;
-  return { allowed: false, kind: 'ImplicitDeny', decidedBy: [], explanation: `${subject}: ${why}` };
+    if (identityAllows.length > 0) policyType = 'resource-based';
+  }
+  return {
+    allowed: false,
+    kind: 'ImplicitDeny',
+    decidedBy: [],
+    policyType,
+    explanation: `${subject}: ${why}`,
+  };
 }
 
 /**
@@ -250,4 +355,23 @@ export function notAuthorizedMessage(
 ): string {
   const explicit = decision.kind === 'ExplicitDeny' ? ' with an explicit deny' : '';
   return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}${explicit}`;
+}
+
+/**
+ * AWS's access-denied text with its reason, as DynamoDB, Cognito and most newer APIs return it: "... because no
+ * identity-based policy allows the <action> action", "... with an explicit deny in an identity-based policy", and the
+ * resource-based and session-policy variants.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ */
+export function accessDeniedMessage(
+  principalArn: string,
+  action: string,
+  resource: string,
+  decision: Pick<Decision, 'kind' | 'policyType'>,
+): string {
+  const base = `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}`;
+  const type = decision.policyType ?? 'identity-based';
+  if (decision.kind === 'ExplicitDeny')
+    return `${base} with an explicit deny in ${type === 'identity-based' ? 'an' : 'a'} ${type === 'session' ? 'session' : type} policy`;
+  return `${base} because no ${type === 'session' ? 'session' : type} policy allows the ${action} action`;
 }

@@ -7,14 +7,8 @@ function evaluate(
   key: string,
   expected: unknown,
   values: Record<string, ContextValue> = {},
-): boolean {
-  return evaluateCondition(
-    operator,
-    key,
-    expected,
-    (name) => values[name],
-    (text) => text,
-  );
+): boolean | 'unresolved' {
+  return evaluateCondition(operator, key, expected, (name) => values[name], false);
 }
 
 // String condition operators

@@ -1,8 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 import type { ContextValue } from './types';
-import { wildcardMatch } from './wildcard';
+import { substituteVariables } from './variables';
+import { arnLikeMatch, wildcardMatch } from './wildcard';
 
-type Lookup = (key: string) => ContextValue | undefined;
+export type Lookup = (key: string) => ContextValue | undefined;
 type Compare = (actual: string, expected: string) => boolean;
 
 function toDate(value: string): number {
@@ -17,16 +18,6 @@ function inCidr(ip: string, cidr: string): boolean {
   const type = family === 4 ? 'ipv4' : 'ipv6';
   list.addSubnet(network as string, Number(bits ?? (family === 4 ? 32 : 128)), type);
   return list.check(ip, type);
-}
-
-function arnLike(actual: string, expected: string): boolean {
-  // ARNs match component by component (the resource part may contain ':').
-  const a = actual.split(':');
-  const e = expected.split(':');
-  if (a.length < 6 || e.length < 6) return false;
-  const head = (parts: string[]) => [...parts.slice(0, 5), parts.slice(5).join(':')];
-  const [ah, eh] = [head(a), head(e)];
-  return eh.every((part, index) => wildcardMatch(part, ah[index] as string));
 }
 
 /** Positive operators; the negated ones are their complement. */
@@ -47,8 +38,8 @@ const OPERATORS: Record<string, Compare> = {
   Bool: (a, e) => a.toLowerCase() === e.toLowerCase(),
   BinaryEquals: (a, e) => a === e,
   IpAddress: (a, e) => inCidr(a, e),
-  ArnEquals: (a, e) => arnLike(a, e),
-  ArnLike: (a, e) => arnLike(a, e),
+  ArnEquals: (a, e) => arnLikeMatch(e, a),
+  ArnLike: (a, e) => arnLikeMatch(e, a),
 };
 
 const NEGATED: Record<string, string> = {
@@ -65,6 +56,13 @@ const NEGATED: Record<string, string> = {
 /** Operators whose policy values may hold `*` and `?` wildcards. */
 const WILDCARD_OPERATORS = new Set(['StringLike', 'ArnEquals', 'ArnLike']);
 
+/**
+ * "You can use a policy variable for Condition values in any condition that involves the string operators or the
+ * ARN operators": elsewhere (numeric, date, Boolean, binary, IP address, Null) `${...}` is literal text.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+const takesVariables = (base: string) => base.startsWith('String') || base.startsWith('Arn');
+
 /** "You can add IfExists to the end of any condition operator name except the Null condition." */
 export function isKnownOperator(name: string): boolean {
   const operator = name.replace(/^(ForAnyValue|ForAllValues):/, '');
@@ -77,46 +75,73 @@ function values(value: ContextValue | undefined): string[] | undefined {
   return Array.isArray(value) ? value : [String(value)];
 }
 
+export type CompiledCondition = (lookup: Lookup) => boolean;
+
 /**
- * One operator over one key: values of the policy are OR'ed; a missing key makes positive operators false,
- * negated ones true, `...IfExists` true, `ForAllValues` true and `ForAnyValue` false.
+ * One operator over one key, compiled once per policy: values of the policy are OR'ed; a missing key makes
+ * positive operators false, negated ones true, `...IfExists` true, `ForAllValues` true and `ForAnyValue` false.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ *
+ * A policy variable without a value (no such key in the request, no default) is "effectively null": "condition
+ * operators like StringEquals or StringLike do not match" and "inverted condition operators like StringNotEquals or
+ * StringNotLike do match against a null value" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html,
+ * "Policy variables with no value"). Older wording of that page said an unresolved variable "might cause the entire
+ * statement to be invalid"; this follows the newer, specific text.
  */
-export function evaluateCondition(
+export function compileCondition(
   operatorName: string,
   key: string,
   expectedRaw: unknown,
-  lookup: Lookup,
-  substitute: (text: string, wildcardPattern: boolean) => string | undefined,
-): boolean {
+  variables: boolean,
+): CompiledCondition {
   const setMatch = /^(ForAnyValue|ForAllValues):/.exec(operatorName)?.[1];
   let operator = operatorName.replace(/^(ForAnyValue|ForAllValues):/, '');
   const ifExists = operator.endsWith('IfExists');
   if (ifExists) operator = operator.slice(0, -'IfExists'.length);
   const negatedBase = NEGATED[operator];
-  const wildcards = WILDCARD_OPERATORS.has(negatedBase ?? operator);
-  const expected = ([] as unknown[])
-    .concat(expectedRaw)
-    .map((value) => substitute(String(value), wildcards))
-    .filter((value): value is string => value !== undefined);
-  const actual = values(lookup(key));
+  const base = negatedBase ?? operator;
+  const wildcards = WILDCARD_OPERATORS.has(base);
+  const raw = ([] as unknown[]).concat(expectedRaw).map(String);
+  const dynamic = variables && takesVariables(base) && raw.some((value) => value.includes('${'));
+  // An unresolved value is dropped: it equals, and is like, nothing.
+  const expectedOf = (lookup: Lookup): string[] =>
+    dynamic
+      ? raw
+          .map((value) => substituteVariables(value, lookup, wildcards))
+          .filter((value): value is string => value !== undefined)
+      : raw;
   if (operator === 'Null') {
-    const wantsMissing = expected.some((value) => value.toLowerCase() === 'true');
-    return wantsMissing ? actual === undefined : actual !== undefined;
+    const wantsMissing = raw.some((value) => value.toLowerCase() === 'true');
+    return (lookup) => (wantsMissing ? lookup(key) === undefined : lookup(key) !== undefined);
   }
-  const compare = OPERATORS[negatedBase ?? operator];
-  if (!compare) return false;
-  if (actual === undefined || actual.length === 0) {
-    if (setMatch === 'ForAllValues') return true;
-    if (setMatch === 'ForAnyValue') return false;
-    return ifExists || negatedBase !== undefined;
-  }
-  const matchesOne = (value: string) => {
-    const any = expected.some((candidate) => compare(value, candidate));
-    return negatedBase ? !any : any;
+  const compare = OPERATORS[base];
+  if (!compare) return () => false;
+  return (lookup) => {
+    const expected = expectedOf(lookup);
+    const actual = values(lookup(key));
+    if (actual === undefined || actual.length === 0) {
+      if (setMatch === 'ForAllValues') return true;
+      if (setMatch === 'ForAnyValue') return false;
+      return ifExists || negatedBase !== undefined;
+    }
+    const matchesOne = (value: string) => {
+      const any = expected.some((candidate) => compare(value, candidate));
+      return negatedBase ? !any : any;
+    };
+    if (setMatch === 'ForAllValues') return actual.every(matchesOne);
+    if (setMatch === 'ForAnyValue') return actual.some(matchesOne);
+    // Single-valued key: for negated operators the value must match none of the expected values.
+    return negatedBase ? actual.every(matchesOne) : actual.some(matchesOne);
   };
-  if (setMatch === 'ForAllValues') return actual.every(matchesOne);
-  if (setMatch === 'ForAnyValue') return actual.some(matchesOne);
-  // Single-valued key: for negated operators the value must match none of the expected values.
-  return negatedBase ? actual.every(matchesOne) : actual.some(matchesOne);
+}
+
+/** `compileCondition` for one request (tests, one-off checks). */
+export function evaluateCondition(
+  operatorName: string,
+  key: string,
+  expected: unknown,
+  lookup: Lookup,
+  variables = true,
+): boolean {
+  return compileCondition(operatorName, key, expected, variables)(lookup);
 }

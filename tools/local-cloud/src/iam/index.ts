@@ -1,4 +1,4 @@
-export { authorize, notAuthorizedMessage } from './authorize';
+export { accessDeniedMessage, authorize, notAuthorizedMessage } from './authorize';
 export type {
   AuthorizationRequest,
   ContextValue,
@@ -9,4 +9,4 @@ export type {
   PolicyStatement,
   RequestPrincipal,
 } from './types';
-export { validatePolicyDocument } from './validate';
+export { validatePolicyDocument, type PolicyKind } from './validate';

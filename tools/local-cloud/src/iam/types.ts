@@ -61,6 +61,11 @@ export interface Decision {
   allowed: boolean;
   kind: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
   decidedBy: DecidingStatement[];
+  /**
+   * For a refusal, the kind of policy AWS's message names: the one with the explicit Deny, or the one that lacks an
+   * Allow ("because no identity-based policy allows ...", "... no session policy allows ...").
+   */
+  policyType?: 'identity-based' | 'resource-based' | 'session';
   /** One line for logs: which statement of which policy decided, and why. */
   explanation: string;
 }

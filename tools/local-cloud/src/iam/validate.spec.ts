@@ -32,7 +32,7 @@ describe('validatePolicyDocument', () => {
     };
 
     // Act
-    const problems = validatePolicyDocument(document);
+    const problems = validatePolicyDocument(document, 'identity');
 
     // Assess
     expect(problems).toEqual([]);
@@ -43,8 +43,8 @@ describe('validatePolicyDocument', () => {
     const notObjects: unknown[] = [null, 'policy', 42];
 
     // Act
-    const problems = notObjects.map((document) => validatePolicyDocument(document));
-    const withoutStatement = validatePolicyDocument({ Version: '2012-10-17' });
+    const problems = notObjects.map((document) => validatePolicyDocument(document, 'identity'));
+    const withoutStatement = validatePolicyDocument({ Version: '2012-10-17' }, 'identity');
 
     // Assess
     expect(problems).toEqual([
@@ -64,7 +64,7 @@ describe('validatePolicyDocument', () => {
     };
 
     // Act
-    const problems = validatePolicyDocument(document);
+    const problems = validatePolicyDocument(document, 'identity');
 
     // Assess
     expect(problems).toEqual(['Statement[0].Effect must be Allow or Deny', 'Statement[1] must be an object']);
@@ -82,7 +82,7 @@ describe('validatePolicyDocument', () => {
     };
 
     // Act
-    const problems = validatePolicyDocument(document);
+    const problems = validatePolicyDocument(document, 'identity');
 
     // Assess
     expect(problems).toEqual([
@@ -133,12 +133,78 @@ describe('validatePolicyDocument', () => {
     };
 
     // Act
-    const problems = validatePolicyDocument(document);
+    const problems = validatePolicyDocument(document, 'identity');
 
     // Assess
     expect(problems).toEqual([
       'Statement[0]: unknown condition operator StringContains',
       'Statement[0]: unknown condition operator NullIfExists',
     ]);
+  });
+
+  // "Statements must include either a Resource or a NotResource element."
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+  it('refuses identity and resource policy statements without Resource or NotResource', () => {
+    // Prepare
+    const noResource = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem' }],
+    };
+    const resourceNoResource = {
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke' }],
+    };
+
+    // Act
+    const identity = validatePolicyDocument(noResource, 'identity');
+    const resource = validatePolicyDocument(resourceNoResource, 'resource');
+
+    // Assess
+    expect(identity).toEqual(['Statement[0] needs a Resource or NotResource element']);
+    expect(resource).toEqual(['Statement[0] needs a Resource or NotResource element']);
+  });
+
+  // A role trust policy names the principals that may assume the role; the role itself is the resource, and IAM
+  // refuses a trust policy with Resource ("Has prohibited field Resource").
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+  it('refuses Resource in a trust policy and accepts one without', () => {
+    // Prepare
+    const statement = {
+      Effect: 'Allow',
+      Principal: { Service: 'lambda.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+    };
+
+    // Act
+    const withResource = validatePolicyDocument({ Statement: [{ ...statement, Resource: '*' }] }, 'trust');
+    const without = validatePolicyDocument({ Statement: [statement] }, 'trust');
+
+    // Assess
+    expect(withResource).toEqual([
+      'Statement[0]: a role trust policy cannot have Resource or NotResource (the role is the resource)',
+    ]);
+    expect(without).toEqual([]);
+  });
+
+  // "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is not supported." and "You cannot
+  // use the NotPrincipal element in an IAM identity-based policy nor in an IAM role trust policy."
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+  it('refuses NotPrincipal with Allow, and in trust policies, and accepts it with Deny', () => {
+    // Prepare
+    const statement = { NotPrincipal: { AWS: '123456789012' }, Action: 'sqs:*', Resource: '*' };
+
+    // Act
+    const allow = validatePolicyDocument({ Statement: [{ ...statement, Effect: 'Allow' }] }, 'resource');
+    const deny = validatePolicyDocument({ Statement: [{ ...statement, Effect: 'Deny' }] }, 'resource');
+    const trust = validatePolicyDocument(
+      { Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] },
+      'trust',
+    );
+
+    // Assess
+    expect(allow).toEqual([
+      'Statement[0]: NotPrincipal with "Effect": "Allow" is refused: use it only with Deny',
+    ]);
+    expect(deny).toEqual([]);
+    expect(trust).toEqual(['Statement[0]: a role trust policy cannot use NotPrincipal']);
   });
 });

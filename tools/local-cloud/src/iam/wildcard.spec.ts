@@ -1,5 +1,5 @@
 import { substituteVariables } from './variables';
-import { wildcardMatch } from './wildcard';
+import { arnLikeMatch, resourceMatch, wildcardMatch } from './wildcard';
 
 // Wildcards in the Resource element: "An asterisk (*) represents any combination of characters and a question
 // mark (?) represents any single character."
@@ -117,5 +117,95 @@ describe('wildcardMatch', () => {
     // Assess
     expect(literal).toBe(true);
     expect(other).toBe(false);
+  });
+});
+
+// "You can use wildcard characters (* and ?) within any ARN segment (the parts separated by colons)." ... "If the *
+// wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries."
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+describe('resourceMatch: wildcards stay within an ARN segment', () => {
+  it('keeps a * inside a segment from running past a colon', () => {
+    // Prepare
+    const pattern = 'arn:aws:dynamodb:us-east-1:111122223333:table/Orders*Archive';
+
+    // Act
+    const within = resourceMatch(pattern, 'arn:aws:dynamodb:us-east-1:111122223333:table/Orders2024Archive');
+    const acrossColon = resourceMatch(
+      pattern,
+      'arn:aws:dynamodb:us-east-1:111122223333:table/Orders:x:Archive',
+    );
+
+    // Assess
+    expect(within).toBe(true);
+    expect(acrossColon).toBe(false);
+  });
+
+  it('lets a * that ends a segment expand past colons, as in arn:aws:logs:...:log-group:name:*', () => {
+    // Prepare
+    const pattern = 'arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/orders-*';
+    const segmentEnd = 'arn:aws:s3:*:111122223333:*';
+
+    // Act
+    const results = [
+      resourceMatch(
+        pattern,
+        'arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/orders-get:log-stream:x',
+      ),
+      resourceMatch(segmentEnd, 'arn:aws:s3:us-east-1:111122223333:bucket/a:b'),
+      resourceMatch('*', 'arn:aws:s3:::anything'),
+    ];
+
+    // Assess
+    expect(results).toEqual([true, true, true]);
+  });
+
+  it('keeps ? to one character other than a colon', () => {
+    // Prepare
+    const pattern = 'arn:aws:sqs:us-east-?:111122223333:queue?';
+
+    // Act
+    const results = [
+      resourceMatch(pattern, 'arn:aws:sqs:us-east-2:111122223333:queue1'),
+      resourceMatch(pattern, 'arn:aws:sqs:us-east-2:111122223333:queue:'),
+      resourceMatch(pattern, 'arn:aws:sqs:us-east-22:111122223333:queue1'),
+    ];
+
+    // Assess
+    expect(results).toEqual([true, false, false]);
+  });
+
+  it('still lets * span slashes within a segment (execute-api method ARNs)', () => {
+    // Prepare
+    const pattern = 'arn:aws:execute-api:us-east-1:111122223333:a1b2c3/*/GET/orders/*';
+
+    // Act
+    const matched = resourceMatch(
+      pattern,
+      'arn:aws:execute-api:us-east-1:111122223333:a1b2c3/local/GET/orders/42',
+    );
+
+    // Assess
+    expect(matched).toBe(true);
+  });
+});
+
+// "Each of the six colon-delimited components of the ARN is checked separately and each can include multi-character
+// match wildcards (*) or single-character match wildcards (?)."
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+describe('arnLikeMatch: component by component', () => {
+  it('matches each of the six components on its own', () => {
+    // Prepare
+    const pattern = 'arn:aws:execute-api:*:111122223333:*';
+
+    // Act
+    const results = [
+      arnLikeMatch(pattern, 'arn:aws:execute-api:us-east-1:111122223333:api1/authorizers/x'),
+      arnLikeMatch(pattern, 'arn:aws:execute-api:us-east-1:444455556666:api1/authorizers/x'),
+      arnLikeMatch('arn:aws:*', 'arn:aws:execute-api:us-east-1:111122223333:api1'),
+      arnLikeMatch(pattern, 'not-an-arn'),
+    ];
+
+    // Assess
+    expect(results).toEqual([true, false, false, false]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validatePolicyDocument, type NamedPolicy, type PolicyDocument } from '../iam';
+import { validatePolicyDocument, type NamedPolicy, type PolicyDocument, type PolicyKind } from '../iam';
 import { stableUniqueId } from './credentials';
 import type { IdentityStore } from './identity-store';
 import type { AccessKey } from './types';
@@ -31,8 +31,8 @@ export class IdentitySeedError extends Error {
   }
 }
 
-function checkPolicy(where: string, document: unknown): void {
-  const problems = validatePolicyDocument(document);
+function checkPolicy(where: string, document: unknown, kind: PolicyKind = 'identity'): void {
+  const problems = validatePolicyDocument(document, kind);
   if (problems.length > 0) throw new IdentitySeedError(`${where}: invalid policy: ${problems.join('; ')}`);
 }
 
@@ -77,7 +77,7 @@ export function seedIdentities(store: IdentityStore, file: string): void {
   }
   for (const role of seed.roles ?? []) {
     const arn = `arn:aws:iam::${role.accountId}:role/${role.name}`;
-    checkPolicy(`${file}: role ${role.name} trust policy`, role.trustPolicy);
+    checkPolicy(`${file}: role ${role.name} trust policy`, role.trustPolicy, 'trust');
     for (const policy of role.policies ?? [])
       checkPolicy(`${file}: role ${role.name} policy ${policy.name}`, policy.document);
     store.putRole({

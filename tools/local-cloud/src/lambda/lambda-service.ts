@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Fault, FaultInjector } from '../faults';
-import { wildcardMatch } from '../iam/wildcard';
+import { arnLikeMatch } from '../iam/wildcard';
 import { ExecutionEnvironment } from './execution-environment';
 import type { FunctionCredentials, InvokeOutcome, LambdaFunctionConfig } from './types';
 
@@ -89,7 +89,7 @@ export class LambdaService {
     for (const permission of this.permissions.values()) {
       if (permission.functionName !== functionName || permission.principal !== principal) continue;
       if (permission.action !== 'lambda:InvokeFunction' && permission.action !== 'lambda:*') continue;
-      if (permission.sourceArn !== undefined && !wildcardMatch(permission.sourceArn, sourceArn)) continue;
+      if (permission.sourceArn !== undefined && !arnLikeMatch(permission.sourceArn, sourceArn)) continue;
       if (permission.sourceAccount !== undefined && permission.sourceAccount !== sourceAccount) continue;
       return true;
     }

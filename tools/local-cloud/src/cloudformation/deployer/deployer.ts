@@ -12,7 +12,7 @@ import {
 } from '../../cognito';
 import type { DynamoDBService } from '../../dynamodb';
 import type { ApiGatewayService, ApiKey, ApiResource, RestApi, UsagePlan } from '../../gateway';
-import { authorize, notAuthorizedMessage, validatePolicyDocument } from '../../iam';
+import { authorize, notAuthorizedMessage, validatePolicyDocument, type PolicyKind } from '../../iam';
 import { stableUniqueId, type Caller, type IdentityStore } from '../../identity';
 import type { LambdaService } from '../../lambda';
 import {
@@ -333,14 +333,17 @@ export class Deployer {
 
   private validatePolicies(logicalId: string, planned: Planned): void {
     const { plan } = planned;
-    const documents =
+    const documents: Array<[unknown, PolicyKind]> =
       plan.kind === 'role'
-        ? [plan.trustPolicy, ...plan.policies.map((policy) => policy.document)]
+        ? [
+            [plan.trustPolicy, 'trust'],
+            ...plan.policies.map((policy): [unknown, PolicyKind] => [policy.document, 'identity']),
+          ]
         : plan.kind === 'rest-api' && plan.policy
-          ? [plan.policy]
+          ? [[plan.policy, 'resource']]
           : [];
-    for (const document of documents) {
-      const problems = validatePolicyDocument(document);
+    for (const [document, kind] of documents) {
+      const problems = validatePolicyDocument(document, kind);
       if (problems.length > 0)
         throw new DeploymentError(`${logicalId}: invalid policy: ${problems.join('; ')}`);
     }
