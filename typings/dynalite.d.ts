@@ -14,3 +14,11 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export = dynalite;
 }
+
+/**
+ * dynalite's own expression parsing (the grammar it validates every request with): it fills `_projection`,
+ * `_condition`, `_keyCondition`, `_filter` and `_updates` of `data` and returns an error message, or undefined.
+ */
+declare module 'dynalite/validations' {
+  export function validateExpressions(data: Record<string, unknown>): string | undefined;
+}

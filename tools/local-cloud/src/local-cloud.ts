@@ -30,7 +30,7 @@ import {
   UserPools,
   type TriggerInvoker,
 } from './cognito';
-import { DynamoDBService, foreignTable } from './dynamodb';
+import { DynamoDBApi, DynamoDBService } from './dynamodb';
 import { FaultInjector, FaultInputError } from './faults';
 import {
   ApiGatewayService,
@@ -44,7 +44,6 @@ import {
 import { Authenticator } from './http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
 import { BodyRefusedError, InflightBytes, readBody, requestHead } from './http/read-request';
-import { jsonProtocolError } from './http/sigv4-wire-errors';
 import { IdentityStore, seedIdentities, type Caller } from './identity';
 import { CorporateIdp, IDP_PATH, readCorporateIdp } from './idp';
 import { connectionOwnedBy, LambdaService } from './lambda';
@@ -132,6 +131,7 @@ export class LocalCloud {
   public readonly adminToken = new AdminToken();
   private server?: Server;
   private dynamodb?: DynamoDBService;
+  private dynamodbApi!: DynamoDBApi;
   private lambda!: LambdaService;
   private gateway!: ApiGatewayService;
   private deployer!: Deployer;
@@ -275,6 +275,7 @@ export class LocalCloud {
     const authenticator = new Authenticator(this.identities, this.clock, this.region);
     this.authenticator = authenticator;
     this.sts = new StsService(this.identities, authenticator, this.clock, this.log);
+    this.dynamodbApi = new DynamoDBApi(this.dynamodb, authenticator, this.clock, this.region, this.log);
     // Function temp folders live in the cloud's own folder, emptied now: a crash of an earlier run leaves none.
     const tmpRoot = path.join(stateDir ?? this.codeDir, stateDir ? 'lambda-tmp' : '.lambda-tmp');
     rmSync(tmpRoot, { recursive: true, force: true });
@@ -502,7 +503,7 @@ export class LocalCloud {
       case 'cloudformation':
         return this.cloudformation.handle(request);
       case 'dynamodb':
-        return this.handleDynamoDB(request, target);
+        return this.dynamodbApi.handle(request, target);
       case 'apigateway':
         if (ApiGatewayManagement.handles(request.rawPath)) return this.apiGatewayManagement.handle(request);
         return jsonReply(404, {
@@ -514,44 +515,6 @@ export class LocalCloud {
             'The local cloud could not tell which service this request is for: sign it with SigV4 (the credential scope names the service: sts, dynamodb, cloudformation, apigateway, cognito-idp), send X-Amz-Target: AWSCognitoIdentityProviderService.<Op>, or call /restapis/{apiId}/{stage}/_user_request_/...',
         });
     }
-  }
-
-  private async handleDynamoDB(request: IncomingRequest, target: string): Promise<OutgoingResponse> {
-    // Checking the role's dynamodb:* permissions fits here, between authentication and forwarding.
-    const authentication = this.authenticator.authenticate(request, 'dynamodb');
-    if (!authentication.ok) {
-      const { error } = authentication;
-      const wire = jsonProtocolError(error);
-      return jsonReply(
-        wire.status,
-        { __type: `com.amazon.coral.service#${wire.code}`, message: error.message },
-        { 'content-type': 'application/x-amz-json-1.0' },
-      );
-    }
-    // Each account has its own tables; another account's, named by ARN, need a resource policy (not modelled).
-    const { principal } = authentication.caller;
-    const foreign = foreignTable(request.body, principal.accountId);
-    if (foreign !== undefined) {
-      const action = `dynamodb:${target.split('.').pop() ?? ''}`;
-      const message = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${foreign} because no resource-based policy allows the ${action} action`;
-      this.log(`400 DynamoDB ${action}: ${message}`);
-      return jsonReply(
-        400,
-        { __type: 'com.amazon.coral.service#AccessDeniedException', message },
-        { 'content-type': 'application/x-amz-json-1.0' },
-      );
-    }
-    const forwarded = await (this.dynamodb as DynamoDBService).forward(
-      principal.accountId,
-      target,
-      request.body,
-    );
-    const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'x-amz-crc32', 'x-amzn-requestid']) {
-      const value = forwarded.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    return { status: forwarded.status, headers, body: forwarded.body };
   }
 
   /** The local cloud's own endpoints (loopback only): health, deploy, remove. */

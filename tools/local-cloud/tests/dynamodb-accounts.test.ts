@@ -8,8 +8,18 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
+import { seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
+import { identitiesWith } from '../src/testing/identities-file';
+
+// A user of another account whose own policy allows every DynamoDB action: what it may reach is decided by accounts.
+const { file, keyOf } = identitiesWith([
+  {
+    name: 'partner-admin',
+    accountId: '111111111111',
+    statements: [{ Sid: 'AllDynamoDB', Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }],
+  },
+]);
 
 // Tables belong to their account: "In an AWS account, table names must be unique within each Region"
 // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html), and a table of another
@@ -26,7 +36,7 @@ describe('DynamoDB: one namespace per account', () => {
     new DynamoDBClient({
       region: 'us-east-1',
       endpoint: cloud.url,
-      credentials: seededUserKeys(name),
+      credentials: name === 'developer' ? seededUserKeys(name) : keyOf(name),
       maxAttempts: 1,
     });
   const create = (dynamodb: DynamoDBClient) =>
@@ -45,9 +55,9 @@ describe('DynamoDB: one namespace per account', () => {
     );
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: file });
     developer = client('developer');
-    partner = client('partner');
+    partner = client('partner-admin');
     await create(developer);
     await developer.send(
       new PutItemCommand({ TableName: table, Item: { id: { S: '1' }, name: { S: 'Ada' } } }),
@@ -102,7 +112,7 @@ describe('DynamoDB: one namespace per account', () => {
     // Assess
     expect(get).toEqual({
       name: 'AccessDeniedException',
-      message: `User: arn:aws:iam::111111111111:user/partner is not authorized to perform: dynamodb:GetItem on resource: ${arn} because no resource-based policy allows the dynamodb:GetItem action`,
+      message: `User: arn:aws:iam::111111111111:user/partner-admin is not authorized to perform: dynamodb:GetItem on resource: ${arn} because no resource-based policy allows the dynamodb:GetItem action`,
     });
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import dynalite from 'dynalite';
+import type { TableKeys } from './request-authorization';
 
 export interface DynamoDBServiceOptions {
   /** LevelDB folder of the default account's tables (data survives restarts); in memory when undefined. */
@@ -32,10 +33,12 @@ interface AccountStore {
  * since "in an AWS account, table names must be unique within each Region" and another account's tables are
  * never in your namespace (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
  * Callers never reach dynalite directly: the local cloud verifies SigV4 first and forwards to the caller's
- * account. Checking the caller's `dynamodb:*` permissions fits between the two (see README "Not yet enforced").
+ * account; `DynamoDBApi` checks the caller's `dynamodb:*` permissions between the two.
  */
 export class DynamoDBService {
   private readonly stores = new Map<string, Promise<AccountStore>>();
+  /** Key schemas by account, then table (null: no such table), read with DescribeTable and kept until a table changes. */
+  private readonly keySchemas = new Map<string, Map<string, TableKeys | null>>();
 
   private constructor(private readonly options: DynamoDBServiceOptions) {}
 
@@ -92,6 +95,8 @@ export class DynamoDBService {
    * and `statusCode`, `setHeader` and `end` of the response.
    */
   public async forward(accountId: string, target: string, body: Uint8Array): Promise<ForwardedResponse> {
+    // A table created, changed (a new index) or deleted: its account's cached key schemas may be stale.
+    if (/\.(CreateTable|UpdateTable|DeleteTable)$/.test(target)) this.keySchemas.delete(accountId);
     const { handle } = await this.store(accountId);
     return new Promise((resolve, reject) => {
       const incoming = Object.assign(new EventEmitter(), {
@@ -132,6 +137,38 @@ export class DynamoDBService {
     });
   }
 
+  /**
+   * The key schemas of an account's tables `names` (what `dynamodb:LeadingKeys` needs), as a lookup: read once per
+   * table with DescribeTable, then from memory until a CreateTable, UpdateTable or DeleteTable in the account.
+   */
+  public async keySchemasOf(
+    accountId: string,
+    names: string[],
+  ): Promise<(table: string) => TableKeys | undefined> {
+    let schemas = this.keySchemas.get(accountId);
+    if (!schemas) {
+      schemas = new Map();
+      this.keySchemas.set(accountId, schemas);
+    }
+    const known = schemas;
+    await Promise.all(
+      names
+        .filter((name) => !known.has(name))
+        .map(async (name) => {
+          const response = await this.forward(
+            accountId,
+            'DynamoDB_20120810.DescribeTable',
+            Buffer.from(JSON.stringify({ TableName: name })),
+          );
+          known.set(
+            name,
+            response.status === 200 ? keysOf(JSON.parse(response.body.toString('utf8'))) : null,
+          );
+        }),
+    );
+    return (table) => known.get(table) ?? undefined;
+  }
+
   /** Runs an operation as the local cloud itself (the deployer creating tables), in the default account. */
   public async call<T>(operation: string, input: unknown): Promise<{ status: number; output: T }> {
     const response = await this.forward(
@@ -153,4 +190,32 @@ export class DynamoDBService {
       ),
     );
   }
+}
+
+interface KeySchemaElement {
+  AttributeName: string;
+  KeyType: string;
+}
+
+function keysOf(description: {
+  Table?: {
+    KeySchema?: KeySchemaElement[];
+    GlobalSecondaryIndexes?: Array<{ IndexName: string; KeySchema: KeySchemaElement[] }>;
+    LocalSecondaryIndexes?: Array<{ IndexName: string; KeySchema: KeySchemaElement[] }>;
+  };
+}): TableKeys | null {
+  const hashOf = (schema: KeySchemaElement[] | undefined) =>
+    schema?.find((element) => element.KeyType === 'HASH')?.AttributeName;
+  const partitionKey = hashOf(description.Table?.KeySchema);
+  if (partitionKey === undefined) return null;
+  const indexes = [
+    ...(description.Table?.GlobalSecondaryIndexes ?? []),
+    ...(description.Table?.LocalSecondaryIndexes ?? []),
+  ];
+  return {
+    partitionKey,
+    indexPartitionKeys: Object.fromEntries(
+      indexes.map((index) => [index.IndexName, hashOf(index.KeySchema) ?? partitionKey]),
+    ),
+  };
 }

@@ -1,2 +1,3 @@
+export { DynamoDBApi } from './dynamodb-api';
 export { DynamoDBService, type DynamoDBServiceOptions, type ForwardedResponse } from './dynamodb-service';
-export { foreignTable } from './account-boundary';
+export { accessesOf, type DynamoDBAccess, type TableKeys } from './request-authorization';

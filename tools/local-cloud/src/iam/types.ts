@@ -50,6 +50,8 @@ export interface AuthorizationRequest {
   sessionPolicies?: NamedPolicy[];
   resourcePolicy?: NamedPolicy;
   context?: Record<string, ContextValue>;
+  /** The time of the request (aws:CurrentTime, aws:EpochTime): the cloud's clock; default the host's. */
+  now?: Date;
 }
 
 export interface DecidingStatement {

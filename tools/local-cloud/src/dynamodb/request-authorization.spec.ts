@@ -1,0 +1,183 @@
+import { accessesOf, type TableKeys } from './request-authorization';
+
+const ACCOUNT = '111122223333';
+const ORDERS = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
+const schemas: Record<string, TableKeys> = {
+  orders: { partitionKey: 'id', indexPartitionKeys: { byOwner: 'ownerSub' } },
+  customers: { partitionKey: 'customerId', indexPartitionKeys: {} },
+};
+const scope = { region: 'us-east-1', accountId: ACCOUNT, keysOf: (table: string) => schemas[table] };
+
+// Actions and resources per operation: the service authorization reference
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html) and the condition keys
+// of https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html.
+describe('accessesOf: the permissions a DynamoDB request needs', () => {
+  it('checks an item operation on the table ARN, with its leading key, attributes and defaults', () => {
+    // Act
+    const [put] = accessesOf(
+      'PutItem',
+      {
+        TableName: 'orders',
+        Item: { id: { S: 'o-1' }, total: { N: '5' } },
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      },
+      scope,
+    );
+
+    // Assess
+    expect(put).toEqual({
+      action: 'dynamodb:PutItem',
+      resource: ORDERS,
+      accountId: ACCOUNT,
+      context: {
+        'dynamodb:LeadingKeys': ['o-1'],
+        'dynamodb:Attributes': ['id', 'total'],
+        // "the ReturnValues parameter always has a value (NONE unless otherwise specified)"
+        'dynamodb:ReturnValues': 'NONE',
+        'dynamodb:ReturnConsumedCapacity': 'NONE',
+      },
+    });
+  });
+
+  it('lists the top-level attributes of projections and update expressions, nested paths included', () => {
+    // Act
+    const [get] = accessesOf(
+      'GetItem',
+      {
+        TableName: 'orders',
+        Key: { id: { S: 'o-1' } },
+        ProjectionExpression: '#c.city, #l[0], price',
+        ExpressionAttributeNames: { '#c': 'customer', '#l': 'lines' },
+      },
+      scope,
+    );
+    const [update] = accessesOf(
+      'UpdateItem',
+      {
+        TableName: 'orders',
+        Key: { id: { S: 'o-1' } },
+        UpdateExpression: 'SET #s = :s, history = list_append(history, :h) REMOVE note',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': { S: 'cancelled' }, ':h': { L: [] } },
+        ReturnValues: 'ALL_NEW',
+      },
+      scope,
+    );
+
+    // Assess
+    // "With ProjectionExpression "Name, Address.City" ... the dynamodb:Attributes list would include "Name" and "Address""
+    expect(get?.context).toMatchObject({
+      'dynamodb:Attributes': ['id', 'customer', 'lines', 'price'],
+      'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+    });
+    expect(update?.context).toMatchObject({
+      'dynamodb:Attributes': ['id', 'status', 'history', 'note'],
+      'dynamodb:ReturnValues': 'ALL_NEW',
+    });
+  });
+
+  it('checks a Query of an index on the index ARN, with the index partition value as leading key', () => {
+    // Act
+    const [query] = accessesOf(
+      'Query',
+      {
+        TableName: 'orders',
+        IndexName: 'byOwner',
+        KeyConditionExpression: '#p = :p AND createdAt > :t',
+        ExpressionAttributeNames: { '#p': 'ownerSub' },
+        ExpressionAttributeValues: { ':p': { S: 'user-1' }, ':t': { S: '2026' } },
+      },
+      scope,
+    );
+    const [scan] = accessesOf('Scan', { TableName: 'orders', Select: 'COUNT' }, scope);
+
+    // Assess
+    expect(query).toMatchObject({
+      action: 'dynamodb:Query',
+      resource: `${ORDERS}/index/byOwner`,
+      context: {
+        'dynamodb:LeadingKeys': ['user-1'],
+        'dynamodb:Attributes': ['ownerSub', 'createdAt'],
+        // An index read without Select or a projection reads ALL_PROJECTED_ATTRIBUTES.
+        'dynamodb:Select': 'ALL_PROJECTED_ATTRIBUTES',
+      },
+    });
+    // "Scan returns all items regardless of the leading keys": no LeadingKeys.
+    expect(scan?.context).toEqual({
+      'dynamodb:Attributes': [],
+      'dynamodb:Select': 'COUNT',
+      'dynamodb:ReturnConsumedCapacity': 'NONE',
+    });
+  });
+
+  it('checks a batch on every table it names, with every key', () => {
+    // Act
+    const accesses = accessesOf(
+      'BatchWriteItem',
+      {
+        RequestItems: {
+          orders: [
+            { PutRequest: { Item: { id: { S: 'a' } } } },
+            { DeleteRequest: { Key: { id: { S: 'b' } } } },
+          ],
+          customers: [{ PutRequest: { Item: { customerId: { S: 'c' }, name: { S: 'Ada' } } } }],
+        },
+      },
+      scope,
+    );
+
+    // Assess
+    expect(
+      accesses.map(({ action, resource, context }) => [action, resource, context['dynamodb:LeadingKeys']]),
+    ).toEqual([
+      ['dynamodb:BatchWriteItem', ORDERS, ['a', 'b']],
+      ['dynamodb:BatchWriteItem', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/customers`, ['c']],
+    ]);
+  });
+
+  // "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
+  // PutItem, UpdateItem, DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
+  // dynamodb:ConditionCheckItem permission." https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+  it('checks each item of a transaction with its own action, not a TransactWriteItems action', () => {
+    // Act
+    const accesses = accessesOf(
+      'TransactWriteItems',
+      {
+        TransactItems: [
+          { Put: { TableName: 'orders', Item: { id: { S: 'a' } } } },
+          {
+            ConditionCheck: {
+              TableName: 'customers',
+              Key: { customerId: { S: 'c' } },
+              ConditionExpression: 'attribute_exists(customerId)',
+            },
+          },
+        ],
+      },
+      scope,
+    );
+
+    // Assess
+    expect(accesses.map(({ action, context }) => [action, context['dynamodb:EnclosingOperation']])).toEqual([
+      ['dynamodb:PutItem', 'TransactWriteItems'],
+      ['dynamodb:ConditionCheckItem', 'TransactWriteItems'],
+    ]);
+  });
+
+  it('names another account’s table by its ARN, and account-wide operations by *', () => {
+    // Prepare
+    const foreign = 'arn:aws:dynamodb:us-east-1:444455556666:table/orders';
+
+    // Act
+    const [get] = accessesOf('GetItem', { TableName: foreign, Key: { id: { S: 'x' } } }, scope);
+    const [list] = accessesOf('ListTables', {}, scope);
+    const [malformed] = accessesOf('GetItem', {}, scope);
+
+    // Assess
+    expect(get).toMatchObject({ resource: foreign, accountId: '444455556666' });
+    expect(get?.context['dynamodb:LeadingKeys']).toBeUndefined();
+    expect(list).toEqual({ action: 'dynamodb:ListTables', resource: '*', accountId: ACCOUNT, context: {} });
+    expect(malformed).toMatchObject({ action: 'dynamodb:GetItem', resource: '*' });
+  });
+});

@@ -1,0 +1,492 @@
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand as DocumentQuery,
+} from '@aws-sdk/lib-dynamodb';
+import { LocalCloud } from '../src/local-cloud';
+import { identitiesWith } from '../src/testing/identities-file';
+
+// Every DynamoDB call is authorized with the caller's policies, as on AWS: the action and resource of
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html, the condition keys of
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html, and the refusal text
+// of https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html.
+const ACCOUNT = '000000000000';
+const ORDERS = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
+const AUDIT = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/audit`;
+
+const { file, keyOf } = identitiesWith([
+  {
+    name: 'orders-writer',
+    statements: [
+      {
+        Sid: 'ReadWriteOrders',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: ORDERS,
+      },
+      {
+        Sid: 'QueryByStatus',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: `${ORDERS}/index/byStatus`,
+      },
+    ],
+  },
+  {
+    name: 'denied-writer',
+    statements: [
+      { Sid: 'Everything', Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' },
+      {
+        Sid: 'NoOrderWrites',
+        Effect: 'Deny',
+        Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Resource: ORDERS,
+      },
+    ],
+  },
+  {
+    // "Grant permissions that limit access to items with a specific partition key value" (Example 2 of the guide).
+    name: 'alice',
+    statements: [
+      {
+        Sid: 'OwnPartitionOnly',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+        Resource: ORDERS,
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:username}'] } },
+      },
+    ],
+  },
+  {
+    // "Allows access to specific attributes" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_columns.html).
+    name: 'column-reader',
+    statements: [
+      {
+        Sid: 'SomeColumns',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: ORDERS,
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['owner', 'id', 'state'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'batch-writer',
+    statements: [
+      { Sid: 'BatchOrdersOnly', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: ORDERS },
+    ],
+  },
+  {
+    name: 'quiet-updater',
+    statements: [
+      {
+        Sid: 'UpdateWithoutOldValues',
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: ORDERS,
+        Condition: { StringEquals: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] } },
+      },
+    ],
+  },
+]);
+
+describe('DynamoDB: every call authorized with the caller’s policies', () => {
+  let cloud: LocalCloud;
+  const logs: string[] = [];
+  const clients: DynamoDBClient[] = [];
+  const client = (name: string) => {
+    const created = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: cloud.url,
+      credentials: keyOf(name),
+      maxAttempts: 1,
+    });
+    clients.push(created);
+    return created;
+  };
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: Error & { $metadata?: { httpStatusCode?: number } }) => ({
+        name: error.name,
+        status: error.$metadata?.httpStatusCode,
+        message: error.message,
+      }),
+    );
+  const denied = (user: string, action: string, resource: string, why: string) => ({
+    name: 'AccessDeniedException',
+    status: 400,
+    message: `User: arn:aws:iam::${ACCOUNT}:user/${user} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
+  });
+  const order = (owner: string, id: string, extra: Record<string, { S: string }> = {}) => ({
+    owner: { S: owner },
+    id: { S: id },
+    state: { S: 'open' },
+    total: { S: '10.00' },
+    ...extra,
+  });
+  let admin: DynamoDBClient;
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: file, log: (line) => logs.push(line) });
+    // The seeded developer (AdministratorAccess) creates the tables, with the real SDK as well.
+    admin = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: cloud.url,
+      credentials: {
+        accessKeyId: 'AKIALOCALDEVELOPER00',
+        secretAccessKey: 'local/developer/secret/key/do-not-use-on-aws',
+      },
+    });
+    await admin.send(
+      new CreateTableCommand({
+        TableName: 'orders',
+        AttributeDefinitions: [
+          { AttributeName: 'owner', AttributeType: 'S' },
+          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: 'state', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byStatus',
+            KeySchema: [{ AttributeName: 'state', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await admin.send(
+      new CreateTableCommand({
+        TableName: 'audit',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    for (const item of [order('alice', 'a1'), order('bob', 'b1')])
+      await admin.send(new PutItemCommand({ TableName: 'orders', Item: item }));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const each of [...clients, admin]) each?.destroy();
+    await cloud?.stop();
+  });
+
+  it('allows exactly the granted actions and refuses the rest with AWS’s message and a reason in the local log', async () => {
+    // Arrange
+    const writer = DynamoDBDocumentClient.from(client('orders-writer'));
+
+    // Act
+    await writer.send(
+      new PutCommand({ TableName: 'orders', Item: { owner: 'carol', id: 'c1', state: 'open' } }),
+    );
+    const read = await writer.send(
+      new GetCommand({ TableName: 'orders', Key: { owner: 'carol', id: 'c1' } }),
+    );
+    const deleted = await refusal(
+      writer.send(
+        new DeleteItemCommand({ TableName: 'orders', Key: { owner: { S: 'carol' }, id: { S: 'c1' } } }),
+      ),
+    );
+    const scanned = await refusal(writer.send(new ScanCommand({ TableName: 'orders' })));
+
+    // Assess
+    expect(read.Item).toEqual({ owner: 'carol', id: 'c1', state: 'open' });
+    expect(deleted).toEqual(
+      denied(
+        'orders-writer',
+        'dynamodb:DeleteItem',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:DeleteItem action',
+      ),
+    );
+    expect(scanned).toEqual(
+      denied(
+        'orders-writer',
+        'dynamodb:Scan',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:Scan action',
+      ),
+    );
+    const still = await admin.send(
+      new GetItemCommand({ TableName: 'orders', Key: { owner: { S: 'carol' }, id: { S: 'c1' } } }),
+    );
+    expect(still.Item).toBeDefined();
+    expect(logs).toContainEqual(
+      `400 DynamoDB DeleteItem refused (AccessDeniedException): arn:aws:iam::${ACCOUNT}:user/orders-writer -> dynamodb:DeleteItem on ${ORDERS}: no identity-policy statement allows it (implicit deny)`,
+    );
+  });
+
+  it('checks a Query of an index against the index ARN, not the table’s', async () => {
+    // Arrange
+    const writer = client('orders-writer');
+    const byStatus = {
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':s': { S: 'open' } },
+    };
+
+    // Act
+    const onIndex = await writer.send(
+      new QueryCommand({ TableName: 'orders', IndexName: 'byStatus', ...byStatus }),
+    );
+    const onTable = await refusal(
+      writer.send(
+        new QueryCommand({
+          TableName: 'orders',
+          KeyConditionExpression: '#o = :o',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':o': { S: 'alice' } },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(onIndex.Count).toBeGreaterThanOrEqual(2);
+    expect(onTable).toEqual(
+      denied(
+        'orders-writer',
+        'dynamodb:Query',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:Query action',
+      ),
+    );
+  });
+
+  it('lets an explicit deny win over an allow of everything', async () => {
+    // Act
+    const put = await refusal(
+      client('denied-writer').send(new PutItemCommand({ TableName: 'orders', Item: order('x', 'x1') })),
+    );
+    const listed = await client('denied-writer').send(new ListTablesCommand({}));
+
+    // Assess
+    expect(put).toEqual(
+      denied(
+        'denied-writer',
+        'dynamodb:PutItem',
+        ORDERS,
+        'with an explicit deny in an identity-based policy',
+      ),
+    );
+    expect(listed.TableNames).toEqual(['audit', 'orders']);
+    expect(
+      logs.some((line) => line.includes('explicit deny by statement NoOrderWrites of user/denied-writer policy denied-writer-policy')),
+    ).toBe(true);
+  });
+
+  // dynamodb:LeadingKeys with ${aws:username}: "users can access only the items whose partition key value matches
+  // their user ID" (Example 2 of the guide).
+  it('keeps a user to the items of their own partition key (dynamodb:LeadingKeys)', async () => {
+    // Arrange
+    const alice = DynamoDBDocumentClient.from(client('alice'));
+    const partition = (owner: string) => ({
+      TableName: 'orders',
+      KeyConditionExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' },
+      ExpressionAttributeValues: { ':o': owner },
+    });
+
+    // Act
+    const own = await alice.send(new GetCommand({ TableName: 'orders', Key: { owner: 'alice', id: 'a1' } }));
+    const other = await refusal(
+      alice.send(new GetCommand({ TableName: 'orders', Key: { owner: 'bob', id: 'b1' } })),
+    );
+    const ownQuery = await alice.send(new DocumentQuery(partition('alice')));
+    const otherQuery = await refusal(alice.send(new DocumentQuery(partition('bob'))));
+    const forged = await refusal(
+      alice.send(new PutCommand({ TableName: 'orders', Item: { owner: 'bob', id: 'b2' } })),
+    );
+    const mixedBatch = await refusal(
+      client('alice').send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            orders: {
+              Keys: [
+                { owner: { S: 'alice' }, id: { S: 'a1' } },
+                { owner: { S: 'bob' }, id: { S: 'b1' } },
+              ],
+            },
+          },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(own.Item?.owner).toBe('alice');
+    expect(ownQuery.Items?.map((item) => item.id)).toEqual(['a1']);
+    const why = (action: string) =>
+      denied('alice', action, ORDERS, `because no identity-based policy allows the ${action} action`);
+    expect(other).toEqual(why('dynamodb:GetItem'));
+    expect(otherQuery).toEqual(why('dynamodb:Query'));
+    expect(forged).toEqual(why('dynamodb:PutItem'));
+    expect(mixedBatch).toEqual(why('dynamodb:BatchGetItem'));
+    const bobs = await admin.send(
+      new GetItemCommand({ TableName: 'orders', Key: { owner: { S: 'bob' }, id: { S: 'b2' } } }),
+    );
+    expect(bobs.Item).toBeUndefined();
+  });
+
+  // dynamodb:Attributes with dynamodb:Select: "implement both attribute conditions (dynamodb:Attributes) and a
+  // condition requiring specific attributes must be requested (dynamodb:Select)".
+  it('keeps a reader to the listed attributes, and to reads that name them (dynamodb:Attributes, dynamodb:Select)', async () => {
+    // Arrange
+    const reader = client('column-reader');
+    const key = { owner: { S: 'alice' }, id: { S: 'a1' } };
+
+    // Act
+    const listed = await reader.send(
+      new GetItemCommand({
+        TableName: 'orders',
+        Key: key,
+        ProjectionExpression: '#o, id, #s',
+        ExpressionAttributeNames: { '#o': 'owner', '#s': 'state' },
+      }),
+    );
+    const everything = await refusal(reader.send(new GetItemCommand({ TableName: 'orders', Key: key })));
+    const withTotal = await refusal(
+      reader.send(
+        new GetItemCommand({
+          TableName: 'orders',
+          Key: key,
+          ProjectionExpression: 'id, #t',
+          ExpressionAttributeNames: { '#t': 'total' },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(listed.Item).toEqual({ owner: { S: 'alice' }, id: { S: 'a1' }, state: { S: 'open' } });
+    for (const refused of [everything, withTotal])
+      expect(refused).toEqual(
+        denied(
+          'column-reader',
+          'dynamodb:GetItem',
+          ORDERS,
+          'because no identity-based policy allows the dynamodb:GetItem action',
+        ),
+      );
+  });
+
+  it('refuses a whole batch when one of its tables is not allowed, and writes nothing', async () => {
+    // Act
+    const batch = await refusal(
+      client('batch-writer').send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            orders: [{ PutRequest: { Item: order('dave', 'd1') } }],
+            audit: [{ PutRequest: { Item: { id: { S: 'entry-1' } } } }],
+          },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(batch).toEqual(
+      denied(
+        'batch-writer',
+        'dynamodb:BatchWriteItem',
+        AUDIT,
+        'because no identity-based policy allows the dynamodb:BatchWriteItem action',
+      ),
+    );
+    const written = await admin.send(
+      new GetItemCommand({ TableName: 'orders', Key: { owner: { S: 'dave' }, id: { S: 'd1' } } }),
+    );
+    expect(written.Item).toBeUndefined();
+  });
+
+  // "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
+  // PutItem, UpdateItem, DeleteItem, and GetItem operations" (transaction-apis-iam.html).
+  it('checks each item of a transaction with the item’s own action', async () => {
+    // Act
+    const transaction = await refusal(
+      client('orders-writer').send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: 'orders', Item: order('erin', 'e1') } },
+            { Delete: { TableName: 'orders', Key: { owner: { S: 'alice' }, id: { S: 'a1' } } } },
+          ],
+        }),
+      ),
+    );
+
+    // Assess
+    expect(transaction).toEqual(
+      denied(
+        'orders-writer',
+        'dynamodb:DeleteItem',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:DeleteItem action',
+      ),
+    );
+  });
+
+  // "the ReturnValues parameter always has a value (NONE unless otherwise specified)".
+  it('evaluates dynamodb:ReturnValues, NONE when the request gives none', async () => {
+    // Arrange
+    const updater = client('quiet-updater');
+    const update = (extra: Record<string, string>) =>
+      new UpdateItemCommand({
+        TableName: 'orders',
+        Key: { owner: { S: 'alice' }, id: { S: 'a1' } },
+        UpdateExpression: 'SET note = :n',
+        ExpressionAttributeValues: { ':n': { S: 'checked' } },
+        ...extra,
+      });
+
+    // Act
+    await updater.send(update({}));
+    const oldValues = await refusal(updater.send(update({ ReturnValues: 'ALL_OLD' })));
+
+    // Assess
+    expect(oldValues).toEqual(
+      denied(
+        'quiet-updater',
+        'dynamodb:UpdateItem',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:UpdateItem action',
+      ),
+    );
+  });
+
+  it('answers an allowed request whose expression does not parse with DynamoDB’s ValidationException', async () => {
+    // Act
+    const invalid = await refusal(
+      client('orders-writer').send(
+        new GetItemCommand({
+          TableName: 'orders',
+          Key: { owner: { S: 'alice' }, id: { S: 'a1' } },
+          ProjectionExpression: 'id,,',
+        }),
+      ),
+    );
+
+    // Assess
+    expect(invalid).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(invalid?.message).toContain('Invalid ProjectionExpression');
+  });
+});
