@@ -1,11 +1,10 @@
 import path from 'node:path';
 import {
-  actionsOf,
   cfnLint,
   cfnText,
   readPackagedTemplate,
   resourcesOfType,
-  roleStatements,
+  functionRoles,
   type CfnResource,
   type IamStatement,
 } from '@sigv4-auth/testing';
@@ -63,19 +62,29 @@ describe('customer-service packaged template', () => {
     });
   });
 
-  it('keeps customers in an on-demand table named with the stage, readable and writable only by item', () => {
+  // One role per function (serverless-iam-roles-per-function), each with exactly the calls its handler makes: the
+  // local cloud enforces these statements on every DynamoDB call, as AWS does.
+  it('keeps customers in an on-demand table, each function’s own role holding only the item calls it makes', () => {
     // Act
     const [[, table]] = resourcesOfType(template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
-    const dynamodbActions = roleStatements(template)
-      .flatMap(actionsOf)
-      .filter((action) => action.startsWith('dynamodb:'));
+    const roles = functionRoles(template);
 
     // Assess
     expect(table.Properties).toMatchObject({
       TableName: 'customer-service-dev-customers',
       BillingMode: 'PAY_PER_REQUEST',
     });
-    expect(dynamodbActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    const customers = '${CustomersTable.Arn}';
+    expect(Object.fromEntries(Object.entries(roles).map(([fn, role]) => [fn, role.statements]))).toEqual({
+      CreateCustomerLambdaFunction: [['Allow', ['dynamodb:PutItem'], [customers]]],
+      GetCustomerLambdaFunction: [['Allow', ['dynamodb:GetItem'], [customers]]],
+      PutCustomerLambdaFunction: [['Allow', ['dynamodb:GetItem', 'dynamodb:PutItem'], [customers]]],
+      WhoamiLambdaFunction: [],
+    });
+    expect(new Set(Object.values(roles).map((role) => role.role)).size).toBe(4);
+    expect(roles.GetCustomerLambdaFunction?.logs).toEqual([
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/customer-service-dev-getCustomer:*:*',
+    ]);
   });
 
   it('passes cfn-lint', () => {

@@ -5,7 +5,7 @@ import {
   cfnText,
   readPackagedTemplate,
   resourcesOfType,
-  roleStatements,
+  functionRoles,
   type CfnResource,
   type IamStatement,
 } from '@sigv4-auth/testing';
@@ -64,41 +64,56 @@ function covers(statement: IamStatement, route: string): boolean {
 }
 
 describe('order-service packaged template', () => {
-  it('may invoke exactly GET /customers/* of the imported customer-service API and stage, nothing else', () => {
-    // Act
-    const invokes = roleStatements(template).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('execute-api:')),
-    );
+  // One role per function (serverless-iam-roles-per-function), each with exactly the calls its handler makes: the
+  // local cloud enforces these statements on every DynamoDB and execute-api call, as AWS does.
+  it('gives every function its own role with exactly the AWS calls it makes, and its own log group', () => {
+    // Prepare
+    const table = '${OrdersTable.Arn}';
+    const getCustomer =
+      'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Import:customer-service-dev-RestApiId}/dev/GET/customers/*';
+    const placeOrder = [
+      ['Allow', ['dynamodb:GetItem', 'dynamodb:PutItem'], [table]],
+      ['Allow', ['execute-api:Invoke'], [getCustomer]],
+    ];
+    const readOrder = [['Allow', ['dynamodb:GetItem'], [table]]];
 
-    // Assess: no wildcard in the API id, stage or method; the id comes from customer-service's export.
-    expect(invokes).toHaveLength(1);
-    expect(invokes[0]).toMatchObject({ Effect: 'Allow', Action: ['execute-api:Invoke'] });
-    expect(cfnText(invokes[0]?.Resource)).toBe(
-      'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Import:customer-service-dev-RestApiId}/dev/GET/customers/*',
-    );
+    // Act
+    const roles = functionRoles(template);
+
+    // Assess
+    expect(Object.fromEntries(Object.entries(roles).map(([fn, role]) => [fn, role.statements]))).toEqual({
+      CreateOrderLambdaFunction: placeOrder,
+      GetOrderLambdaFunction: readOrder,
+      CreateMyOrderLambdaFunction: placeOrder,
+      ListMyOrdersLambdaFunction: [['Allow', ['dynamodb:Query'], [`${table}/index/byOwner`]]],
+      GetMyOrderLambdaFunction: readOrder,
+      GetPartnerOrderLambdaFunction: readOrder,
+      AdminAuthorizerLambdaFunction: [],
+      ListAdminOrdersLambdaFunction: [['Allow', ['dynamodb:Query'], [`${table}/index/byCreation`]]],
+      CancelOrderLambdaFunction: [['Allow', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table]]],
+    });
+    expect(new Set(Object.values(roles).map((role) => role.role)).size).toBe(9);
+    for (const [fn, role] of Object.entries(roles)) {
+      const name = fn.replace(/LambdaFunction$/, '');
+      expect(role.logs).toEqual([
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/order-service-dev-${name[0]?.toLowerCase()}${name.slice(1)}:*:*`,
+      ]);
+    }
   });
 
-  it('may get, put and update items of its table and query its two indexes, nothing else in DynamoDB (no Scan)', () => {
+  it('leaves Serverless’s shared role unused, with only log permissions', () => {
     // Act
-    const dynamodb = roleStatements(template).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    const shared = template.Resources.IamRoleLambdaExecution?.Properties as {
+      Policies: Array<{ PolicyDocument: { Statement: IamStatement[] } }>;
+    };
+    const users = Object.values(functionRoles(template)).filter(
+      (role) => role.role === 'IamRoleLambdaExecution',
     );
 
     // Assess
-    expect(
-      dynamodb.map((statement) => [
-        statement.Effect,
-        actionsOf(statement),
-        Array.isArray(statement.Resource) ? statement.Resource.map(cfnText) : cfnText(statement.Resource),
-      ]),
-    ).toEqual([
-      ['Allow', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], '${OrdersTable.Arn}'],
-      [
-        'Allow',
-        ['dynamodb:Query'],
-        ['${OrdersTable.Arn}/index/byOwner', '${OrdersTable.Arn}/index/byCreation'],
-      ],
-    ]);
+    expect(users).toEqual([]);
+    const actions = shared.Policies.flatMap((policy) => policy.PolicyDocument.Statement).flatMap(actionsOf);
+    expect(actions.every((action) => action.startsWith('logs:'))).toBe(true);
   });
 
   it('indexes end users’ orders by owner and all orders for staff, newest first (sort createdAt)', () => {

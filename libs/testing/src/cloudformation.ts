@@ -82,3 +82,43 @@ export function roleStatements(template: PackagedTemplate): IamStatement[] {
 export function actionsOf(statement: IamStatement): string[] {
   return statement.Action === undefined ? [] : [statement.Action].flat();
 }
+
+/** A statement as `[Effect, actions, resources as text]`, for expectations a reader can check at a glance. */
+export type StatementSummary = [string, string[], string[]];
+
+export function statementSummary(statement: IamStatement): StatementSummary {
+  return [statement.Effect, actionsOf(statement), [statement.Resource].flat().map(cfnText)];
+}
+
+export interface FunctionRole {
+  /** The role's logical id. */
+  role: string;
+  /** The statements of its inline policies, the log-writing one aside. */
+  statements: StatementSummary[];
+  /** The resources of its `logs:*` statements, as text. */
+  logs: string[];
+}
+
+/**
+ * Each function's role (by the function's logical id) and what it may do: the statements of the role's inline
+ * policies, with the ones that only write logs set apart.
+ */
+export function functionRoles(template: PackagedTemplate): Record<string, FunctionRole> {
+  return Object.fromEntries(
+    resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
+      const [role] = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+      const policies = (template.Resources[role]?.Properties?.Policies ?? []) as InlinePolicy[];
+      const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
+      const isLogs = (statement: IamStatement) =>
+        actionsOf(statement).every((action) => action.startsWith('logs:'));
+      return [
+        logicalId,
+        {
+          role,
+          statements: statements.filter((statement) => !isLogs(statement)).map(statementSummary),
+          logs: statements.filter(isLogs).flatMap((statement) => statementSummary(statement)[2]),
+        },
+      ];
+    }),
+  );
+}

@@ -14,7 +14,11 @@ export {
   resourcesOfType,
   actionsOf,
   roleStatements,
+  functionRoles,
+  statementSummary,
   type CfnResource,
+  type FunctionRole,
+  type StatementSummary,
   type IamStatement,
   type PackagedTemplate,
 } from './cloudformation';

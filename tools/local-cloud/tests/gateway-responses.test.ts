@@ -213,7 +213,9 @@ test('request text in a refusal message is never read as a template or as replac
   await cloud.remove('templated');
 });
 
-test('an anonymous caller has no aws:PrincipalAccount or aws:PrincipalArn (a Null condition on them is true)', async () => {
+// aws:PrincipalArn: "Anonymous requests do not include this key"; aws:PrincipalAccount: "For anonymous requests, the
+// request context returns anonymous" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+test('an anonymous caller has no aws:PrincipalArn, and aws:PrincipalAccount "anonymous"', async () => {
   const { url: guarded } = await deployProbeStack(cloud, {
     stackName: 'null-guard',
     authorizationType: 'NONE',
@@ -226,7 +228,10 @@ test('an anonymous caller has no aws:PrincipalAccount or aws:PrincipalArn (a Nul
           Principal: '*',
           Action: 'execute-api:Invoke',
           Resource: 'execute-api:/*',
-          Condition: { Null: { 'aws:PrincipalAccount': 'true' } },
+          Condition: {
+            Null: { 'aws:PrincipalArn': 'true' },
+            StringEquals: { 'aws:PrincipalAccount': 'anonymous' },
+          },
         },
       ],
     },

@@ -113,8 +113,11 @@ describe('the whole flow on the local cloud (in memory)', () => {
       (entry) => entry.resourcePath === '/customers/{id}' && entry.status === 200,
     );
     expect(hop?.principal).toMatch(
-      /^arn:aws:sts::000000000000:assumed-role\/order-service-local-us-east-1-lambdaRole\/order-service-local-createOrder$/,
+      /^arn:aws:sts::000000000000:assumed-role\/order-service-local-createOrder-us-east-1-lambdaRole\/order-service-local-createOrder$/,
     );
+    // getOrder reads it back with its own role (dynamodb:GetItem on the orders table, nothing else).
+    const read = await developer(`${orderUrl}/orders/${(order as { id: string }).id}`);
+    expect({ status: read.status, body: await read.json() }).toEqual({ status: 200, body: order });
   }, 30_000);
 
   it('answers bytes that are not UTF-8 and malformed JSON with 400 through the gateway, never a 5xx', async () => {

@@ -87,6 +87,10 @@ export interface ProbeStackOptions {
   extraResources?: Record<string, unknown>;
   /** The function's `index.js`, when a test needs another handler than the probe's. */
   handlerSource?: string;
+  /** The statements of the probe function's role (one inline policy); none by default. */
+  roleStatements?: unknown[];
+  /** The probe function's environment variables. */
+  environment?: Record<string, unknown>;
 }
 
 /** The shape `serverless package` writes for one `http` event with a `{proxy+}` resource. */
@@ -120,12 +124,23 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
               },
             ],
           },
+          ...(options.roleStatements === undefined
+            ? {}
+            : {
+                Policies: [
+                  {
+                    PolicyName: 'probe',
+                    PolicyDocument: { Version: '2012-10-17', Statement: options.roleStatements },
+                  },
+                ],
+              }),
         },
       },
       ProbeFunction: probeFunction(
         `${options.stackName ?? 'probe'}-fn`,
         'probe.zip',
         options.timeoutSeconds ?? 1,
+        options.environment,
       ),
       Api: {
         Type: 'AWS::ApiGateway::RestApi',
@@ -194,10 +209,16 @@ export function probeStackTemplate(options: ProbeStackOptions = {}): CloudFormat
 }
 
 /** A function of the probe stack, its code the package `zip` (an `index.js`), run with the probe's role. */
-function probeFunction(name: string, zip: string, timeoutSeconds: number): Record<string, unknown> {
+function probeFunction(
+  name: string,
+  zip: string,
+  timeoutSeconds: number,
+  environment?: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     Type: 'AWS::Lambda::Function',
     Properties: {
+      ...(environment === undefined ? {} : { Environment: { Variables: environment } }),
       FunctionName: name,
       Handler: 'index.handler',
       Runtime: 'nodejs22.x',
