@@ -4,6 +4,7 @@ import path from 'node:path';
 import { packageService } from '@sigv4-auth/local-cloud';
 import { benchCognito, cognitoGoals, cognitoTable } from './cognito';
 import { benchColdStarts } from './coldstart';
+import { benchDynamoDBAuthorization } from './dynamodb-authz';
 import { benchFetchOverhead } from './fetch-overhead';
 import { benchGateway } from './gateway';
 import { benchLambdaRuntime } from './lambda-runtime';
@@ -20,6 +21,7 @@ const STEPS = [
   'gateway',
   'lambda-runtime',
   'orders',
+  'dynamodb-authz',
   'coldstart',
   'start-ready',
   'cognito',
@@ -104,6 +106,15 @@ async function main(): Promise<void> {
       result: Object.fromEntries(Object.entries(orders).map(([key, value]) => [key, round(value, 1)])),
     });
     results.orders = orders;
+  }
+
+  if (runs('dynamodb-authz')) {
+    step('authorizing one DynamoDB call (permissions of the request, IAM engine), in process');
+    const authz = await benchDynamoDBAuthorization(options);
+    console.table({
+      result: Object.fromEntries(Object.entries(authz).map(([key, value]) => [key, round(value, 1)])),
+    });
+    results.dynamodb_authz = authz;
   }
 
   if (runs('coldstart')) {

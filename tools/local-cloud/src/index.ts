@@ -7,6 +7,8 @@ export {
   type LocalCloudOptions,
 } from './local-cloud';
 export type { AccessLogEntry } from './gateway';
+export { accessesOf, type DynamoDBAccess } from './dynamodb';
+export { authorize, type NamedPolicy, type RequestPrincipal } from './iam';
 export { LOCAL_IDENTITIES_FILE, seededUserKeys } from './identity';
 export {
   ALLOW_API_AUTHORIZER,

@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
 import { jsonProtocolError } from '../http/sigv4-wire-errors';
-import { authorize, notAuthorizedMessage } from '../iam';
+import { authorize, accessDeniedMessage } from '../iam';
 import { CognitoError, invalidParameter, resourceNotFound } from './errors';
 import { PoolContext } from './flows/pool-context';
 import { SignIn } from './flows/sign-in';
@@ -84,11 +84,10 @@ export class CognitoService {
       });
       if (!decision.allowed) {
         this.log(`400 cognito-idp ${operation} refused: ${decision.explanation}`);
-        const message = notAuthorizedMessage(caller.principal.arn, action, resource, decision);
         return this.error(
           new CognitoError(
             'AccessDeniedException',
-            `${message} because ${decision.kind === 'ExplicitDeny' ? 'of an explicit deny in an identity-based policy' : `no identity-based policy allows the ${action} action`}`,
+            accessDeniedMessage(caller.principal.arn, action, resource, decision),
           ),
         );
       }

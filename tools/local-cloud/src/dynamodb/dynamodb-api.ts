@@ -71,7 +71,9 @@ export class DynamoDBApi {
           accessDeniedMessage(caller.principal.arn, access.action, access.resource, decision),
         );
       }
-      const invalid = accesses.find((access) => access.invalidExpression !== undefined)?.invalidExpression;
+      const invalid = accesses
+        .map((access) => access.expressionError())
+        .find((message) => message !== undefined);
       if (invalid !== undefined) return error(400, 'ValidationException', invalid);
     }
     const forwarded = await this.service.forward(accountId, target, request.body);

@@ -1,4 +1,4 @@
-import { accessesOf, type TableKeys } from './request-authorization';
+import { accessesOf, type DynamoDBAccess, type TableKeys } from './request-authorization';
 
 const ACCOUNT = '111122223333';
 const ORDERS = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
@@ -8,13 +8,24 @@ const schemas: Record<string, TableKeys> = {
 };
 const scope = { region: 'us-east-1', accountId: ACCOUNT, keysOf: (table: string) => schemas[table] };
 
+/** An access with its lazy condition keys worked out (as a policy reading them would), absent ones dropped. */
+function resolved(access: DynamoDBAccess | undefined) {
+  if (!access) return undefined;
+  const context = Object.fromEntries(
+    Object.entries(access.context)
+      .map(([key, value]) => [key, typeof value === 'function' ? value() : value])
+      .filter(([, value]) => value !== undefined),
+  );
+  return { action: access.action, resource: access.resource, accountId: access.accountId, context };
+}
+
 // Actions and resources per operation: the service authorization reference
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html) and the condition keys
 // of https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html.
 describe('accessesOf: the permissions a DynamoDB request needs', () => {
   it('checks an item operation on the table ARN, with its leading key, attributes and defaults', () => {
     // Act
-    const [put] = accessesOf(
+    const [putRaw] = accessesOf(
       'PutItem',
       {
         TableName: 'orders',
@@ -24,6 +35,7 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
       },
       scope,
     );
+    const put = resolved(putRaw);
 
     // Assess
     expect(put).toEqual({
@@ -42,7 +54,7 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
 
   it('lists the top-level attributes of projections and update expressions, nested paths included', () => {
     // Act
-    const [get] = accessesOf(
+    const [getRaw] = accessesOf(
       'GetItem',
       {
         TableName: 'orders',
@@ -52,7 +64,8 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
       },
       scope,
     );
-    const [update] = accessesOf(
+    const get = resolved(getRaw);
+    const [updateRaw] = accessesOf(
       'UpdateItem',
       {
         TableName: 'orders',
@@ -64,6 +77,7 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
       },
       scope,
     );
+    const update = resolved(updateRaw);
 
     // Assess
     // "With ProjectionExpression "Name, Address.City" ... the dynamodb:Attributes list would include "Name" and "Address""
@@ -79,7 +93,7 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
 
   it('checks a Query of an index on the index ARN, with the index partition value as leading key', () => {
     // Act
-    const [query] = accessesOf(
+    const [queryRaw] = accessesOf(
       'Query',
       {
         TableName: 'orders',
@@ -90,7 +104,9 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
       },
       scope,
     );
-    const [scan] = accessesOf('Scan', { TableName: 'orders', Select: 'COUNT' }, scope);
+    const query = resolved(queryRaw);
+    const [scanRaw] = accessesOf('Scan', { TableName: 'orders', Select: 'COUNT' }, scope);
+    const scan = resolved(scanRaw);
 
     // Assess
     expect(query).toMatchObject({
@@ -129,7 +145,9 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
 
     // Assess
     expect(
-      accesses.map(({ action, resource, context }) => [action, resource, context['dynamodb:LeadingKeys']]),
+      accesses
+        .map(resolved)
+        .map((access) => [access?.action, access?.resource, access?.context['dynamodb:LeadingKeys']]),
     ).toEqual([
       ['dynamodb:BatchWriteItem', ORDERS, ['a', 'b']],
       ['dynamodb:BatchWriteItem', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/customers`, ['c']],
@@ -159,7 +177,11 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
     );
 
     // Assess
-    expect(accesses.map(({ action, context }) => [action, context['dynamodb:EnclosingOperation']])).toEqual([
+    expect(
+      accesses
+        .map(resolved)
+        .map((access) => [access?.action, access?.context['dynamodb:EnclosingOperation']]),
+    ).toEqual([
       ['dynamodb:PutItem', 'TransactWriteItems'],
       ['dynamodb:ConditionCheckItem', 'TransactWriteItems'],
     ]);
@@ -170,9 +192,12 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
     const foreign = 'arn:aws:dynamodb:us-east-1:444455556666:table/orders';
 
     // Act
-    const [get] = accessesOf('GetItem', { TableName: foreign, Key: { id: { S: 'x' } } }, scope);
-    const [list] = accessesOf('ListTables', {}, scope);
-    const [malformed] = accessesOf('GetItem', {}, scope);
+    const [getRaw] = accessesOf('GetItem', { TableName: foreign, Key: { id: { S: 'x' } } }, scope);
+    const get = resolved(getRaw);
+    const [listRaw] = accessesOf('ListTables', {}, scope);
+    const list = resolved(listRaw);
+    const [malformedRaw] = accessesOf('GetItem', {}, scope);
+    const malformed = resolved(malformedRaw);
 
     // Assess
     expect(get).toMatchObject({ resource: foreign, accountId: '444455556666' });

@@ -1,5 +1,5 @@
 import { validateExpressions } from 'dynalite/validations';
-import type { ContextValue } from '../iam';
+import type { LazyContextValue } from '../iam';
 
 /** A table's partition key, and each secondary index's (what `dynamodb:LeadingKeys` reads). */
 export interface TableKeys {
@@ -14,12 +14,16 @@ export interface DynamoDBAccess {
   resource: string;
   /** The account the resource belongs to (another account's table is named by its ARN). */
   accountId: string;
-  context: Record<string, ContextValue>;
   /**
-   * dynalite's message when an expression of the request does not parse: its attributes are unknown, so the request
-   * is refused with DynamoDB's ValidationException once it is authorized (dynalite would refuse it the same way).
+   * The condition keys. dynamodb:Attributes (and a Query's dynamodb:LeadingKeys) are worked out from the request's
+   * expressions only if a policy condition reads them: parsing them is most of the cost of a check.
    */
-  invalidExpression?: string;
+  context: Record<string, LazyContextValue>;
+  /**
+   * After authorization: dynalite's message if an expression a condition needed did not parse. Its attributes were
+   * unknown to the check, so the request is refused with DynamoDB's ValidationException (as dynalite would refuse it).
+   */
+  expressionError: () => string | undefined;
 }
 
 export interface RequestScope {
@@ -162,7 +166,7 @@ function queriedPartition(input: Input, parsed: Input | undefined, partitionKey:
 /** What every item operation puts in the context: the table or index, its keys, attributes and parameters. */
 interface ItemContext {
   /** The partition key values touched, given the parsed expressions (a Query's come from its key condition). */
-  leadingKeys?: (parsed: Input | undefined) => string[] | undefined;
+  leadingKeys?: (parse: () => Input | undefined) => string[] | undefined;
   input: Input;
   select?: boolean;
   returnValues?: boolean;
@@ -187,15 +191,15 @@ function conditionKeys({
   select,
   returnValues,
   enclosingOperation,
-}: ItemContext): Pick<DynamoDBAccess, 'context' | 'invalidExpression'> {
-  const { parsed, error } = parseExpressions(input);
-  const context: Record<string, ContextValue> = {
-    'dynamodb:Attributes': attributesOf(input, parsed),
+}: ItemContext): Pick<DynamoDBAccess, 'context' | 'expressionError'> {
+  let expressions: { parsed?: Input; error?: string } | undefined;
+  const parse = () => (expressions ??= parseExpressions(input)).parsed;
+  const context: Record<string, LazyContextValue> = {
+    'dynamodb:Attributes': () => attributesOf(input, parse()),
     'dynamodb:ReturnConsumedCapacity':
       typeof input.ReturnConsumedCapacity === 'string' ? input.ReturnConsumedCapacity : 'NONE',
   };
-  const leading = leadingKeys?.(parsed);
-  if (leading !== undefined) context['dynamodb:LeadingKeys'] = leading;
+  if (leadingKeys) context['dynamodb:LeadingKeys'] = () => leadingKeys(parse);
   if (select) {
     const projected = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
     const fallback = projected
@@ -208,7 +212,7 @@ function conditionKeys({
   if (returnValues)
     context['dynamodb:ReturnValues'] = typeof input.ReturnValues === 'string' ? input.ReturnValues : 'NONE';
   if (enclosingOperation !== undefined) context['dynamodb:EnclosingOperation'] = enclosingOperation;
-  return error === undefined ? { context } : { context, invalidExpression: error };
+  return { context, expressionError: () => expressions?.error };
 }
 
 const ITEM_ACTIONS: Record<string, { key: 'Key' | 'Item'; select?: boolean; returnValues?: boolean }> = {
@@ -262,11 +266,11 @@ function readAccess(operation: 'Query' | 'Scan', input: Input, scope: RequestSco
   const table = tableRef(input.TableName, scope);
   if (!table) return [];
   const index = typeof input.IndexName === 'string' ? input.IndexName : undefined;
-  const leadingKeys = (parsed: Input | undefined): string[] | undefined => {
+  const leadingKeys = (parse: () => Input | undefined): string[] | undefined => {
     if (operation === 'Scan' || table.foreign) return undefined;
     const keys = scope.keysOf(table.name);
     const partitionKey = index === undefined ? keys?.partitionKey : keys?.indexPartitionKeys[index];
-    const value = partitionKey === undefined ? undefined : queriedPartition(input, parsed, partitionKey);
+    const value = partitionKey === undefined ? undefined : queriedPartition(input, parse(), partitionKey);
     return value === undefined ? undefined : [value];
   };
   return [
@@ -373,7 +377,15 @@ export function accessesOf(operation: string, input: Input, scope: RequestScope)
   // A request that names no table it may be checked against (malformed; dynalite refuses it) still needs its action.
   return accesses.length > 0
     ? accesses
-    : [{ action: `dynamodb:${operation}`, resource: '*', accountId: scope.accountId, context: {} }];
+    : [
+        {
+          action: `dynamodb:${operation}`,
+          resource: '*',
+          accountId: scope.accountId,
+          context: {},
+          expressionError: () => undefined,
+        },
+      ];
 }
 
 function namedAccesses(operation: string, input: Input, scope: RequestScope): DynamoDBAccess[] {
@@ -387,7 +399,13 @@ function namedAccesses(operation: string, input: Input, scope: RequestScope): Dy
   const table = tableRef(input.TableName ?? input.ResourceArn, scope);
   if (table && !ACCOUNT_WIDE.has(operation))
     return [
-      { action: `dynamodb:${operation}`, resource: table.arn, accountId: table.accountId, context: {} },
+      {
+        action: `dynamodb:${operation}`,
+        resource: table.arn,
+        accountId: table.accountId,
+        context: {},
+        expressionError: () => undefined,
+      },
     ];
   return [];
 }

@@ -1745,3 +1745,49 @@ describe('accessDeniedMessage', () => {
     expect(sessionLacks).toContain('because no session policy allows the dynamodb:PutItem action');
   });
 });
+
+describe('authorize: context values worked out on demand', () => {
+  it('computes a lazy key only when a condition reads it, and once', () => {
+    // Prepare
+    let computed = 0;
+    const attributes = () => {
+      computed++;
+      return ['id', 'name'];
+    };
+    const plain = policy('Plain', {
+      Sid: 'Plain',
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: '*',
+    });
+    const columns = policy('Columns', {
+      Sid: 'Columns',
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: '*',
+      Condition: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'name'] },
+        'ForAnyValue:StringEquals': { 'dynamodb:Attributes': ['name'] },
+      },
+    });
+    const ask = (identityPolicies: NamedPolicy[]) =>
+      authorize(
+        request({
+          action: 'dynamodb:GetItem',
+          identityPolicies,
+          context: { 'dynamodb:Attributes': attributes },
+        }),
+      );
+
+    // Act
+    const withoutCondition = ask([plain]);
+    const countAfterPlain = computed;
+    const withCondition = ask([columns]);
+
+    // Assess
+    expect(withoutCondition.allowed).toBe(true);
+    expect(countAfterPlain).toBe(0);
+    expect(withCondition.allowed).toBe(true);
+    expect(computed).toBe(1);
+  });
+});

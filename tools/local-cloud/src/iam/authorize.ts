@@ -54,8 +54,23 @@ function contextLookup(request: AuthorizationRequest): Lookup {
   set('aws:CurrentTime', now.toISOString());
   set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
   set('aws:SecureTransport', false);
-  for (const [key, value] of Object.entries(request.context ?? {})) set(key, value);
-  return (key) => keys.get(key.toLowerCase());
+  const lazy = new Map<string, () => ContextValue | undefined>();
+  for (const [key, value] of Object.entries(request.context ?? {})) {
+    if (typeof value === 'function') {
+      keys.delete(key.toLowerCase());
+      lazy.set(key.toLowerCase(), value);
+    } else set(key, value);
+  }
+  if (lazy.size === 0) return (key) => keys.get(key.toLowerCase());
+  return (key) => {
+    const name = key.toLowerCase();
+    const compute = lazy.get(name);
+    if (compute) {
+      lazy.delete(name);
+      set(name, compute());
+    }
+    return keys.get(name);
+  };
 }
 
 type ResourceTest = (arn: string, lookup: Lookup) => boolean;

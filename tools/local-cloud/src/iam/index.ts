@@ -2,6 +2,7 @@ export { accessDeniedMessage, authorize, notAuthorizedMessage } from './authoriz
 export type {
   AuthorizationRequest,
   ContextValue,
+  LazyContextValue,
   Decision,
   DecidingStatement,
   NamedPolicy,

@@ -37,6 +37,12 @@ export interface RequestPrincipal {
 
 export type ContextValue = string | string[] | number | boolean;
 
+/**
+ * A request-context value, or a function that computes it the first time a policy condition reads the key (a
+ * value that is costly to work out, such as the attributes named in DynamoDB's expressions). Undefined: absent.
+ */
+export type LazyContextValue = ContextValue | (() => ContextValue | undefined);
+
 export interface AuthorizationRequest {
   principal: RequestPrincipal;
   action: string;
@@ -49,7 +55,7 @@ export interface AuthorizationRequest {
    */
   sessionPolicies?: NamedPolicy[];
   resourcePolicy?: NamedPolicy;
-  context?: Record<string, ContextValue>;
+  context?: Record<string, LazyContextValue>;
   /** The time of the request (aws:CurrentTime, aws:EpochTime): the cloud's clock; default the host's. */
   now?: Date;
 }
