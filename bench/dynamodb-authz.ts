@@ -91,6 +91,7 @@ function check(policies: NamedPolicy[]): void {
       resourceAccountId: access.accountId,
       identityPolicies: policies,
       context: access.context,
+      now: new Date(),
     });
     if (!decision.allowed) throw new Error(`dynamodb-authz bench: ${decision.explanation}`);
   }

@@ -95,6 +95,19 @@ const { file, keyOf } = identitiesWith([
     ],
   },
   {
+    // aws:CurrentTime is the local cloud's clock (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-currenttime).
+    name: 'until-2030',
+    statements: [
+      {
+        Sid: 'ReadUntil2030',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: ORDERS,
+        Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } },
+      },
+    ],
+  },
+  {
     name: 'quiet-updater',
     statements: [
       {
@@ -294,7 +307,11 @@ describe('DynamoDB: every call authorized with the caller’s policies', () => {
     );
     expect(listed.TableNames).toEqual(['audit', 'orders']);
     expect(
-      logs.some((line) => line.includes('explicit deny by statement NoOrderWrites of user/denied-writer policy denied-writer-policy')),
+      logs.some((line) =>
+        line.includes(
+          'explicit deny by statement NoOrderWrites of user/denied-writer policy denied-writer-policy',
+        ),
+      ),
     ).toBe(true);
   });
 
@@ -469,6 +486,45 @@ describe('DynamoDB: every call authorized with the caller’s policies', () => {
         'dynamodb:UpdateItem',
         ORDERS,
         'because no identity-based policy allows the dynamodb:UpdateItem action',
+      ),
+    );
+  });
+
+  it('evaluates aws:CurrentTime on the local cloud’s clock', async () => {
+    // Arrange
+    const reader = client('until-2030');
+    const get = () =>
+      reader.send(
+        new GetItemCommand({ TableName: 'orders', Key: { owner: { S: 'alice' }, id: { S: 'a1' } } }),
+      );
+    const before = await get();
+
+    // Act
+    cloud.clock.advance(Date.parse('2030-06-01T00:00:00Z') - cloud.clock.nowMs());
+    let after: Awaited<ReturnType<typeof refusal>>;
+    try {
+      after = await refusal(
+        // Signed at the cloud's time, as a client whose clock agrees with AWS's would.
+        new DynamoDBClient({
+          region: 'us-east-1',
+          endpoint: cloud.url,
+          credentials: keyOf('until-2030'),
+          maxAttempts: 1,
+          systemClockOffset: cloud.clock.offset,
+        }).send(new GetItemCommand({ TableName: 'orders', Key: { owner: { S: 'alice' }, id: { S: 'a1' } } })),
+      );
+    } finally {
+      cloud.clock.reset();
+    }
+
+    // Assess
+    expect(before.Item).toBeDefined();
+    expect(after).toEqual(
+      denied(
+        'until-2030',
+        'dynamodb:GetItem',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:GetItem action',
       ),
     );
   });

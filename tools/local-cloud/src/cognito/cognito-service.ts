@@ -81,6 +81,7 @@ export class CognitoService {
         resourceAccountId: this.accountOf(poolId),
         identityPolicies: caller.identityPolicies,
         sessionPolicies: caller.sessionPolicies,
+        now: this.authenticator.now(),
       });
       if (!decision.allowed) {
         this.log(`400 cognito-idp ${operation} refused: ${decision.explanation}`);

@@ -473,6 +473,7 @@ export class ApiGatewayService {
         ? { name: `resource policy of API ${api.id} (${api.name})`, document: api.policy }
         : undefined,
       context: this.conditionContext(request),
+      now: this.options.clock.now(),
     });
   }
 
@@ -480,7 +481,6 @@ export class ApiGatewayService {
     return {
       'aws:SourceIp': request.sourceIp,
       'aws:SecureTransport': false,
-      'aws:CurrentTime': this.options.clock.now().toISOString(),
     };
   }
 
@@ -590,6 +590,7 @@ export class ApiGatewayService {
       methodArn,
       api.accountId,
       this.conditionContext(request),
+      this.options.clock.now(),
     );
     const allowed =
       decision.kind !== 'ExplicitDeny' && (decision.allowed || resourceDecision?.allowed === true);

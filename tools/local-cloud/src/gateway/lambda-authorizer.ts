@@ -215,6 +215,7 @@ export function evaluateAuthorizerPolicy(
   methodArn: string,
   accountId: string,
   context: Record<string, ContextValue>,
+  now: Date,
 ): Decision {
   return authorize({
     principal: { arn: `principalId ${result.principalId}`, accountId, type: 'User' },
@@ -225,5 +226,6 @@ export function evaluateAuthorizerPolicy(
       { name: `the policy authorizer ${authorizer.name} returned`, document: result.policy },
     ],
     context,
+    now,
   });
 }

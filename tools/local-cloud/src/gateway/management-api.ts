@@ -58,7 +58,8 @@ export class ApiGatewayManagement {
       resourceAccountId: this.accountId,
       identityPolicies: caller.identityPolicies,
       sessionPolicies: caller.sessionPolicies,
-      context: { 'aws:CurrentTime': this.clock.now().toISOString(), 'aws:SourceIp': request.sourceIp },
+      context: { 'aws:SourceIp': request.sourceIp },
+      now: this.clock.now(),
     });
     if (!decision.allowed) {
       this.log(`403 ${request.method} ${request.rawPath} (apigateway): ${decision.explanation}`);

@@ -21,6 +21,11 @@ export class Authenticator {
     private readonly region: string,
   ) {}
 
+  /** The local cloud's clock: the time every authorization decision is made at (aws:CurrentTime). */
+  public now(): Date {
+    return this.clock.now();
+  }
+
   public authenticate(request: IncomingRequest, service: string): Authentication {
     const result = this.verify(request, service, (accessKeyId) =>
       this.identities.lookupCredential(accessKeyId),

@@ -44,6 +44,7 @@ function request(fields: Partial<AuthorizationRequest>): AuthorizationRequest {
     resource: 'arn:aws:s3:::amzn-s3-demo-bucket/report.csv',
     resourceAccountId: ACCOUNT,
     identityPolicies: [],
+    now: new Date(),
     ...fields,
   };
 }
@@ -1134,6 +1135,7 @@ describe('authorize: API Gateway resource policies', () => {
   });
   const invoke = (principal: RequestPrincipal, identityPolicies: NamedPolicy[], apiPolicy: NamedPolicy) =>
     authorize({
+      now: new Date(),
       principal,
       action: 'execute-api:Invoke',
       resource: methodArn,
@@ -1237,6 +1239,7 @@ describe('authorize: API Gateway resource policies', () => {
     // Act
     const inRange = invoke(caller, [], byIp);
     const outOfRange = authorize({
+      now: new Date(),
       principal: caller,
       action: 'execute-api:Invoke',
       resource: methodArn,
@@ -1261,6 +1264,7 @@ describe('authorize: API Gateway resource policies', () => {
     });
     const call = (route: string) =>
       authorize({
+        now: new Date(),
         principal: user('developer', API_ACCOUNT),
         action: 'execute-api:Invoke',
         resource: `arn:aws:execute-api:us-east-1:${API_ACCOUNT}:api-id/${route}`,

@@ -50,7 +50,7 @@ function contextLookup(request: AuthorizationRequest): Lookup {
     set('aws:userid', principal.type === 'Account' ? principal.accountId : principal.userId);
     for (const [tag, value] of Object.entries(principal.tags ?? {})) set(`aws:PrincipalTag/${tag}`, value);
   }
-  const now = request.now ?? new Date();
+  const { now } = request;
   set('aws:CurrentTime', now.toISOString());
   set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
   set('aws:SecureTransport', false);

@@ -56,8 +56,8 @@ export interface AuthorizationRequest {
   sessionPolicies?: NamedPolicy[];
   resourcePolicy?: NamedPolicy;
   context?: Record<string, LazyContextValue>;
-  /** The time of the request (aws:CurrentTime, aws:EpochTime): the cloud's clock; default the host's. */
-  now?: Date;
+  /** The time of the request (aws:CurrentTime, aws:EpochTime): the local cloud's clock, never the host's. */
+  now: Date;
 }
 
 export interface DecidingStatement {

@@ -207,4 +207,26 @@ describe('validatePolicyDocument', () => {
     expect(deny).toEqual([]);
     expect(trust).toEqual(['Statement[0]: a role trust policy cannot use NotPrincipal']);
   });
+
+  // "You cannot use a wildcard to match part of a principal name or ARN."
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+  it('refuses a wildcard inside a principal, and accepts "*" alone', () => {
+    // Prepare
+    const statement = (principal: unknown) => ({
+      Statement: [{ Effect: 'Allow', Principal: principal, Action: 'execute-api:Invoke', Resource: '*' }],
+    });
+
+    // Act
+    const partial = validatePolicyDocument(
+      statement({ AWS: 'arn:aws:iam::123456789012:user/*' }),
+      'resource',
+    );
+    const everyone = validatePolicyDocument(statement({ AWS: '*' }), 'resource');
+
+    // Assess
+    expect(partial).toEqual([
+      'Statement[0]: a principal cannot contain a wildcard (arn:aws:iam::123456789012:user/*): name it, or use "*" alone',
+    ]);
+    expect(everyone).toEqual([]);
+  });
 });

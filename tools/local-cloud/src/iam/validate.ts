@@ -50,6 +50,16 @@ export function validatePolicyDocument(document: unknown, kind: PolicyKind): str
       problems.push(`${where}: a role trust policy cannot use NotPrincipal`);
     else if (s.NotPrincipal !== undefined && s.Effect === 'Allow')
       problems.push(`${where}: NotPrincipal with "Effect": "Allow" is refused: use it only with Deny`);
+    // "You cannot use a wildcard to match part of a principal name or ARN": only "*" alone.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    for (const element of [s.Principal, s.NotPrincipal]) {
+      if (element === null || typeof element !== 'object') continue;
+      for (const value of Object.values(element as Record<string, unknown>).flat())
+        if (typeof value === 'string' && value !== '*' && /[*?]/.test(value))
+          problems.push(
+            `${where}: a principal cannot contain a wildcard (${value}): name it, or use "*" alone`,
+          );
+    }
     for (const operator of Object.keys((s.Condition as Record<string, unknown> | undefined) ?? {})) {
       if (!isKnownOperator(operator)) problems.push(`${where}: unknown condition operator ${operator}`);
     }

@@ -130,6 +130,7 @@ export class StsService {
       identityPolicies: caller.identityPolicies,
       sessionPolicies: caller.sessionPolicies,
       resourcePolicy: { name: `trust policy of role/${role.name}`, document: role.trustPolicy },
+      now: this.clock.now(),
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_externalid
       context: {
         'sts:RoleSessionName': input.sessionName,

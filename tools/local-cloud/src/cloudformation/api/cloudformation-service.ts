@@ -45,6 +45,7 @@ export class CloudFormationService {
         resourceAccountId: this.accountId,
         identityPolicies: caller.identityPolicies,
         sessionPolicies: caller.sessionPolicies,
+        now: this.authenticator.now(),
       });
       if (!decision.allowed) {
         return xmlError(

@@ -219,6 +219,7 @@ export class Deployer {
           identityPolicies: deployer.identityPolicies,
           sessionPolicies: deployer.sessionPolicies,
           context,
+          now: this.options.now(),
         });
         if (decision.allowed) continue;
         this.options.log(`deploy of ${stackName} refused: ${decision.explanation}`);
