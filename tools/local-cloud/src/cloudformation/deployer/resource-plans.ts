@@ -319,6 +319,13 @@ export const PLANNERS: Record<string, Planner> = {
         `${ctx.logicalId}: ManagedPolicyArns are not supported by the local cloud yet; use inline Policies`,
       );
     }
+    // A permissions boundary only ever takes permissions away: ignoring it would let local functions do what AWS
+    // refuses (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+    if (props.PermissionsBoundary !== undefined) {
+      throw new DeploymentError(
+        `${ctx.logicalId}: PermissionsBoundary is not enforced by the local cloud, so it refuses the role rather than grant more than AWS would; deploy without the boundary locally (it only removes permissions)`,
+      );
+    }
     const policies = (
       (props.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>) ?? []
     ).map((policy) => ({
