@@ -18,7 +18,10 @@ import {
   PutCommand,
   QueryCommand as DocumentQuery,
 } from '@aws-sdk/lib-dynamodb';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { LocalCloud } from '../src/local-cloud';
+import { pythonWithBotocore } from '../src/testing/python';
 import { identitiesWith } from '../src/testing/identities-file';
 
 // Every DynamoDB call is authorized with the caller's policies, as on AWS: the action and resource of
@@ -251,6 +254,45 @@ describe('DynamoDB: every call authorized with the caller’s policies', () => {
     expect(logs).toContainEqual(
       `400 DynamoDB DeleteItem refused (AccessDeniedException): arn:aws:iam::${ACCOUNT}:user/orders-writer -> dynamodb:DeleteItem on ${ORDERS}: no identity-policy statement allows it (implicit deny)`,
     );
+  });
+
+  // The AWS CLI's own client code (botocore) reads the refusal as AWS's: its error code, message and status.
+  it('refuses as botocore (the AWS CLI and boto3) expects: AccessDeniedException, the message, HTTP 400', async () => {
+    // Prepare
+    const script = [
+      'import json, sys',
+      'import botocore.session',
+      'from botocore.exceptions import ClientError',
+      'url, key, secret = sys.argv[1:4]',
+      "client = botocore.session.get_session().create_client('dynamodb', region_name='us-east-1', endpoint_url=url, aws_access_key_id=key, aws_secret_access_key=secret)",
+      "client.get_item(TableName='orders', Key={'owner': {'S': 'alice'}, 'id': {'S': 'a1'}})",
+      'try:',
+      "    client.delete_item(TableName='orders', Key={'owner': {'S': 'alice'}, 'id': {'S': 'a1'}})",
+      'except ClientError as error:',
+      "    print(json.dumps({'code': error.response['Error']['Code'], 'message': error.response['Error']['Message'], 'status': error.response['ResponseMetadata']['HTTPStatusCode']}))",
+    ].join('\n');
+    const { accessKeyId, secretAccessKey } = keyOf('orders-writer');
+
+    // Act
+    const { stdout } = await promisify(execFile)(
+      pythonWithBotocore(),
+      ['-c', script, cloud.url, accessKeyId, secretAccessKey],
+      {
+        encoding: 'utf8',
+      },
+    );
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({
+      code: 'AccessDeniedException',
+      status: 400,
+      message: denied(
+        'orders-writer',
+        'dynamodb:DeleteItem',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:DeleteItem action',
+      ).message,
+    });
   });
 
   it('checks a Query of an index against the index ARN, not the table’s', async () => {

@@ -22,6 +22,9 @@ export interface ForwardedResponse {
 
 type Handler = (request: unknown, response: unknown) => void;
 
+/** Key schemas kept per account before the cache starts over. */
+const MAX_CACHED_SCHEMAS = 1000;
+
 interface AccountStore {
   server: Server;
   /** dynalite's HTTP request listener, called directly by `forward`. */
@@ -146,6 +149,8 @@ export class DynamoDBService {
     names: string[],
   ): Promise<(table: string) => TableKeys | undefined> {
     let schemas = this.keySchemas.get(accountId);
+    // Names of tables that do not exist are remembered too (null): bounded, so no caller can grow it for ever.
+    if (schemas && schemas.size > MAX_CACHED_SCHEMAS) schemas = undefined;
     if (!schemas) {
       schemas = new Map();
       this.keySchemas.set(accountId, schemas);
