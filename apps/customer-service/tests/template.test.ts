@@ -82,9 +82,14 @@ describe('customer-service packaged template', () => {
       WhoamiLambdaFunction: [],
     });
     expect(new Set(Object.values(roles).map((role) => role.role)).size).toBe(4);
-    expect(roles.GetCustomerLambdaFunction?.logs).toEqual([
-      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/customer-service-dev-getCustomer:*:*',
-    ]);
+    expect(Object.values(roles).flatMap((role) => role.managedPolicies)).toEqual([]);
+    expect(resourcesOfType(template, 'AWS::IAM::Policy')).toEqual([]);
+    for (const [fn, role] of Object.entries(roles)) {
+      const name = fn.replace(/LambdaFunction$/, '');
+      expect(role.logs).toEqual([
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/customer-service-dev-${name[0]?.toLowerCase()}${name.slice(1)}:*:*`,
+      ]);
+    }
   });
 
   it('passes cfn-lint', () => {

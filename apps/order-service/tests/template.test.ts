@@ -93,6 +93,8 @@ describe('order-service packaged template', () => {
       CancelOrderLambdaFunction: [['Allow', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table]]],
     });
     expect(new Set(Object.values(roles).map((role) => role.role)).size).toBe(9);
+    expect(Object.values(roles).flatMap((role) => role.managedPolicies)).toEqual([]);
+    expect(resourcesOfType(template, 'AWS::IAM::Policy')).toEqual([]);
     for (const [fn, role] of Object.entries(roles)) {
       const name = fn.replace(/LambdaFunction$/, '');
       expect(role.logs).toEqual([

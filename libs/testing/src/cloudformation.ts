@@ -93,6 +93,8 @@ export function statementSummary(statement: IamStatement): StatementSummary {
 export interface FunctionRole {
   /** The role's logical id. */
   role: string;
+  /** Its managed policies (`ManagedPolicyArns`): none, for a role whose statements are all in the template. */
+  managedPolicies: unknown[];
   /** The statements of its inline policies, the log-writing one aside. */
   statements: StatementSummary[];
   /** The resources of its `logs:*` statements, as text. */
@@ -107,14 +109,18 @@ export function functionRoles(template: PackagedTemplate): Record<string, Functi
   return Object.fromEntries(
     resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
       const [role] = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-      const policies = (template.Resources[role]?.Properties?.Policies ?? []) as InlinePolicy[];
+      const properties = template.Resources[role]?.Properties ?? {};
+      const policies = (properties.Policies ?? []) as InlinePolicy[];
       const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
-      const isLogs = (statement: IamStatement) =>
-        actionsOf(statement).every((action) => action.startsWith('logs:'));
+      const isLogs = (statement: IamStatement) => {
+        const actions = actionsOf(statement);
+        return actions.length > 0 && actions.every((action) => action.startsWith('logs:'));
+      };
       return [
         logicalId,
         {
           role,
+          managedPolicies: (properties.ManagedPolicyArns ?? []) as unknown[],
           statements: statements.filter((statement) => !isLogs(statement)).map(statementSummary),
           logs: statements.filter(isLogs).flatMap((statement) => statementSummary(statement)[2]),
         },

@@ -9,6 +9,8 @@ import {
   PutItemCommand,
   QueryCommand,
   ScanCommand,
+  ListTagsOfResourceCommand,
+  TagResourceCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -20,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { LocalCloud } from '../src/local-cloud';
 import { pythonWithBotocore } from '../src/testing/python';
 import { identitiesWith } from '../src/testing/identities-file';
@@ -109,6 +112,21 @@ const { file, keyOf } = identitiesWith([
         Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } },
       },
     ],
+  },
+  {
+    name: 'orders-tagger',
+    statements: [
+      {
+        Sid: 'TagOrdersAndItsIndexes',
+        Effect: 'Allow',
+        Action: ['dynamodb:TagResource', 'dynamodb:ListTagsOfResource'],
+        Resource: [ORDERS, `${ORDERS}/*`],
+      },
+    ],
+  },
+  {
+    name: 'no-dynamodb',
+    statements: [{ Sid: 'OnlyApis', Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' }],
   },
   {
     name: 'quiet-updater',
@@ -450,6 +468,105 @@ describe('DynamoDB: every call authorized with the caller’s policies', () => {
       );
   });
 
+  // GetItem has no Select parameter, and a Query or Scan's Select must fit its projection
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html#DDB-Query-request-Select): a Select
+  // in the request cannot talk a reader past dynamodb:Select.
+  it('reads dynamodb:Select from what the request will return, and refuses a Select that does not fit', async () => {
+    // Arrange
+    const reader = client('column-reader');
+    const key = { owner: { S: 'alice' }, id: { S: 'a1' } };
+
+    // Act
+    const getAll = await refusal(
+      reader.send(
+        new GetItemCommand({ TableName: 'orders', Key: key, Select: 'SPECIFIC_ATTRIBUTES' } as never),
+      ),
+    );
+    const queryAll = await refusal(
+      reader.send(
+        new QueryCommand({
+          TableName: 'orders',
+          KeyConditionExpression: '#o = :o',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':o': { S: 'alice' } },
+          Select: 'SPECIFIC_ATTRIBUTES',
+        }),
+      ),
+    );
+
+    // Assess
+    expect(getAll).toEqual(
+      denied(
+        'column-reader',
+        'dynamodb:GetItem',
+        ORDERS,
+        'because no identity-based policy allows the dynamodb:GetItem action',
+      ),
+    );
+    expect(queryAll).toEqual({
+      name: 'ValidationException',
+      status: 400,
+      message:
+        'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES',
+    });
+  });
+
+  it('tags exactly the table a ResourceArn names, and refuses an ARN dynalite would read as another table', async () => {
+    // Arrange
+    const tagger = client('orders-tagger');
+    const tags = [{ Key: 'team', Value: 'orders' }];
+
+    // Act
+    const crafted = await refusal(
+      tagger.send(new TagResourceCommand({ ResourceArn: `${ORDERS}/index/x:1:table/audit`, Tags: tags })),
+    );
+    const misnamed = await refusal(
+      tagger.send(new TagResourceCommand({ ResourceArn: AUDIT, Tags: tags, TableName: 'orders' } as never)),
+    );
+    await tagger.send(new TagResourceCommand({ ResourceArn: ORDERS, Tags: tags }));
+
+    // Assess
+    expect(crafted).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(misnamed).toEqual(
+      denied(
+        'orders-tagger',
+        'dynamodb:TagResource',
+        AUDIT,
+        'because no identity-based policy allows the dynamodb:TagResource action',
+      ),
+    );
+    const auditTags = await admin.send(new ListTagsOfResourceCommand({ ResourceArn: AUDIT }));
+    expect(auditTags.Tags ?? []).toEqual([]);
+    const orderTags = await tagger.send(new ListTagsOfResourceCommand({ ResourceArn: ORDERS }));
+    expect(orderTags.Tags).toEqual(tags);
+  });
+
+  it('checks a body that is not an object as no parameters, as dynalite reads it: ListTables on *', async () => {
+    // Arrange
+    const signed = createSignedFetch({
+      credentials: keyOf('no-dynamodb'),
+      region: 'us-east-1',
+      service: 'dynamodb',
+    });
+
+    // Act
+    const answer = await signed(cloud.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+      },
+      body: '[]',
+    });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({
+      __type: 'com.amazon.coral.service#AccessDeniedException',
+      message: `User: arn:aws:iam::${ACCOUNT}:user/no-dynamodb is not authorized to perform: dynamodb:ListTables on resource: * because no identity-based policy allows the dynamodb:ListTables action`,
+    });
+  });
+
   it('refuses a whole batch when one of its tables is not allowed, and writes nothing', async () => {
     // Act
     const batch = await refusal(
@@ -569,6 +686,27 @@ describe('DynamoDB: every call authorized with the caller’s policies', () => {
         'because no identity-based policy allows the dynamodb:GetItem action',
       ),
     );
+  });
+
+  it('refuses, never forwards, a call whose attributes a condition needs but whose expression does not parse', async () => {
+    // Act
+    const invalid = await refusal(
+      client('column-reader').send(
+        new GetItemCommand({
+          TableName: 'orders',
+          Key: { owner: { S: 'alice' }, id: { S: 'a1' } },
+          ProjectionExpression: 'total,,',
+        }),
+      ),
+    );
+
+    // Assess: refused here (the local log says so), not by dynalite after the check let it through.
+    expect(invalid).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(
+      logs.some((line) =>
+        line.startsWith('400 DynamoDB GetItem refused (ValidationException): Invalid ProjectionExpression'),
+      ),
+    ).toBe(true);
   });
 
   it('answers an allowed request whose expression does not parse with DynamoDB’s ValidationException', async () => {

@@ -35,15 +35,17 @@ export class DynamoDBApi {
     const { caller } = authentication;
     const { accountId } = caller.principal;
     const operation = target.slice(target.indexOf('.') + 1);
-    let input: Record<string, unknown> | undefined;
+    // What dynalite will act on: the body's object. Anything else (not JSON, an array, a number) it reads as no
+    // parameters at all, or refuses: checked as such, so `[]` to ListTables is still a ListTables on `*`.
+    let input: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(Buffer.from(request.body).toString('utf8'));
       if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
         input = parsed as Record<string, unknown>;
     } catch {
-      // Not JSON: dynalite answers with DynamoDB's SerializationException, before it reads or writes anything.
+      // Not JSON: dynalite answers with DynamoDB's SerializationException once the call is authorized.
     }
-    if (input !== undefined) {
+    {
       const scope = { region: this.region, accountId };
       const keysOf = await this.service.keySchemasOf(accountId, ownTablesOf(input, scope));
       const now = this.clock.now();
@@ -71,10 +73,11 @@ export class DynamoDBApi {
           accessDeniedMessage(caller.principal.arn, access.action, access.resource, decision),
         );
       }
-      const invalid = accesses
-        .map((access) => access.expressionError())
-        .find((message) => message !== undefined);
-      if (invalid !== undefined) return error(400, 'ValidationException', invalid);
+      const refusal = accesses.map((access) => access.refusal()).find((found) => found !== undefined);
+      if (refusal !== undefined) {
+        this.log(`400 DynamoDB ${operation} refused (${refusal.code}): ${refusal.message}`);
+        return error(400, refusal.code, refusal.message);
+      }
     }
     const forwarded = await this.service.forward(accountId, target, request.body);
     const headers: Record<string, string> = {};

@@ -98,9 +98,17 @@ export class DynamoDBService {
    * and `statusCode`, `setHeader` and `end` of the response.
    */
   public async forward(accountId: string, target: string, body: Uint8Array): Promise<ForwardedResponse> {
-    // A table created, changed (a new index) or deleted: its account's cached key schemas may be stale.
-    if (/\.(CreateTable|UpdateTable|DeleteTable)$/.test(target)) this.keySchemas.delete(accountId);
+    // A table created, changed (a new index) or deleted: its account's cached key schemas may be stale, before and
+    // after (dynalite applies the change asynchronously: a DescribeTable in between may see the old table).
+    const changesTables = /\.(CreateTable|UpdateTable|DeleteTable)$/.test(target);
+    if (changesTables) this.keySchemas.delete(accountId);
     const { handle } = await this.store(accountId);
+    if (changesTables)
+      return this.answer(handle, target, body).finally(() => this.keySchemas.delete(accountId));
+    return this.answer(handle, target, body);
+  }
+
+  private answer(handle: Handler, target: string, body: Uint8Array): Promise<ForwardedResponse> {
     return new Promise((resolve, reject) => {
       const incoming = Object.assign(new EventEmitter(), {
         method: 'POST',
@@ -149,7 +157,7 @@ export class DynamoDBService {
     names: string[],
   ): Promise<(table: string) => TableKeys | undefined> {
     let schemas = this.keySchemas.get(accountId);
-    // Names of tables that do not exist are remembered too (null): bounded, so no caller can grow it for ever.
+    // Bounded, so no caller can grow it for ever.
     if (schemas && schemas.size > MAX_CACHED_SCHEMAS) schemas = undefined;
     if (!schemas) {
       schemas = new Map();
@@ -165,10 +173,8 @@ export class DynamoDBService {
             'DynamoDB_20120810.DescribeTable',
             Buffer.from(JSON.stringify({ TableName: name })),
           );
-          known.set(
-            name,
-            response.status === 200 ? keysOf(JSON.parse(response.body.toString('utf8'))) : null,
-          );
+          // Only a table that exists is remembered: a miss is asked again next time (it may be being created).
+          if (response.status === 200) known.set(name, keysOf(JSON.parse(response.body.toString('utf8'))));
         }),
     );
     return (table) => known.get(table) ?? undefined;

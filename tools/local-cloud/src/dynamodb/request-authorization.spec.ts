@@ -1,3 +1,4 @@
+import { authorize, type NamedPolicy } from '../iam';
 import { accessesOf, type DynamoDBAccess, type TableKeys } from './request-authorization';
 
 const ACCOUNT = '111122223333';
@@ -204,5 +205,78 @@ describe('accessesOf: the permissions a DynamoDB request needs', () => {
     expect(get?.context['dynamodb:LeadingKeys']).toBeUndefined();
     expect(list).toEqual({ action: 'dynamodb:ListTables', resource: '*', accountId: ACCOUNT, context: {} });
     expect(malformed).toMatchObject({ action: 'dynamodb:GetItem', resource: '*' });
+  });
+
+  it('leaves LeadingKeys unknown for a table it cannot describe, and then refuses as DynamoDB does', () => {
+    // Act
+    const [get] = accessesOf('GetItem', { TableName: 'ghost', Key: { id: { S: 'x' } } }, scope);
+    const before = get?.refusal();
+    const leading = (get?.context['dynamodb:LeadingKeys'] as () => unknown)();
+
+    // Assess: refused only once a condition asked for the key (a policy without one gets dynalite's own answer).
+    expect(before).toBeUndefined();
+    expect(leading).toBeUndefined();
+    expect(get?.refusal()).toEqual({
+      code: 'ResourceNotFoundException',
+      message: 'Requested resource not found',
+    });
+  });
+
+  it('refuses after authorization a call whose expression a condition read but could not parse', () => {
+    // Prepare: a Deny of one attribute, which an unparsable projection must not slip past.
+    const denyTotal: NamedPolicy = {
+      name: 'NoTotals',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' },
+          {
+            Effect: 'Deny',
+            Action: 'dynamodb:GetItem',
+            Resource: '*',
+            Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:Attributes': ['total'] } },
+          },
+        ],
+      },
+    };
+    const principal = { arn: `arn:aws:iam::${ACCOUNT}:user/u`, accountId: ACCOUNT, type: 'User' as const };
+
+    // Act
+    const [get] = accessesOf(
+      'GetItem',
+      { TableName: 'orders', Key: { id: { S: 'o-1' } }, ProjectionExpression: 'total,,' },
+      scope,
+    );
+    const decision = authorize({
+      principal,
+      action: get?.action ?? '',
+      resource: get?.resource ?? '',
+      resourceAccountId: ACCOUNT,
+      identityPolicies: [denyTotal],
+      context: get?.context,
+      now: new Date(),
+    });
+
+    // Assess
+    expect(decision.allowed).toBe(true);
+    expect(get?.refusal()).toMatchObject({
+      code: 'ValidationException',
+      message: expect.stringContaining('Invalid ProjectionExpression'),
+    });
+  });
+
+  it('checks tagging on exactly the table ARN given, and refuses any other shape', () => {
+    // Act
+    const [exact] = accessesOf('TagResource', { ResourceArn: ORDERS, TableName: 'customers' }, scope);
+    const [crafted] = accessesOf(
+      'TagResource',
+      { ResourceArn: `${ORDERS}/index/x:1:table/customers` },
+      scope,
+    );
+
+    // Assess
+    expect(exact).toMatchObject({ action: 'dynamodb:TagResource', resource: ORDERS });
+    expect(exact?.refusal()).toBeUndefined();
+    expect(crafted?.refusal()).toMatchObject({ code: 'ValidationException' });
   });
 });

@@ -20,11 +20,20 @@ export interface DynamoDBAccess {
    */
   context: Record<string, LazyContextValue>;
   /**
-   * After authorization: dynalite's message if an expression a condition needed did not parse. Its attributes were
-   * unknown to the check, so the request is refused with DynamoDB's ValidationException (as dynalite would refuse it).
+   * After authorization: why the request must still be refused, as DynamoDB would refuse it, before dynalite sees
+   * it: an expression a condition needed that does not parse (its attributes were unknown to the check), a key
+   * schema a condition needed that does not exist, a Select that does not fit the projection (dynalite would
+   * return whole items), a tagging ARN dynalite would read differently.
    */
-  expressionError: () => string | undefined;
+  refusal: () => Refusal | undefined;
 }
+
+export interface Refusal {
+  code: 'ValidationException' | 'ResourceNotFoundException';
+  message: string;
+}
+
+const NO_REFUSAL = (): undefined => undefined;
 
 export interface RequestScope {
   region: string;
@@ -38,6 +47,8 @@ type Input = Record<string, unknown>;
 type AttributeValue = Record<string, unknown>;
 
 const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([^:]*):(\d{12}):table\/([^/]+)(?:\/|$)/;
+/** A table ARN exactly: what the tagging operations must be given (any other shape is refused, never reinterpreted). */
+const EXACT_TABLE_ARN = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
 
 interface TableRef {
   name: string;
@@ -48,8 +59,8 @@ interface TableRef {
 }
 
 /**
- * A table named by name, or by ARN ("table name overloading": any operation takes the table's ARN; tagging takes a
- * table's or a stream's ARN as ResourceArn). Another account's resource is named by its ARN only.
+ * A table named by name, or by ARN ("table name overloading": any operation takes the table's ARN). Another
+ * account's table is named by its ARN only.
  */
 function tableRef(nameOrArn: unknown, scope: RequestScope): TableRef | undefined {
   if (typeof nameOrArn !== 'string') return undefined;
@@ -165,10 +176,15 @@ function queriedPartition(input: Input, parsed: Input | undefined, partitionKey:
 
 /** What every item operation puts in the context: the table or index, its keys, attributes and parameters. */
 interface ItemContext {
-  /** The partition key values touched, given the parsed expressions (a Query's come from its key condition). */
-  leadingKeys?: (parse: () => Input | undefined) => string[] | undefined;
+  /**
+   * The partition key values touched, given the parsed expressions (a Query's come from its key condition), or why
+   * they cannot be known (no such table or index): then a policy that reads them cannot be answered, and the
+   * request is refused as DynamoDB refuses it.
+   */
+  leadingKeys?: (parse: () => Input | undefined) => string[] | Refusal | undefined;
   input: Input;
-  select?: boolean;
+  /** `item`: GetItem-like (no Select parameter: a projection or everything); `read`: Query and Scan. */
+  select?: 'item' | 'read';
   returnValues?: boolean;
   enclosingOperation?: string;
 }
@@ -180,7 +196,10 @@ interface ItemContext {
  * - `dynamodb:Attributes` (multivalued): see `attributesOf`.
  * - `dynamodb:Select`: "always has a value (ALL_ATTRIBUTES, unless otherwise specified)"; with a projection, the
  *   only value the API allows is SPECIFIC_ATTRIBUTES, and an index read defaults to ALL_PROJECTED_ATTRIBUTES
- *   (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html).
+ *   (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html). GetItem and BatchGetItem take
+ *   no Select: theirs is SPECIFIC_ATTRIBUTES with a projection, else ALL_ATTRIBUTES, whatever the request says.
+ *   A Query or Scan whose Select does not fit its projection is refused (`selectRefusal`): dynalite would answer
+ *   it with whole items, past a policy that allowed only SPECIFIC_ATTRIBUTES.
  * - `dynamodb:ReturnValues`: "always has a value (NONE unless otherwise specified)"; `dynamodb:ReturnConsumedCapacity`
  *   likewise defaults to NONE.
  * - `dynamodb:EnclosingOperation`: the transaction an item action belongs to.
@@ -191,32 +210,74 @@ function conditionKeys({
   select,
   returnValues,
   enclosingOperation,
-}: ItemContext): Pick<DynamoDBAccess, 'context' | 'expressionError'> {
+}: ItemContext): Pick<DynamoDBAccess, 'context' | 'refusal'> {
   let expressions: { parsed?: Input; error?: string } | undefined;
+  let keysRefusal: Refusal | undefined;
   const parse = () => (expressions ??= parseExpressions(input)).parsed;
   const context: Record<string, LazyContextValue> = {
     'dynamodb:Attributes': () => attributesOf(input, parse()),
     'dynamodb:ReturnConsumedCapacity':
       typeof input.ReturnConsumedCapacity === 'string' ? input.ReturnConsumedCapacity : 'NONE',
   };
-  if (leadingKeys) context['dynamodb:LeadingKeys'] = () => leadingKeys(parse);
+  if (leadingKeys)
+    context['dynamodb:LeadingKeys'] = () => {
+      const keys = leadingKeys(parse);
+      if (keys === undefined || Array.isArray(keys)) return keys;
+      keysRefusal = keys;
+      return undefined;
+    };
+  const projected = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
+  let selectProblem: Refusal | undefined;
   if (select) {
-    const projected = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
     const fallback = projected
       ? 'SPECIFIC_ATTRIBUTES'
       : input.IndexName !== undefined
         ? 'ALL_PROJECTED_ATTRIBUTES'
         : 'ALL_ATTRIBUTES';
-    context['dynamodb:Select'] = typeof input.Select === 'string' ? input.Select : fallback;
+    const given = select === 'read' && typeof input.Select === 'string' ? input.Select : undefined;
+    context['dynamodb:Select'] = given ?? fallback;
+    selectProblem =
+      given === undefined ? undefined : selectRefusal(given, projected, input.IndexName !== undefined);
   }
   if (returnValues)
     context['dynamodb:ReturnValues'] = typeof input.ReturnValues === 'string' ? input.ReturnValues : 'NONE';
   if (enclosingOperation !== undefined) context['dynamodb:EnclosingOperation'] = enclosingOperation;
-  return { context, expressionError: () => expressions?.error };
+  return {
+    context,
+    refusal: () =>
+      (expressions?.error === undefined
+        ? undefined
+        : ({ code: 'ValidationException', message: expressions.error } as const)) ??
+      keysRefusal ??
+      selectProblem,
+  };
 }
 
-const ITEM_ACTIONS: Record<string, { key: 'Key' | 'Item'; select?: boolean; returnValues?: boolean }> = {
-  GetItem: { key: 'Key', select: true },
+/**
+ * "If you use the ProjectionExpression parameter, then the value for Select can only be SPECIFIC_ATTRIBUTES. Any
+ * other value for Select will return an error", SPECIFIC_ATTRIBUTES needs a projection, and ALL_PROJECTED_ATTRIBUTES
+ * an index (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html#DDB-Query-request-Select).
+ * dynalite checks none of them.
+ */
+function selectRefusal(select: string, projected: boolean, onIndex: boolean): Refusal | undefined {
+  const invalid = (message: string): Refusal => ({ code: 'ValidationException', message });
+  if (select === 'SPECIFIC_ATTRIBUTES' && !projected)
+    return invalid(
+      'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES',
+    );
+  if (select !== 'SPECIFIC_ATTRIBUTES' && projected)
+    return invalid(
+      `Cannot specify the AttributesToGet or ProjectionExpression when choosing to get ${select}`,
+    );
+  if (select === 'ALL_PROJECTED_ATTRIBUTES' && !onIndex)
+    return invalid('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');
+  return undefined;
+}
+
+const NO_SUCH_TABLE: Refusal = { code: 'ResourceNotFoundException', message: 'Requested resource not found' };
+
+const ITEM_ACTIONS: Record<string, { key: 'Key' | 'Item'; select?: 'item'; returnValues?: boolean }> = {
+  GetItem: { key: 'Key', select: 'item' },
   PutItem: { key: 'Item', returnValues: true },
   UpdateItem: { key: 'Key', returnValues: true },
   DeleteItem: { key: 'Key', returnValues: true },
@@ -224,9 +285,14 @@ const ITEM_ACTIONS: Record<string, { key: 'Key' | 'Item'; select?: boolean; retu
 };
 
 /** The partition key values of `items` (Keys or Items) of one table, when its schema is known. */
-function leadingKeysOf(table: TableRef, items: unknown[], scope: RequestScope): string[] | undefined {
-  const keys = table.foreign ? undefined : scope.keysOf(table.name);
-  if (!keys) return undefined;
+function leadingKeysOf(
+  table: TableRef,
+  items: unknown[],
+  scope: RequestScope,
+): string[] | Refusal | undefined {
+  if (table.foreign) return undefined;
+  const keys = scope.keysOf(table.name);
+  if (!keys) return NO_SUCH_TABLE;
   return items
     .map((item) => scalar(objectOr(item)[keys.partitionKey]))
     .filter((value): value is string => value !== undefined);
@@ -239,7 +305,7 @@ function itemAccess(
   enclosingOperation?: string,
 ): DynamoDBAccess[] {
   const table = tableRef(input.TableName, scope);
-  const shape = ITEM_ACTIONS[action];
+  const shape = Object.hasOwn(ITEM_ACTIONS, action) ? ITEM_ACTIONS[action] : undefined;
   if (!table || !shape) return [];
   return [
     {
@@ -266,19 +332,33 @@ function readAccess(operation: 'Query' | 'Scan', input: Input, scope: RequestSco
   const table = tableRef(input.TableName, scope);
   if (!table) return [];
   const index = typeof input.IndexName === 'string' ? input.IndexName : undefined;
-  const leadingKeys = (parse: () => Input | undefined): string[] | undefined => {
+  const leadingKeys = (parse: () => Input | undefined): string[] | Refusal | undefined => {
     if (operation === 'Scan' || table.foreign) return undefined;
     const keys = scope.keysOf(table.name);
-    const partitionKey = index === undefined ? keys?.partitionKey : keys?.indexPartitionKeys[index];
-    const value = partitionKey === undefined ? undefined : queriedPartition(input, parse(), partitionKey);
-    return value === undefined ? undefined : [value];
+    if (!keys) return NO_SUCH_TABLE;
+    const partitionKey =
+      index === undefined
+        ? keys.partitionKey
+        : Object.hasOwn(keys.indexPartitionKeys, index)
+          ? keys.indexPartitionKeys[index]
+          : undefined;
+    if (partitionKey === undefined)
+      return {
+        code: 'ValidationException',
+        message: `The table does not have the specified index: ${index}`,
+      };
+    const value = queriedPartition(input, parse(), partitionKey);
+    // A Query must name its partition key by equality: "Query condition missed key schema element".
+    return value === undefined
+      ? { code: 'ValidationException', message: `Query condition missed key schema element: ${partitionKey}` }
+      : [value];
   };
   return [
     {
       action: `dynamodb:${operation}`,
       resource: index === undefined ? table.arn : `${table.arn}/index/${index}`,
       accountId: table.accountId,
-      ...conditionKeys({ input, leadingKeys, select: true }),
+      ...conditionKeys({ input, leadingKeys, select: 'read' }),
     },
   ];
 }
@@ -313,7 +393,7 @@ function batchAccess(
         ...conditionKeys({
           input: { ...perTable, ReturnConsumedCapacity: input.ReturnConsumedCapacity },
           leadingKeys: () => leadingKeysOf(table, items, scope),
-          select: operation === 'BatchGetItem',
+          select: operation === 'BatchGetItem' ? 'item' : undefined,
         }),
       },
     ];
@@ -341,7 +421,7 @@ function transactionAccess(
   const items = Array.isArray(input.TransactItems) ? input.TransactItems.map(objectOr) : [];
   return items.flatMap((item) =>
     Object.entries(item).flatMap(([kind, part]) => {
-      const action = actionOf[kind];
+      const action = Object.hasOwn(actionOf, kind) ? actionOf[kind] : undefined;
       return action
         ? itemAccess(
             action,
@@ -383,20 +463,21 @@ export function accessesOf(operation: string, input: Input, scope: RequestScope)
           resource: '*',
           accountId: scope.accountId,
           context: {},
-          expressionError: () => undefined,
+          refusal: NO_REFUSAL,
         },
       ];
 }
 
 function namedAccesses(operation: string, input: Input, scope: RequestScope): DynamoDBAccess[] {
-  if (operation in ITEM_ACTIONS && operation !== 'ConditionCheckItem')
+  if (Object.hasOwn(ITEM_ACTIONS, operation) && operation !== 'ConditionCheckItem')
     return itemAccess(operation, input, scope);
   if (operation === 'Query' || operation === 'Scan') return readAccess(operation, input, scope);
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem')
     return batchAccess(operation, input, scope);
   if (operation === 'TransactGetItems' || operation === 'TransactWriteItems')
     return transactionAccess(operation, input, scope);
-  const table = tableRef(input.TableName ?? input.ResourceArn, scope);
+  if (TAGGING.has(operation)) return [taggingAccess(operation, input, scope)];
+  const table = tableRef(input.TableName, scope);
   if (table && !ACCOUNT_WIDE.has(operation))
     return [
       {
@@ -404,10 +485,42 @@ function namedAccesses(operation: string, input: Input, scope: RequestScope): Dy
         resource: table.arn,
         accountId: table.accountId,
         context: {},
-        expressionError: () => undefined,
+        refusal: NO_REFUSAL,
       },
     ];
   return [];
+}
+
+/** The operations that name their table by `ResourceArn` only (dynalite ignores a TableName given with them). */
+const TAGGING = new Set(['TagResource', 'UntagResource', 'ListTagsOfResource']);
+
+/**
+ * A tagging operation on exactly the table its ResourceArn names. dynalite acts on the part after the last `/` of
+ * any ARN-looking string, so anything but an exact table ARN of this region is refused rather than checked as one
+ * resource and acted on as another.
+ */
+function taggingAccess(operation: string, input: Input, scope: RequestScope): DynamoDBAccess {
+  const given = typeof input.ResourceArn === 'string' ? input.ResourceArn : undefined;
+  const exact = given === undefined ? null : EXACT_TABLE_ARN.exec(given);
+  const [, region, accountId, name] = (exact ?? []) as Array<string | undefined>;
+  if (!exact || region !== scope.region || accountId === undefined || name === undefined)
+    return {
+      action: `dynamodb:${operation}`,
+      resource: given ?? '*',
+      accountId: accountId ?? scope.accountId,
+      context: {},
+      refusal: () => ({
+        code: 'ValidationException',
+        message: `Invalid TableArn: Invalid ResourceArn provided as input ${given ?? ''}`,
+      }),
+    };
+  return {
+    action: `dynamodb:${operation}`,
+    resource: `arn:aws:dynamodb:${region}:${accountId}:table/${name}`,
+    accountId,
+    context: {},
+    refusal: NO_REFUSAL,
+  };
 }
 
 /** The caller's own tables a request names (whose key schemas `accessesOf` needs): by name or by own-account ARN. */

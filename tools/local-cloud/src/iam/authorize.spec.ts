@@ -1533,22 +1533,51 @@ describe('authorize: where policy variables are substituted', () => {
       Sid: 'AccountVariable',
       Effect: 'Allow',
       Action: 's3:GetObject',
-      Resource: 'arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/${aws:username}',
+      Resource: 'arn:aws:dynamodb:${aws:RequestedRegion}:${aws:PrincipalAccount}:table/${aws:username}',
     });
+    const context = { 'aws:RequestedRegion': 'us-east-1' };
 
     // Act
     const decision = authorize(
-      request({ identityPolicies: [inAccount], resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Bob` }),
+      request({
+        identityPolicies: [inAccount],
+        context,
+        resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Bob`,
+      }),
     );
     const literal = authorize(
       request({
         identityPolicies: [inAccount],
-        resource: 'arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/Bob',
+        context,
+        resource: 'arn:aws:dynamodb:${aws:RequestedRegion}:${aws:PrincipalAccount}:table/Bob',
       }),
     );
 
     // Assess
     expect(decision.allowed).toBe(false);
+    expect(literal.allowed).toBe(true);
+  });
+
+  it('takes a substituted value as text: a * in it matches only a *', () => {
+    // Prepare
+    const byTag = policy('ByTag', {
+      Sid: 'TeamPrefix',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::reports/${aws:PrincipalTag/team}/*',
+    });
+    const principal = user('Bob', ACCOUNT, { team: '*' });
+
+    // Act
+    const other = authorize(
+      request({ principal, identityPolicies: [byTag], resource: 'arn:aws:s3:::reports/finance/q1' }),
+    );
+    const literal = authorize(
+      request({ principal, identityPolicies: [byTag], resource: 'arn:aws:s3:::reports/*/q1' }),
+    );
+
+    // Assess
+    expect(other.allowed).toBe(false);
     expect(literal.allowed).toBe(true);
   });
 
@@ -1686,6 +1715,33 @@ describe('authorize: the root user', () => {
     expect(allowed).toMatchObject({ allowed: true, decidedBy: [] });
     expect(denied).toMatchObject({ allowed: false, kind: 'ExplicitDeny', policyType: 'resource-based' });
     expect(otherAccount.allowed).toBe(false);
+  });
+
+  it('needs, in another account, the resource policy’s allow only (its full access is the identity side)', () => {
+    // Prepare
+    const trustsRootAccount: NamedPolicy = {
+      name: 'bucket policy',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OtherAccount',
+            Effect: 'Allow',
+            Principal: { AWS: ACCOUNT },
+            Action: 's3:GetObject',
+            Resource: '*',
+          },
+        ],
+      },
+    };
+
+    // Act
+    const allowed = authorize(
+      request({ principal: root, resourceAccountId: OTHER_ACCOUNT, resourcePolicy: trustsRootAccount }),
+    );
+
+    // Assess
+    expect(allowed).toMatchObject({ allowed: true, decidedBy: [{ statement: 'OtherAccount' }] });
   });
 
   it('cannot assume a role', () => {

@@ -81,10 +81,15 @@ type ResourceTest = (arn: string, lookup: Lookup) => boolean;
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
 function compileResource(pattern: string, variables: boolean): ResourceTest {
+  // The fifth colon of the ARN itself, not one inside a `${aws:...}` before it.
   let fifthColon = -1;
-  for (let count = 0; count < 5; count++) {
-    fifthColon = pattern.indexOf(':', fifthColon + 1);
-    if (fifthColon === -1) break;
+  let colons = 0;
+  for (let index = 0; index < pattern.length && colons < 5; index++) {
+    if (pattern.startsWith('${', index)) {
+      const end = pattern.indexOf('}', index);
+      if (end === -1) break;
+      index = end;
+    } else if (pattern[index] === ':' && ++colons === 5) fifthColon = index;
   }
   const head = fifthColon === -1 ? pattern : pattern.slice(0, fifthColon + 1);
   const tail = fifthColon === -1 ? '' : pattern.slice(fifthColon + 1);
@@ -129,13 +134,22 @@ function compileStatement(statement: PolicyStatement, id: string, variables: boo
 
 const compiledPolicies = new WeakMap<PolicyDocument, CompiledStatement[]>();
 
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
 /**
  * A policy's statements, compiled on first use and kept for as long as the document lives (a role's policies live
- * as long as the role: no per-request parsing). Documents are never changed in place: a change is a new document.
+ * as long as the role: no per-request parsing). A change of policy is a new document.
  */
 function compiled(policy: NamedPolicy): CompiledStatement[] {
   let statements = compiledPolicies.get(policy.document);
   if (!statements) {
+    // Frozen from here on: a document changed in place would leave its compiled statements stale, so any such
+    // change now throws where it is made instead.
+    deepFreeze(policy.document);
     // "If you do not include [Version 2012-10-17], ... variables such as ${aws:username} aren't recognized as
     // variables and are instead treated as literal strings in the policy."
     const variables = policy.document.Version === '2012-10-17';
@@ -272,16 +286,18 @@ export function authorize(request: AuthorizationRequest): Decision {
   // user credentials" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). Otherwise "all
   // requests are implicitly denied with the exception of the AWS account root user, which has full access"
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
-  // only an explicit deny (above; or an SCP, not modelled) limits it.
-  if (request.principal.type === 'Account' && sameAccount) {
-    if (/^sts:AssumeRole/i.test(request.action))
-      return {
-        allowed: false,
-        kind: 'ImplicitDeny',
-        decidedBy: [],
-        policyType: 'identity-based',
-        explanation: `${subject}: the root user cannot assume roles (use an IAM user or role)`,
-      };
+  // only an explicit deny (above; or an SCP, not modelled) limits it. In another account, that full access is its
+  // identity side: the other account's resource policy must allow it too.
+  const root = request.principal.type === 'Account';
+  if (root && /^sts:AssumeRole/i.test(request.action))
+    return {
+      allowed: false,
+      kind: 'ImplicitDeny',
+      decidedBy: [],
+      policyType: 'identity-based',
+      explanation: `${subject}: the root user cannot assume roles (use an IAM user or role)`,
+    };
+  if (root && sameAccount) {
     return {
       allowed: true,
       kind: 'Allow',
@@ -317,7 +333,7 @@ export function authorize(request: AuthorizationRequest): Decision {
     deciding = identityAllows.length > 0 ? identityAllows : resourceGrantsAlone;
   } else if (sameAccount && resourceGrantsAlone.length > 0) {
     deciding = resourceGrantsAlone;
-  } else if (identityAllows.length > 0 && resourceAllows.length > 0) {
+  } else if ((identityAllows.length > 0 || root) && resourceAllows.length > 0) {
     deciding = [...identityAllows, ...resourceAllows];
   }
   if (deciding.length > 0) {

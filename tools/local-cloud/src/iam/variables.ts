@@ -21,8 +21,11 @@ export function substituteVariables(
     if (inner === '?') return wildcardPattern ? LITERAL_QUESTION_MARK : inner;
     const [key, fallback] = inner.split(',').map((part) => part.trim());
     const value = lookup(key as string);
+    // A value is text, never a pattern: a `*` or `?` in it matches only itself.
+    const literal = (text: string) =>
+      wildcardPattern ? text.replaceAll('*', LITERAL_ASTERISK).replaceAll('?', LITERAL_QUESTION_MARK) : text;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      return String(value);
+      return literal(String(value));
     const defaultMatch = fallback === undefined ? undefined : /^'(.*)'$/.exec(fallback);
     if (defaultMatch) return defaultMatch[1] as string;
     unresolved = true;
