@@ -128,3 +128,27 @@ export function functionRoles(template: PackagedTemplate): Record<string, Functi
     }),
   );
 }
+
+/**
+ * What keeps each function's role from being its own, as messages (none: every function has its own role): a role
+ * two functions share, managed policies, policies attached apart from the role (`AWS::IAM::Policy`), and log
+ * permissions beyond the function's own log group.
+ */
+export function roleIsolationProblems(template: PackagedTemplate): string[] {
+  const problems: string[] = [];
+  const roles = functionRoles(template);
+  const users = new Map<string, string[]>();
+  for (const [fn, role] of Object.entries(roles)) users.set(role.role, [...(users.get(role.role) ?? []), fn]);
+  for (const [role, fns] of users)
+    if (fns.length > 1) problems.push(`${role} is shared by ${fns.join(', ')}`);
+  for (const [fn, role] of Object.entries(roles)) {
+    if (role.managedPolicies.length > 0) problems.push(`${role.role} (${fn}) has managed policies`);
+    const name = cfnText(template.Resources[fn]?.Properties?.FunctionName);
+    const own = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*:*`;
+    for (const logs of role.logs)
+      if (logs !== own) problems.push(`${role.role} (${fn}) may write logs to ${logs}, not only ${own}`);
+  }
+  for (const [policy] of resourcesOfType(template, 'AWS::IAM::Policy'))
+    problems.push(`${policy}: an AWS::IAM::Policy attached apart from the roles`);
+  return problems;
+}

@@ -15,6 +15,7 @@ export {
   actionsOf,
   roleStatements,
   functionRoles,
+  roleIsolationProblems,
   statementSummary,
   type CfnResource,
   type FunctionRole,
