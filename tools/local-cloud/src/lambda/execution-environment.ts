@@ -40,6 +40,13 @@ type RuntimeMessage =
   | { type: 'result'; requestId: string; result?: unknown; error?: ErrorPayload };
 
 /**
+ * The functions declare nodejs22.x, where the bundled AWS SDK never warns about its Node version; on a Node 20 host
+ * it would print a 9-line NodeVersionSupportWarning at every environment's first call. Known noise of running on
+ * this host, so it is turned off there, and only there (the SDK's own switch).
+ */
+const HOST_OLDER_THAN_RUNTIME = Number(process.versions.node.split('.')[0]) < 22;
+
+/**
  * Exactly the variables Lambda sets for a Node.js function, then the function's own `Environment`
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
  * Nothing comes from the host: not its PATH, HOME or any `AWS_*` a developer exported in that shell.
@@ -73,6 +80,7 @@ function lambdaEnvironment(
     // After the function's own (the deployer refuses Lambda's reserved names there): the runtime needs these.
     AWS_ENDPOINT_URL: options.endpointUrl,
     TMPDIR: tmpDir,
+    ...(HOST_OLDER_THAN_RUNTIME ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}),
   };
 }
 
