@@ -705,8 +705,10 @@ export class LocalCloud {
         path.join(dir, 'artifacts', path.basename(key)),
       );
     }
-    const order = this.readStackOrder().filter((name) => name !== stack.stackName);
-    this.writeStackOrder([...order, stack.stackName]);
+    // A redeployed stack keeps its place: stacks that import its exports were deployed after it, and must be restored
+    // after it too.
+    const order = this.readStackOrder();
+    if (!order.includes(stack.stackName)) this.writeStackOrder([...order, stack.stackName]);
   }
 
   private readStackOrder(): string[] {
@@ -721,24 +723,38 @@ export class LocalCloud {
     writeFileSync(path.join(dir, 'order.json'), JSON.stringify(names.map((stackName) => ({ stackName }))));
   }
 
-  /** Disk mode: redeploy what was deployed before the restart, in the original order (exports first). */
+  /**
+   * Disk mode: redeploy what was deployed before the restart, in the original order (exports first), in passes: a
+   * stack that fails (an import whose exporter comes later in the list) is tried again after the others, until a
+   * pass restores nothing more. Only then is a failure reported.
+   */
   private async restoreStacks(): Promise<void> {
-    for (const stackName of this.readStackOrder()) {
-      const dir = path.join(this.options.stateDir as string, 'stacks', stackName);
-      try {
-        const template = JSON.parse(
-          readFileSync(path.join(dir, 'template.json'), 'utf8'),
-        ) as CloudFormationTemplate;
-        await this.deployer.deploy(
-          { stackName, template, artifactsDir: path.join(dir, 'artifacts') },
-          this.developer(),
-        );
-        this.log(`restored stack ${stackName}`);
-      } catch (error) {
-        this.log(
-          `could not restore stack ${stackName}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+    let pending = this.readStackOrder();
+    while (pending.length > 0) {
+      const failed: Array<{ stackName: string; error: unknown }> = [];
+      for (const stackName of pending) {
+        const dir = path.join(this.options.stateDir as string, 'stacks', stackName);
+        try {
+          const template = JSON.parse(
+            readFileSync(path.join(dir, 'template.json'), 'utf8'),
+          ) as CloudFormationTemplate;
+          await this.deployer.deploy(
+            { stackName, template, artifactsDir: path.join(dir, 'artifacts') },
+            this.developer(),
+          );
+          this.log(`restored stack ${stackName}`);
+        } catch (error) {
+          failed.push({ stackName, error });
+        }
       }
+      if (failed.length === pending.length) {
+        for (const { stackName, error } of failed)
+          this.log(
+            `could not restore stack ${stackName}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        return;
+      }
+      pending = failed.map((entry) => entry.stackName);
     }
   }
 }
