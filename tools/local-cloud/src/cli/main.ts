@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import {
   AdminConfirmSignUpCommand,
@@ -71,7 +72,31 @@ async function deployToRunningCloud(serviceDir: string): Promise<void> {
     if (output.key === 'ServiceEndpoint') console.log(`  ${output.value}`);
 }
 
+/**
+ * Refuses to start (exit 1) when the port is taken, before seconds of packaging: by a local cloud already running
+ * (its /_local/health answers), or by another program.
+ */
+async function ensurePortIsFree(): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  if (free) return;
+  const health = await fetch(`${baseUrl}/_local/health`, { signal: AbortSignal.timeout(2000) }).catch(
+    () => undefined,
+  );
+  const next = `LOCAL_CLOUD_PORT=${port + 1} npm start`;
+  console.error(
+    health?.ok
+      ? `A local cloud already runs at ${baseUrl}: use it, stop it (Ctrl-C where it runs), or start another on a free port: ${next}`
+      : `Port ${port} is in use by another program: free it, or start the local cloud on another port: ${next}`,
+  );
+  process.exit(1);
+}
+
 async function start(): Promise<void> {
+  await ensurePortIsFree();
   const started = Date.now();
   console.log(
     `Starting the local cloud on ${baseUrl} (state in ${path.relative(process.cwd(), STATE_DIR) || '.'}/)`,
