@@ -42,9 +42,7 @@ describe('npx local-cloud start on a port that is taken', () => {
     const port = String((squatter.address() as { port: number }).port);
 
     // Act
-    const started = Date.now();
     const run = await localCloud(['start'], { LOCAL_CLOUD_PORT: port, LOCAL_CLOUD_DIR: stateDir });
-    const seconds = (Date.now() - started) / 1000;
     squatter.close();
 
     // Assess: no "packaging" line (that takes seconds per service), and the way out.
@@ -52,7 +50,6 @@ describe('npx local-cloud start on a port that is taken', () => {
     expect(run.stdout).not.toContain('packaging');
     expect(run.stderr).toContain(`Port ${port} is in use by another program`);
     expect(run.stderr).toContain(`LOCAL_CLOUD_PORT=${Number(port) + 1} npm start`);
-    expect(seconds).toBeLessThan(30);
   }, 60_000);
 
   it('says a local cloud already runs there when its health endpoint answers', async () => {
