@@ -180,8 +180,9 @@ export class LocalCloud {
   }
 
   /**
-   * Writes `aws-credentials` (profile `local` = the developer user) and `aws-config` (region, endpoint_url)
-   * into `dir`, for the AWS CLI, the SDKs and `signed-fetch --local`. Returns the two paths.
+   * Writes `aws-credentials` and `aws-config` (region, endpoint_url) into `dir`, for the AWS CLI, the SDKs and
+   * `signed-fetch --local`: profile `local` (the developer user) and, when seeded, `partner` (the user of another
+   * account, for trying cross-account refusals). Returns the two paths.
    */
   public writeProfiles(dir: string): { configFile: string; credentialsFile: string } {
     const developer = this.identities.listUsers().find((user) => user.name === 'developer');
@@ -191,14 +192,28 @@ export class LocalCloud {
     const credentialsFile = path.join(dir, 'aws-credentials');
     const configFile = path.join(dir, 'aws-config');
     const header = '# Written by the local cloud: valid only against it. Never use these keys on AWS.\n';
+    const partner = this.identities.listUsers().find((user) => user.name === 'partner')?.accessKeys[0];
+    const profiles = [{ name: 'local', key }, ...(partner ? [{ name: 'partner', key: partner }] : [])];
     writeFileSync(
       credentialsFile,
-      `${header}[local]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`,
+      header +
+        profiles
+          .map(
+            (profile) =>
+              `[${profile.name}]\naws_access_key_id = ${profile.key.accessKeyId}\naws_secret_access_key = ${profile.key.secretAccessKey}\n`,
+          )
+          .join(''),
       { mode: 0o600 },
     );
     writeFileSync(
       configFile,
-      `${header}[profile local]\nregion = ${this.region}\nendpoint_url = ${this.baseUrl}\n`,
+      header +
+        profiles
+          .map(
+            (profile) =>
+              `[profile ${profile.name}]\nregion = ${this.region}\nendpoint_url = ${this.baseUrl}\n`,
+          )
+          .join(''),
     );
     return { configFile, credentialsFile };
   }
@@ -688,7 +703,7 @@ export class LocalCloud {
     if (this.options.stateDir)
       appendFileSync(path.join(this.options.stateDir, 'logs', 'access.jsonl'), `${JSON.stringify(entry)}\n`);
     this.log(
-      `${entry.status} ${entry.httpMethod} ${entry.path} api=${entry.apiId}/${entry.stage} principal=${entry.principal ?? '-'} ${entry.latencyMs}ms${entry.authError ? ` auth="${entry.authError}"` : ''}`,
+      `${entry.status} ${entry.httpMethod} ${entry.path} api=${entry.apiId}/${entry.stage} principal=${entry.principal ?? '-'} ${entry.latencyMs}ms${entry.authError ? ` auth="${entry.authError}"` : ''}${entry.decision?.check === 'routing' ? ` (${entry.decision.detail})` : ''}`,
     );
   }
 

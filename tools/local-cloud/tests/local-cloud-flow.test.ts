@@ -151,6 +151,23 @@ describe('the whole flow on the local cloud (in memory)', () => {
     expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
   });
 
+  // A route that does not exist is AWS's 403 Missing Authentication Token even when the request is signed
+  // (https://repost.aws/knowledge-center/api-gateway-authentication-token-errors); the local log says why.
+  it('answers a signed request to a route that does not exist as AWS does, and explains it in the local log', async () => {
+    const response = await developer(`${customerUrl}/custmers/42`);
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
+    const entry = cloud.accessLog.find((candidate) => candidate.path === '/custmers/42');
+    expect(entry?.decision).toEqual({
+      check: 'routing',
+      detail: expect.stringMatching(/^no such route: no resource of API \w+ matches \/custmers\/42$/),
+    });
+    expect(logs.some((line) => line.includes('auth="Missing Authentication Token" (no such route:'))).toBe(
+      true,
+    );
+  });
+
   it('refuses the account-111111111111 identity by the resource policy although its own policy allows', async () => {
     const partner = createSignedFetch({ credentials: keysOf('partner'), region: 'us-east-1' });
 

@@ -100,6 +100,20 @@ describe('signed-fetch CLI against the local cloud', () => {
       });
     });
 
+    // The local cloud writes a `partner` profile (account 111111111111) next to `local`: a cross-account caller to try.
+    it('signs as the other account with --local --profile partner, and is refused (no policy of this account lets it in)', async () => {
+      // Act
+      const result = await cli(['--local', '--profile', 'partner', '-s', `${api}/customers/42`]);
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({
+        Message: expect.stringMatching(
+          /^User: arn:aws:iam::111111111111:user\/partner is not authorized to perform: execute-api:Invoke on resource: /,
+        ),
+      });
+    });
+
     it('POSTs --json with content-type application/json', async () => {
       // Act
       const result = await cli(['--local', '--json', '{"name":"Ada"}', `${api}/customers/new`]);

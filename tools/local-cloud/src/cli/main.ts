@@ -141,9 +141,11 @@ Identities (infra/local/identities.json): user developer (admin, profile "local"
 111111111111), roles customer-reader and no-access (arn:aws:iam::000000000000:role/...).
 
 Try (signed-fetch signs with the local profile; add -v to see the canonical request):
-  npx signed-fetch --local --json '{"name":"Ada","email":"ada@example.com"}' ${endpoint('customer-service-local')}/customers
+  CUSTOMER=$(npx signed-fetch --local --json '{"name":"Ada","email":"ada@example.com"}' ${endpoint('customer-service-local')}/customers | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
+  npx signed-fetch --local --json '{"customerId":"'$CUSTOMER'","items":[{"sku":"BOOK-1","quantity":2,"unitPrice":1250}]}' ${endpoint('order-service-local')}/orders
   npx signed-fetch --local -i ${endpoint('customer-service-local')}/whoami
   npx signed-fetch --local --role-arn arn:aws:iam::000000000000:role/no-access -f ${endpoint('customer-service-local')}/whoami
+  npx signed-fetch --local --profile partner ${endpoint('customer-service-local')}/whoami    # another account: 403, explicit deny
 
 Or the AWS CLI:
   export AWS_CONFIG_FILE=${path.join(STATE_DIR, 'aws-config')} AWS_SHARED_CREDENTIALS_FILE=${path.join(STATE_DIR, 'aws-credentials')} AWS_PROFILE=local

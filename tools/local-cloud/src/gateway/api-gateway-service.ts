@@ -224,17 +224,21 @@ export class ApiGatewayService {
     path: string,
     entry: AccessLogEntry,
   ): Promise<OutgoingResponse> {
+    // API Gateway answers an unknown API, stage, resource or method with 403 Missing Authentication Token, not
+    // 404, signed or not (https://repost.aws/knowledge-center/api-gateway-authentication-token-errors): the caller
+    // gets AWS's body, the local log says which of them does not exist.
+    const noRoute = (detail: string) => {
+      entry.authError = 'Missing Authentication Token';
+      entry.decision = { check: 'routing', detail };
+      return missingToken().response;
+    };
     const api = this.apis.get(apiId);
-    if (!api || !api.stages.has(stage)) {
-      entry.authError = 'Missing Authentication Token';
-      return missingToken().response;
-    }
+    if (!api) return noRoute(`no such route: no API ${apiId} is deployed`);
+    if (!api.stages.has(stage)) return noRoute(`no such route: API ${apiId} has no stage ${stage}`);
     const route = matchRoute(api, path, request.method);
-    // API Gateway answers an unknown resource or method with 403 Missing Authentication Token, not 404.
-    if (route === undefined || route === 'method-not-allowed') {
-      entry.authError = 'Missing Authentication Token';
-      return missingToken().response;
-    }
+    if (route === undefined) return noRoute(`no such route: no resource of API ${apiId} matches ${path}`);
+    if (route === 'method-not-allowed')
+      return noRoute(`no such route: ${path} has no ${request.method} method (nor ANY)`);
     entry.resourcePath = route.resource.path;
     entry.authorizationType = route.method.authorizationType;
     if (requestLineAndHeaderBytes(request) > MAX_HEADER_BYTES) {

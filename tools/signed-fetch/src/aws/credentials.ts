@@ -60,7 +60,8 @@ export async function awsContext(
         ExitCode.failure,
       );
   }
-  const explicitProfile = options.local ? 'local' : options.profile;
+  // --local: the local cloud's profile files, profile `local` unless --profile names another of them (`partner`).
+  const explicitProfile = options.profile ?? (options.local ? 'local' : undefined);
   const profileName = explicitProfile ?? env.AWS_PROFILE ?? 'default';
   const { configFile } = await loadSharedConfigFiles({ ...files, ignoreCache: true });
   const profile = configFile[profileName] ?? {};

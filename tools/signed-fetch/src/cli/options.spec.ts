@@ -69,10 +69,6 @@ describe('parseArguments (curl command-line habits)', () => {
     [['--max-time', '-1', URL_], "option --max-time: expected a number >= 0, got '-1'"],
     [['-I', '-d', 'x', URL_], '-I/--head sends no body: it cannot be used with -d/--data-binary/--json'],
     [['--role-session-name', 'x', URL_], '--role-session-name needs --role-arn'],
-    [
-      ['--local', '--profile', 'p', URL_],
-      '--local uses the local cloud\'s "local" profile: leave out --profile',
-    ],
     [['--expires', '604801', URL_], '--expires: between 1 and 604800 seconds (7 days), as AWS allows'],
     [['ftp://x/y'], "unsupported protocol 'ftp:': http: or https: only"],
     [['not a url'], "'not a url' is not a URL (include http:// or https://)"],

@@ -188,11 +188,6 @@ function checked(options: CliOptions): CliOptions {
     );
   if (options.roleSessionName !== undefined && options.roleArn === undefined)
     throw new CliError('--role-session-name needs --role-arn', ExitCode.usage);
-  if (options.local && options.profile !== undefined)
-    throw new CliError(
-      '--local uses the local cloud\'s "local" profile: leave out --profile',
-      ExitCode.usage,
-    );
   if (options.expiresSeconds < 1 || options.expiresSeconds > MAX_PRESIGN_EXPIRES_SECONDS)
     throw new CliError(
       `--expires: between 1 and ${MAX_PRESIGN_EXPIRES_SECONDS} seconds (7 days), as AWS allows`,

@@ -33,7 +33,8 @@ AWS
       --presign              print a presigned URL (signature in the query) instead of sending
       --expires <seconds>    presigned URL lifetime (default 900, at most 604800; temporary
                              credentials end it sooner: a warning says when)
-      --local                use the running local cloud's profile (npm start): .local-cloud/aws-*
+      --local                use the running local cloud's profiles (npm start): .local-cloud/aws-*,
+                             profile local (the developer), or --profile partner (another account)
 
   -h, --help, -V, --version
 
