@@ -415,6 +415,19 @@ describe('signed-fetch CLI against the local cloud', () => {
     });
   });
 
+  // A date given in X-Amz-Date is signed as given (curl's --aws-sigv4 does the same), never silently replaced: an
+  // old one gets AWS's "Signature expired" from the local cloud, which proves it was the one signed.
+  it('signs at an X-Amz-Date given with -H, so an old one is refused as expired', async () => {
+    // Act
+    const result = await cli(['--local', '-s', '-H', 'X-Amz-Date: 20150830T123600Z', `${api}/customers/42`]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      message: expect.stringMatching(/^Signature expired: 20150830T123600Z is now earlier than /),
+    });
+  });
+
   describe('errors and exit codes', () => {
     it('exits 2 on bad usage, with curl-style messages', async () => {
       // Act

@@ -70,6 +70,15 @@ describe('parseArguments (curl command-line habits)', () => {
     [['-I', '-d', 'x', URL_], '-I/--head sends no body: it cannot be used with -d/--data-binary/--json'],
     [['--role-session-name', 'x', URL_], '--role-session-name needs --role-arn'],
     [['--expires', '604801', URL_], '--expires: between 1 and 604800 seconds (7 days), as AWS allows'],
+    [
+      ['-H', 'X-Amz-Date: 2015-08-30T12:36:00Z', URL_],
+      "-H X-Amz-Date: expected YYYYMMDD'T'HHMMSS'Z' (ISO 8601 basic, UTC), as SigV4 signs it; got '2015-08-30T12:36:00Z'",
+    ],
+    [['-H', 'X-Amz-Date: 20151330T123600Z', URL_], "-H X-Amz-Date: '20151330T123600Z' is not a date"],
+    [
+      ['-H', 'X-Amz-Date:', URL_],
+      '-H X-Amz-Date: SigV4 needs the header: leave it out to sign at the current time',
+    ],
     [['ftp://x/y'], "unsupported protocol 'ftp:': http: or https: only"],
     [['not a url'], "'not a url' is not a URL (include http:// or https://)"],
     [['http://h/p?a=%zz'], "malformed %-encoding in the query of 'http://h/p?a=%zz'"],
@@ -85,5 +94,15 @@ describe('parseArguments (curl command-line habits)', () => {
   it('answers --help and --version without a URL', () => {
     expect(parseArguments(['--help']).help).toBe(true);
     expect(parseArguments(['-V']).version).toBe(true);
+  });
+
+  // curl --aws-sigv4 signs with a date the user gives in X-Amz-Date instead of replacing it; so does signed-fetch.
+  it('signs at the X-Amz-Date given with -H, and leaves the header to the signer', () => {
+    // Act
+    const options = parseArguments(['-H', 'x-amz-date: 20150830T123600Z', '-H', 'X-Trace: 1', URL_]);
+
+    // Assess
+    expect(options.signingDate?.toISOString()).toBe('2015-08-30T12:36:00.000Z');
+    expect(options.headers).toEqual([{ name: 'X-Trace', value: '1' }]);
   });
 });

@@ -31,6 +31,11 @@ export interface CliOptions {
   presign: boolean;
   expiresSeconds: number;
   local: boolean;
+  /**
+   * The time to sign at, from a `-H 'X-Amz-Date: 20150830T123600Z'`: as curl --aws-sigv4 does, a date the user
+   * gives is the one signed (and sent), never replaced by now. Every attempt (retries too) signs with it.
+   */
+  signingDate?: Date;
   help: boolean;
   version: boolean;
 }
@@ -188,6 +193,28 @@ function checked(options: CliOptions): CliOptions {
     );
   if (options.roleSessionName !== undefined && options.roleArn === undefined)
     throw new CliError('--role-session-name needs --role-arn', ExitCode.usage);
+  const amzDate = options.headers.filter(({ name }) => name.toLowerCase() === 'x-amz-date');
+  if (amzDate.length > 0) {
+    const value = amzDate.at(-1)?.value;
+    const basic =
+      value === null || value === undefined
+        ? null
+        : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+    if (!basic)
+      throw new CliError(
+        value === null || value === undefined
+          ? '-H X-Amz-Date: SigV4 needs the header: leave it out to sign at the current time'
+          : `-H X-Amz-Date: expected YYYYMMDD'T'HHMMSS'Z' (ISO 8601 basic, UTC), as SigV4 signs it; got '${value}'`,
+        ExitCode.usage,
+      );
+    const [, year, month, day, hour, minute, second] = basic.map(Number) as number[];
+    options.signingDate = new Date(
+      Date.UTC(year as number, (month as number) - 1, day, hour, minute, second),
+    );
+    if (options.signingDate.toISOString().replace(/[-:]|\.\d{3}/g, '') !== value)
+      throw new CliError(`-H X-Amz-Date: '${value}' is not a date`, ExitCode.usage);
+    options.headers = options.headers.filter(({ name }) => name.toLowerCase() !== 'x-amz-date');
+  }
   if (options.expiresSeconds < 1 || options.expiresSeconds > MAX_PRESIGN_EXPIRES_SECONDS)
     throw new CliError(
       `--expires: between 1 and ${MAX_PRESIGN_EXPIRES_SECONDS} seconds (7 days), as AWS allows`,

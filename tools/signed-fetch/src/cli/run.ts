@@ -152,6 +152,8 @@ async function execute(context: Context): Promise<ExitCodeValue> {
   const first = await credentials();
   await say(`* Credentials: ${first.accessKeyId} (${aws.source})\n`);
   await say(`* Signing for region ${scope.region}, service ${scope.service}\n`);
+  if (options.signingDate)
+    await say(`* Signing at the X-Amz-Date you gave: ${options.signingDate.toISOString()}\n`);
   const trace = options.verbose
     ? (t: SigningTrace) => {
         void say(
@@ -184,7 +186,7 @@ async function presign(
   const headers = Object.fromEntries(
     Object.entries(toSign.headers).filter(([name]) => given.has(name.toLowerCase())),
   );
-  const signingDate = new Date();
+  const signingDate = options.signingDate ?? new Date();
   const presigned = await presignRequest({ ...toSign, headers }, credentials, scope, {
     signingDate,
     expiresInSeconds: options.expiresSeconds,
@@ -218,7 +220,7 @@ async function exchange(context: Context, x: Exchange): Promise<ExitCodeValue> {
   const { toSign } = x;
   for (let attempt = 0; ; attempt += 1) {
     const signed = await signRequest(toSign, await x.credentials(), x.scope, {
-      signingDate: new Date(),
+      signingDate: options.signingDate ?? new Date(),
       trace: x.trace,
     });
     const outgoing: OutgoingRequest = {

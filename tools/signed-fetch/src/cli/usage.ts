@@ -7,7 +7,8 @@ AWS endpoints with --service/--region) with your AWS credentials. Options as in 
 
 HTTP (as curl)
   -X, --request <method>     method (default GET, or POST with a body)
-  -H, --header <h: v>        add a header; repeatable; "Name:" removes one
+  -H, --header <h: v>        add a header; repeatable; "Name:" removes one; X-Amz-Date: <YYYYMMDDTHHMMSSZ>
+                             signs at that time (as curl --aws-sigv4 does), e.g. to try an expired signature
   -d, --data <data>          body, form-encoded; @file or @- (stdin), newlines stripped; repeatable (joined by &)
       --data-binary <data>   body as is; @file or @-
       --data-raw <data>      body as is, no @ handling
