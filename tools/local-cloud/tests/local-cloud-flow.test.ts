@@ -423,6 +423,11 @@ describe('the whole flow on the local cloud (in memory)', () => {
         // Assess
         expect(answer).toEqual({ status, body: { error, message } });
         expect(await orderCount()).toBe(before);
+        // The log says how long the injected timeout held the call (50 ms), not the function's timeout.
+        if (fault.mode === 'timeout')
+          expect(logs.some((line) => line.includes('] Task timed out after 0.05 seconds (injected)'))).toBe(
+            true,
+          );
       },
     );
 
