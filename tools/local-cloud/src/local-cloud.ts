@@ -569,6 +569,8 @@ export class LocalCloud {
         region: this.region,
         endpoint: this.baseUrl,
         persistence: this.options.stateDir ? 'disk' : 'memory',
+        // Where its admin-token and profiles are, for the CLI's deploy and remove (the same user's files only).
+        stateDir: this.options.stateDir ? path.resolve(this.options.stateDir) : null,
         stacks: this.deployer
           .stacks()
           .map((stack) => ({ stackName: stack.stackName, status: stack.status, outputs: stack.outputs })),

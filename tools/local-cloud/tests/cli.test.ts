@@ -1,11 +1,14 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { LOCAL_IDENTITIES_FILE } from '../src/identity';
+import { createSignedFetch } from '@sigv4-auth/signed-fetch';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
+import { removeIsolatedBuilds } from '../src/cli/package-service';
+import { freePort } from '../src/testing/free-port';
 
 const BIN = path.join(__dirname, '..', 'bin', 'local-cloud.cjs');
 
@@ -68,5 +71,91 @@ describe('npx local-cloud start on a port that is taken', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`A local cloud already runs at http://127.0.0.1:${port}`);
+  }, 60_000);
+});
+
+// The local cloud as a tool for a service that is not this repo's: `start --deploy <dir>`, `status`, `remove`, on
+// tests/fixtures/notes-service (its own serverless.yml and handlers), enforced as AWS would.
+describe('npx local-cloud with a Serverless service of your own', () => {
+  const FIXTURE = path.join(__dirname, 'fixtures', 'notes-service');
+  let stateDir: string;
+  let env: Record<string, string>;
+  let cloud: ReturnType<typeof spawn>;
+  let output = '';
+  let endpoint: string;
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(path.join(tmpdir(), 'cli-notes-'));
+    env = { LOCAL_CLOUD_PORT: String(await freePort()), LOCAL_CLOUD_DIR: stateDir };
+    cloud = spawn(process.execPath, [BIN, 'start', '--deploy', FIXTURE], { env: { ...process.env, ...env } });
+    cloud.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    cloud.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (output.includes('Ctrl-C stops it')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 100);
+      cloud.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`local-cloud start exited (${code}):\n${output}`));
+      });
+    });
+    endpoint = /\n {2}notes-service-local\n {4}(\S+)/.exec(output)?.[1] as string;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (cloud.exitCode === null) {
+      const exited = new Promise((resolve) => cloud.once('exit', resolve));
+      cloud.kill('SIGINT');
+      await exited;
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(path.join(FIXTURE, '.serverless'), { recursive: true, force: true });
+    removeIsolatedBuilds();
+  });
+
+  it('deploys it, prints its endpoint, and enforces its routes: signed, unsigned, and its role', async () => {
+    // Arrange
+    const developer = createSignedFetch({ credentials: seededUserKeys('developer'), region: 'us-east-1' });
+
+    // Act
+    const put = await developer(`${endpoint}/notes/n1`, { method: 'PUT', body: 'hello' });
+    const unsigned = await fetch(`${endpoint}/notes/n1`);
+    const get = await developer(`${endpoint}/notes/n1`);
+
+    // Assess
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/restapis\/\w+\/local\/_user_request_$/);
+    expect({ status: put.status, body: await put.json() }).toEqual({
+      status: 200,
+      body: { id: 'n1', text: 'hello', by: 'arn:aws:iam::000000000000:user/developer' },
+    });
+    expect(unsigned.status).toBe(403);
+    expect(await get.json()).toEqual({
+      error: 'AccessDeniedException',
+      message: expect.stringMatching(
+        /^User: arn:aws:sts::000000000000:assumed-role\/notes-service-local-getNote-us-east-1-lambdaRole\/notes-service-local-getNote is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/notes-service-local-notes because no identity-based policy allows the dynamodb:GetItem action$/,
+      ),
+    });
+  }, 60_000);
+
+  it('says what runs with status, removes the stack with remove, and exits 2 on a bad command', async () => {
+    // Act
+    const status = await localCloud(['status'], env);
+    const removed = await localCloud(['remove', FIXTURE], env);
+    const after = await localCloud(['status'], env);
+    const unknown = await localCloud(['deploy'], env);
+    const help = await localCloud(['deploy', '--help'], env);
+
+    // Assess
+    expect(status).toMatchObject({ code: 0 });
+    expect(status.stdout).toContain('notes-service-local  CREATE_COMPLETE');
+    expect(removed).toMatchObject({ code: 0, stdout: '- removed notes-service-local\n' });
+    expect(after.stdout).toContain('No stacks deployed.');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('deploy: which service? Give its folder.');
+    expect(help).toMatchObject({ code: 0 });
+    expect(help.stdout).toMatch(/^local-cloud deploy <service dir>/);
   }, 60_000);
 });

@@ -5,7 +5,18 @@ import path from 'node:path';
 import type { CloudFormationTemplate } from '../cloudformation/template';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const SERVERLESS_BIN = path.join(ROOT, 'node_modules/.bin/serverless');
+/**
+ * The Serverless CLI a service is packaged with: the service's own (the nearest `node_modules/.bin/serverless` at
+ * or above it), else the one installed with the local cloud.
+ */
+function serverlessBinFor(serviceDir: string): string {
+  for (let dir = path.resolve(serviceDir); ; dir = path.dirname(dir)) {
+    const bin = path.join(dir, 'node_modules', '.bin', 'serverless');
+    if (existsSync(bin)) return bin;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.join(ROOT, 'node_modules/.bin/serverless');
+}
 /** Where isolated copies are packaged: two levels below the root, like `apps/<service>`, so `../../infra` holds. */
 const ISOLATED_BUILDS = path.join(ROOT, '.local-cloud-build');
 
@@ -56,6 +67,11 @@ function isolatedCopy(serviceDir: string): string {
  * Throws with serverless's own output when packaging fails.
  */
 export function packageService(sourceDir: string, options: PackageOptions = {}): PackagedService {
+  if (
+    !existsSync(path.join(sourceDir, 'serverless.yml')) &&
+    !existsSync(path.join(sourceDir, 'serverless.yaml'))
+  )
+    throw new Error(`${sourceDir} has no serverless.yml: give the folder of a Serverless service`);
   const stage = options.stage ?? 'local';
   const serviceDir = options.isolated ? isolatedCopy(sourceDir) : sourceDir;
   const artifactsDir = path.join(serviceDir, '.serverless');
@@ -64,7 +80,7 @@ export function packageService(sourceDir: string, options: PackageOptions = {}):
   // afterwards.
   const packagingTmp = mkdtempSync(path.join(tmpdir(), 'local-cloud-package-'));
   try {
-    execFileSync(SERVERLESS_BIN, ['package', '--stage', stage], {
+    execFileSync(serverlessBinFor(serviceDir), ['package', '--stage', stage], {
       cwd: serviceDir,
       stdio: 'pipe',
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', TMPDIR: packagingTmp },
