@@ -2,7 +2,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
-import { deployProbeStack, deployWithSources, probeStackTemplate } from '../src/testing/probe-stack';
+import { deployProbeStack } from '../src/testing/probe-stack';
 
 // A function's AWS calls are authorized with its execution role, as on AWS: a statement missing from the role is
 // AWS's AccessDeniedException inside the function, with the role session as the caller
@@ -83,19 +83,4 @@ describe('a function’s DynamoDB calls are checked against its own role', () =>
     });
     expect(still).toMatchObject({ ok: true, item: { id: 'fixture' } });
   }, 30_000);
-
-  it('refuses a role with a permissions boundary it cannot enforce, instead of ignoring it', async () => {
-    // Prepare
-    const template = probeStackTemplate({ stackName: 'bounded' });
-    const role = template.Resources.ProbeRole as { Properties: Record<string, unknown> };
-    role.Properties.PermissionsBoundary = 'arn:aws:iam::000000000000:policy/boundary';
-
-    // Act
-    const deploy = deployWithSources(cloud, 'bounded', template, {
-      'probe.zip': 'exports.handler = async () => ({})',
-    });
-
-    // Assess
-    await expect(deploy).rejects.toThrow('ProbeRole: PermissionsBoundary is not enforced by the local cloud');
-  });
 });

@@ -105,6 +105,18 @@ function optionalString(props: Props, key: string, ctx: PlanContext): string | u
   return value;
 }
 
+/**
+ * Fails closed on settings that change who may do what but that the local cloud does not enforce: a deploy that
+ * ignored them would let local calls through that AWS refuses. `unenforced` maps each such property to what to do.
+ */
+function refuseUnenforced(props: Props, ctx: PlanContext, unenforced: Record<string, string>): void {
+  for (const [property, advice] of Object.entries(unenforced))
+    if (props[property] !== undefined && props[property] !== false)
+      throw new DeploymentError(
+        `${ctx.logicalId}: ${property} is not enforced by the local cloud, so it refuses the resource rather than allow more than AWS would; ${advice}`,
+      );
+}
+
 function skipped(reason: string, physicalId: string, attributes: Record<string, unknown> = {}): Planned {
   return { physicalId, attributes, plan: { kind: 'skipped', reason } };
 }
@@ -382,6 +394,13 @@ export const PLANNERS: Record<string, Planner> = {
     };
   },
   'AWS::ApiGateway::RestApi': (props, ctx) => {
+    refuseUnenforced(props, ctx, {
+      DisableExecuteApiEndpoint:
+        'the local cloud always serves the execute-api endpoint; deploy without it locally',
+      Body: 'define the API with AWS::ApiGateway::Resource and Method resources (as the Serverless Framework does)',
+      BodyS3Location: 'define the API with AWS::ApiGateway::Resource and Method resources',
+      CloneFrom: 'define the API itself rather than cloning one',
+    });
     const types = ((props.EndpointConfiguration ?? {}) as Props).Types;
     if (Array.isArray(types) && types.includes('PRIVATE'))
       throw new DeploymentError(
@@ -650,6 +669,13 @@ export const PLANNERS: Record<string, Planner> = {
   },
   // Recorded and enforced where the invoking service checks it (Cognito triggers now; API Gateway: not yet).
   'AWS::Lambda::Permission': (props, ctx) => {
+    refuseUnenforced(props, ctx, {
+      PrincipalOrgID:
+        'the local cloud models no AWS Organizations; scope the permission with SourceArn or SourceAccount',
+      EventSourceToken: 'only AWS services invoke functions locally (API Gateway, Cognito)',
+      FunctionUrlAuthType: 'function URLs are not emulated',
+      InvokedViaFunctionUrl: 'function URLs are not emulated',
+    });
     const target = str(props, 'FunctionName', ctx);
     const functionName = /(?:^|:function:)([\w-]+)(?::[\w$-]+)?$/.exec(target)?.[1];
     if (!functionName)

@@ -1,0 +1,62 @@
+import { LOCAL_IDENTITIES_FILE } from '../src/identity';
+import { LocalCloud } from '../src/local-cloud';
+import { deployWithSources, probeStackTemplate } from '../src/testing/probe-stack';
+
+// Fail closed: a template setting that narrows who may do what, which the local cloud does not enforce, is refused at
+// deploy with a message that names it and says what to do; it is never ignored (that would allow locally what AWS
+// refuses). Settings it does enforce, and types with no local meaning ("skipped, with the reason"), deploy.
+describe('deploys refuse what the local cloud cannot enforce', () => {
+  let cloud: LocalCloud;
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
+  });
+
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('refuses a role with a permissions boundary it cannot enforce, instead of ignoring it', async () => {
+    // Prepare
+    const template = probeStackTemplate({ stackName: 'bounded' });
+    const role = template.Resources.ProbeRole as { Properties: Record<string, unknown> };
+    role.Properties.PermissionsBoundary = 'arn:aws:iam::000000000000:policy/boundary';
+
+    // Act
+    const deploy = deployWithSources(cloud, 'bounded', template, {
+      'probe.zip': 'exports.handler = async () => ({})',
+    });
+
+    // Assess
+    await expect(deploy).rejects.toThrow('ProbeRole: PermissionsBoundary is not enforced by the local cloud');
+  });
+
+  // Settings that narrow who may call but that the local cloud does not enforce are refused, never ignored.
+  it.each([
+    [
+      'Api',
+      'DisableExecuteApiEndpoint',
+      true,
+      'Api: DisableExecuteApiEndpoint is not enforced by the local cloud',
+    ],
+    [
+      'ProbeLambdaPermissionApiGateway',
+      'PrincipalOrgID',
+      'o-abc123',
+      'ProbeLambdaPermissionApiGateway: PrincipalOrgID is not enforced by the local cloud',
+    ],
+  ])('refuses %s.%s, which it cannot enforce', async (logicalId, property, value, message) => {
+    // Prepare
+    const template = probeStackTemplate({ stackName: 'unenforced' });
+    const resource = template.Resources[logicalId] as { Properties: Record<string, unknown> };
+    resource.Properties[property] = value;
+
+    // Act
+    const deploy = deployWithSources(cloud, 'unenforced', template, {
+      'probe.zip': 'exports.handler = async () => ({})',
+    });
+
+    // Assess
+    await expect(deploy).rejects.toThrow(message);
+  });
+});
