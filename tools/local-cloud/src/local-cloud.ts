@@ -150,6 +150,8 @@ export class LocalCloud {
   private baseUrl = '';
   private readonly limits: ServerLimits;
   private readonly inflight: InflightBytes;
+  /** While a restart redeploys its stacks: deploys and removes wait (503) rather than run beside it. */
+  private restoring = false;
   /**
    * SIGUSR1 opens node's inspector on any node process, and functions (separate processes of the same OS user)
    * could send it to the cloud and then read every session from its memory. A listener replaces that default.
@@ -383,7 +385,14 @@ export class LocalCloud {
     });
     this.baseUrl = `http://${host}:${this.port}`;
     this.idp = this.startIdp();
-    if (stateDir) await this.restoreStacks();
+    if (stateDir) {
+      this.restoring = true;
+      try {
+        await this.restoreStacks();
+      } finally {
+        this.restoring = false;
+      }
+    }
   }
 
   /** Never rejects: a bad `corporateIdp` section or a failed start is logged, and `/oidc` answers 404. */
@@ -591,6 +600,8 @@ export class LocalCloud {
     }
     if (route === 'GET /_local/faults') return jsonReply(200, { faults: this.faults.list() });
     if (route === 'DELETE /_local/faults') return jsonReply(200, { cleared: this.faults.clear() });
+    if (this.restoring && (route === 'POST /_local/deploy' || route.startsWith('DELETE /_local/stacks/')))
+      return jsonReply(503, { message: 'The local cloud is still restoring its stacks: retry in a moment' });
     if (route === 'POST /_local/deploy') return this.deployRequest(request);
     const removeMatch = /^DELETE \/_local\/stacks\/([\w-]+)$/.exec(route);
     if (removeMatch) {

@@ -11,6 +11,7 @@ import { removeIsolatedBuilds } from '../src/cli/package-service';
 import { freePort } from '../src/testing/free-port';
 
 const BIN = path.join(__dirname, '..', 'bin', 'local-cloud.cjs');
+const FIXTURE_DIR = path.join(__dirname, 'fixtures', 'notes-service');
 
 /** `npx local-cloud <args>` in its own process (never synchronously: the test process may hold a cloud). */
 async function localCloud(args: string[], env: Record<string, string>) {
@@ -45,14 +46,19 @@ describe('npx local-cloud start on a port that is taken', () => {
     const port = String((squatter.address() as { port: number }).port);
 
     // Act
-    const run = await localCloud(['start'], { LOCAL_CLOUD_PORT: port, LOCAL_CLOUD_DIR: stateDir });
+    const run = await localCloud(['start', '--deploy', FIXTURE_DIR], {
+      LOCAL_CLOUD_PORT: port,
+      LOCAL_CLOUD_DIR: stateDir,
+    });
     squatter.close();
 
     // Assess: no "packaging" line (that takes seconds per service), and the way out.
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain('packaging');
     expect(run.stderr).toContain(`Port ${port} is in use by another program`);
-    expect(run.stderr).toContain(`LOCAL_CLOUD_PORT=${Number(port) + 1} npm start`);
+    expect(run.stderr).toContain(
+      `LOCAL_CLOUD_PORT=${Number(port) + 1} npx local-cloud start --deploy ${FIXTURE_DIR}`,
+    );
   }, 60_000);
 
   it('says a local cloud already runs there when its health endpoint answers', async () => {
@@ -140,21 +146,42 @@ describe('npx local-cloud with a Serverless service of your own', () => {
     });
   }, 60_000);
 
-  it('says what runs with status, removes the stack with remove, and exits 2 on a bad command', async () => {
+  it('redeploys with deploy, says what runs with status, removes the stack with remove, exits 2 on bad usage', async () => {
     // Act
+    const redeployed = await localCloud(['deploy', FIXTURE], env);
+    // The admin token is read from this CLI's own state folder only, never from one the answering server names.
+    const elsewhere = await localCloud(['deploy', FIXTURE], {
+      ...env,
+      LOCAL_CLOUD_DIR: path.join(stateDir, 'other'),
+    });
     const status = await localCloud(['status'], env);
     const removed = await localCloud(['remove', FIXTURE], env);
     const after = await localCloud(['status'], env);
     const unknown = await localCloud(['deploy'], env);
+    const extra = await localCloud(['remove', FIXTURE, '--stage', 'dev'], env);
+    const flagAsDir = await localCloud(['start', '--deploy', '--shop'], env);
     const help = await localCloud(['deploy', '--help'], env);
 
     // Assess
+    expect(redeployed).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`- deployed notes-service-local\n  ${endpoint}`),
+    });
+    expect(elsewhere).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`keeps its state in ${stateDir}`),
+    });
     expect(status).toMatchObject({ code: 0 });
-    expect(status.stdout).toContain('notes-service-local  CREATE_COMPLETE');
+    expect(status.stdout).toContain('notes-service-local  UPDATE_COMPLETE');
     expect(removed).toMatchObject({ code: 0, stdout: '- removed notes-service-local\n' });
     expect(after.stdout).toContain('No stacks deployed.');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('deploy: which service? Give its folder.');
+    expect(extra).toMatchObject({ code: 2, stderr: expect.stringContaining('remove: unexpected --stage') });
+    expect(flagAsDir).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('start: unexpected --deploy'),
+    });
     expect(help).toMatchObject({ code: 0 });
     expect(help.stdout).toMatch(/^local-cloud deploy <service dir>/);
   }, 60_000);

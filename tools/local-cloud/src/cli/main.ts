@@ -14,6 +14,9 @@ const STATE_DIR = path.resolve(process.env.LOCAL_CLOUD_DIR ?? '.local-cloud');
 const IDENTITIES_FILE = process.env.LOCAL_CLOUD_IDENTITIES ?? LOCAL_IDENTITIES_FILE;
 const port = Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
 const baseUrl = `http://127.0.0.1:${port}`;
+// The AWS SDK's NodeVersionSupportWarning (it wants Node 22 from 2027) is known noise on Node 20, which is supported.
+if (Number(process.versions.node.split('.')[0]) < 22)
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** Exit codes: 0 done, 1 it failed (no cloud, a refused deploy), 2 bad usage (as curl and most CLIs). */
 class CliFailure extends Error {
@@ -76,14 +79,21 @@ async function runningCloud(): Promise<Health> {
   return (await answer.json()) as Health;
 }
 
-/** The token the running cloud wrote to its state folder: the mutating /_local endpoints need it. */
+/**
+ * The token of this CLI's own state folder (LOCAL_CLOUD_DIR, else ./.local-cloud), which the mutating /_local
+ * endpoints need. Never one from a folder the answering server names: whatever holds the port would get it.
+ */
 function adminHeaders(health: Health): Record<string, string> {
-  const token = health.stateDir ? readAdminToken(health.stateDir) : undefined;
-  if (!token)
+  if (health.stateDir !== STATE_DIR)
     throw new CliFailure(
       health.stateDir
-        ? `Cannot read ${path.join(health.stateDir, ADMIN_TOKEN_FILE)}: deploy as the user who started the local cloud`
+        ? `The local cloud at ${baseUrl} keeps its state in ${health.stateDir}, not ${STATE_DIR}: run this where it was started, or set LOCAL_CLOUD_DIR=${health.stateDir}`
         : `The local cloud at ${baseUrl} keeps no state on disk, so it has no admin token to read`,
+    );
+  const token = readAdminToken(STATE_DIR);
+  if (!token)
+    throw new CliFailure(
+      `Cannot read ${path.join(STATE_DIR, ADMIN_TOKEN_FILE)}: run this as the user who started the local cloud`,
     );
   return { [ADMIN_TOKEN_HEADER]: token };
 }
@@ -168,7 +178,7 @@ async function ensurePortIsFree(): Promise<void> {
   const health = await fetch(`${baseUrl}/_local/health`, { signal: AbortSignal.timeout(2000) }).catch(
     () => undefined,
   );
-  const next = `LOCAL_CLOUD_PORT=${port + 1} npm start`;
+  const next = `LOCAL_CLOUD_PORT=${port + 1} npx local-cloud ${process.argv.slice(2).join(' ')}`;
   throw new CliFailure(
     health?.ok
       ? `A local cloud already runs at ${baseUrl}: use it, stop it (Ctrl-C where it runs), or start another on a free port: ${next}`
@@ -182,8 +192,11 @@ async function start(args: string[]): Promise<void> {
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     if (arg === '--shop') continue;
-    if (arg === '--deploy' && args[index + 1] !== undefined) dirs.push(path.resolve(args[++index] as string));
-    else throw new CliFailure(`start: unexpected ${arg}\n\n${HELP.start}`, 2);
+    const dir = args[index + 1];
+    if (arg === '--deploy' && dir !== undefined && !dir.startsWith('-')) {
+      dirs.push(path.resolve(dir));
+      index++;
+    } else throw new CliFailure(`start: unexpected ${arg}\n\n${HELP.start}`, 2);
   }
   await ensurePortIsFree();
   const started = Date.now();
@@ -225,8 +238,9 @@ ${cloud
   )
   .join('')}
 Sign as the seeded developer (profile "local"; "partner" is a user of account 111111111111):
+  npx signed-fetch --local <endpoint>/<path>${STATE_DIR === path.resolve('.local-cloud') ? '' : `    (with LOCAL_CLOUD_DIR=${STATE_DIR})`}
   export AWS_CONFIG_FILE=${configFile} AWS_SHARED_CREDENTIALS_FILE=${credentialsFile} AWS_PROFILE=local
-  npx signed-fetch --local <endpoint>/<path>      aws sts get-caller-identity
+  aws sts get-caller-identity
 
 Deploy more with: npx local-cloud deploy <service dir>. Ctrl-C stops it; data stays in ${STATE_DIR}.`);
 }
@@ -242,14 +256,17 @@ async function idpToken(args: string[]): Promise<void> {
 
 /** The one `<service dir>` of deploy and remove: positional, or `--service-dir <dir>` (the nx targets). */
 function serviceDirOf(command: string, args: string[]): string {
-  const flag = args.indexOf('--service-dir');
-  const dir = flag >= 0 ? args[flag + 1] : args.find((arg) => !arg.startsWith('-'));
-  if (!dir) throw new CliFailure(`${command}: which service? Give its folder.\n\n${HELP[command]}`, 2);
-  return dir;
+  const rest = args[0] === '--service-dir' ? args.slice(1) : args;
+  if (rest.length === 0 || rest[0]?.startsWith('-'))
+    throw new CliFailure(`${command}: which service? Give its folder.\n\n${HELP[command]}`, 2);
+  if (rest.length > 1) throw new CliFailure(`${command}: unexpected ${rest[1]}\n\n${HELP[command]}`, 2);
+  return rest[0] as string;
 }
 
 async function main(): Promise<void> {
   const [command = '', ...args] = process.argv.slice(2);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliFailure(`LOCAL_CLOUD_PORT must be a port number, not ${process.env.LOCAL_CLOUD_PORT}`, 2);
   if (['--help', '-h', 'help', ''].includes(command)) {
     const topic = HELP[args[0] ?? ''];
     if (command === '') throw new CliFailure(USAGE, 2);

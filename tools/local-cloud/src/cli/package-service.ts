@@ -84,6 +84,8 @@ export function packageService(sourceDir: string, options: PackageOptions = {}):
       cwd: serviceDir,
       stdio: 'pipe',
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', TMPDIR: packagingTmp },
+      // A serverless that waits for input (v4's login prompt) must not hang the cloud's start for ever.
+      timeout: 300_000,
     });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };

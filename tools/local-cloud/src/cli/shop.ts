@@ -83,7 +83,7 @@ authorizer checks their token and API Gateway caches its policy 300 s):
   curl -s -H "Authorization: Bearer $STAFF" ${endpoint('order-service-local')}/admin/orders
   curl -s -X DELETE -H "Authorization: Bearer $(npx local-cloud idp-token --user bob)" ${endpoint('order-service-local')}/admin/orders/<order id>
 
-Ctrl-C stops it; data stays in .local-cloud/.`);
+Ctrl-C stops it; data stays in ${stateDir}.`);
 }
 
 /** Creates the demo user (confirmed, with its published local password, and its customer record) unless it exists. */

@@ -31,9 +31,13 @@ export interface AwsContext {
 
 type Env = Record<string, string | undefined>;
 
-/** `.local-cloud/` of this repo (written by `npm start`), or `LOCAL_CLOUD_DIR`. */
+/** The local cloud's state folder: `LOCAL_CLOUD_DIR`, else `./.local-cloud` if it has the profiles, else this repo's. */
 export function localCloudDir(env: Env): string {
-  return env.LOCAL_CLOUD_DIR ?? path.resolve(__dirname, '../../../../.local-cloud');
+  if (env.LOCAL_CLOUD_DIR) return env.LOCAL_CLOUD_DIR;
+  // `npx local-cloud start` keeps its state where it was started: here first, then this repo's (npm start).
+  const here = path.resolve('.local-cloud');
+  if (existsSync(path.join(here, 'aws-config'))) return here;
+  return path.resolve(__dirname, '../../../../.local-cloud');
 }
 
 /**

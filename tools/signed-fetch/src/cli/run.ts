@@ -193,6 +193,11 @@ async function presign(
     trace,
   });
   const validUntil = signingDate.getTime() + options.expiresSeconds * 1000;
+  if (validUntil < Date.now() && (!options.silent || options.showError))
+    await write(
+      io.stderr,
+      `Warning: the URL expired at ${new Date(validUntil).toISOString()} (the X-Amz-Date given plus --expires ${options.expiresSeconds}): AWS refuses it.\n`,
+    );
   if (
     credentials.expiration &&
     credentials.expiration.getTime() < validUntil &&

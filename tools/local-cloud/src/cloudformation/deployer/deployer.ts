@@ -115,6 +115,11 @@ export class Deployer {
       })),
     };
     this.deployed.set(input.stackName, { stack, planned, imports });
+    for (const [logicalId, resource] of planned)
+      if (resource.plan.kind === 'skipped')
+        this.options.log(
+          `${input.stackName}: skipped ${logicalId} (${input.template.Resources[logicalId]?.Type}): ${resource.plan.reason}`,
+        );
     return stack;
   }
 
