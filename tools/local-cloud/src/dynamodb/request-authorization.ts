@@ -62,7 +62,10 @@ interface TableRef {
  * A table named by name, or by ARN ("table name overloading": any operation takes the table's ARN). Another
  * account's table is named by its ARN only.
  */
-function tableRef(nameOrArn: unknown, scope: RequestScope): TableRef | undefined {
+function tableRef(
+  nameOrArn: unknown,
+  scope: Pick<RequestScope, 'region' | 'accountId'>,
+): TableRef | undefined {
   if (typeof nameOrArn !== 'string') return undefined;
   if (nameOrArn.startsWith('arn:')) {
     const accountId = nameOrArn.split(':')[4] ?? '';
@@ -530,7 +533,7 @@ export function ownTablesOf(input: Input, scope: Omit<RequestScope, 'keysOf'>): 
     for (const item of input.TransactItems)
       for (const part of Object.values(objectOr(item))) names.push(objectOr(part).TableName);
   const own = names
-    .map((name) => tableRef(name, { ...scope, keysOf: () => undefined }))
+    .map((name) => tableRef(name, scope))
     .filter((table): table is TableRef => table !== undefined && !table.foreign)
     .map((table) => table.name);
   return [...new Set(own)];
