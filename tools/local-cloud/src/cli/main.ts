@@ -67,16 +67,22 @@ interface Health {
   stacks: Array<{ stackName: string; status: string; outputs: Array<{ key: string; value: unknown }> }>;
 }
 
-/** The running cloud's health answer, or a failure that says how to start one. */
-async function runningCloud(): Promise<Health> {
-  const answer = await fetch(`${baseUrl}/_local/health`, { signal: AbortSignal.timeout(5000) }).catch(
+/** The health answer of a local cloud on the port, if one answers within `timeoutMs`. */
+async function healthOf(timeoutMs: number): Promise<Health | undefined> {
+  const answer = await fetch(`${baseUrl}/_local/health`, { signal: AbortSignal.timeout(timeoutMs) }).catch(
     () => undefined,
   );
-  if (!answer?.ok)
+  return answer?.ok ? ((await answer.json()) as Health) : undefined;
+}
+
+/** The running cloud's health answer, or a failure that says how to start one. */
+async function runningCloud(): Promise<Health> {
+  const health = await healthOf(5000);
+  if (!health)
     throw new CliFailure(
       `No local cloud answers at ${baseUrl}. Start one first (npx local-cloud start), or set LOCAL_CLOUD_PORT to its port.`,
     );
-  return (await answer.json()) as Health;
+  return health;
 }
 
 /**
@@ -175,12 +181,10 @@ async function ensurePortIsFree(): Promise<void> {
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
   if (free) return;
-  const health = await fetch(`${baseUrl}/_local/health`, { signal: AbortSignal.timeout(2000) }).catch(
-    () => undefined,
-  );
+  const health = await healthOf(2000);
   const next = `LOCAL_CLOUD_PORT=${port + 1} npx local-cloud ${process.argv.slice(2).join(' ')}`;
   throw new CliFailure(
-    health?.ok
+    health
       ? `A local cloud already runs at ${baseUrl}: use it, stop it (Ctrl-C where it runs), or start another on a free port: ${next}`
       : `Port ${port} is in use by another program: free it, or start the local cloud on another port: ${next}`,
   );
