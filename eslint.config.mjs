@@ -31,7 +31,7 @@ export default tseslint.config(
       '**/dist',
       '**/.nx',
       '**/.local-cloud',
-      '.local-cloud-build',
+      '**/.local-cloud-build',
       'bench/results',
     ],
   },

@@ -25,10 +25,11 @@ const BENCH_API_KEY = 'BenchLocalApiKey0123456789';
 
 async function main(): Promise<void> {
   const wants = new Set(process.argv.slice(2));
-  // Package before starting: packaging is synchronous and must not freeze a running cloud.
   const packaged = wants.has('--services')
-    ? ['customer-service', 'identity-service', 'order-service'].map((service) =>
-        packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+    ? await Promise.all(
+        ['customer-service', 'identity-service', 'order-service'].map((service) =>
+          packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+        ),
       )
     : [];
   const cloud = await LocalCloud.start({

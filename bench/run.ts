@@ -119,8 +119,10 @@ async function main(): Promise<void> {
 
   if (runs('coldstart')) {
     step('cold start per function (bundle bytes, init in a fresh process)');
-    const packages = ['customer-service', 'identity-service', 'order-service'].map((service) =>
-      packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+    const packages = await Promise.all(
+      ['customer-service', 'identity-service', 'order-service'].map((service) =>
+        packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+      ),
     );
     const coldstart = await benchColdStarts(packages, quick ? 3 : 7);
     console.table(

@@ -105,10 +105,11 @@ describe('onUserConfirmed against customer-service in the local cloud', () => {
   }
 
   beforeAll(async () => {
-    // Package first (copies: never racing `nx package` of the same services): it blocks this process for
-    // seconds, and a running cloud must not be frozen meanwhile.
-    const customerPackage = packageService(path.join(ROOT, 'apps/customer-service'), { isolated: true });
-    const identityPackage = packageService(path.join(ROOT, 'apps/identity-service'), { isolated: true });
+    // Copies: never racing `nx package` of the same services.
+    const [customerPackage, identityPackage] = await Promise.all([
+      packageService(path.join(ROOT, 'apps/customer-service'), { isolated: true }),
+      packageService(path.join(ROOT, 'apps/identity-service'), { isolated: true }),
+    ]);
     cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
     const customerStack = await cloud.deploy(customerPackage);
     customerUrl = customerStack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value as string;

@@ -50,9 +50,10 @@ describe('sign-up to sign-in on the local cloud', () => {
   const asDeveloper = createSignedFetch({ credentials: developer, region: 'us-east-1' });
 
   beforeAll(async () => {
-    // Package first: packaging blocks this process, and a running cloud must not be frozen meanwhile.
-    const customerService = packageService(path.join(ROOT, 'apps/customer-service'), { isolated: true });
-    const identityService = packageService(path.join(ROOT, 'apps/identity-service'), { isolated: true });
+    const [customerService, identityService] = await Promise.all([
+      packageService(path.join(ROOT, 'apps/customer-service'), { isolated: true }),
+      packageService(path.join(ROOT, 'apps/identity-service'), { isolated: true }),
+    ]);
     cloud = await LocalCloud.start({
       port: 0,
       identitiesFile: LOCAL_IDENTITIES_FILE,

@@ -54,8 +54,10 @@ describe('/admin routes with a Lambda authorizer on the local IdP', () => {
     // The template carries the IdP's issuer (http://127.0.0.1:<port>/oidc), so the port is chosen first.
     const port = await freePort();
     process.env.LOCAL_CLOUD_PORT = String(port);
-    const packages = ['customer-service', 'identity-service', 'order-service'].map((service) =>
-      packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+    const packages = await Promise.all(
+      ['customer-service', 'identity-service', 'order-service'].map((service) =>
+        packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+      ),
     );
     cloud = await LocalCloud.start({
       port,

@@ -116,9 +116,10 @@ describe('/me and /partner routes on the local cloud', () => {
   }
 
   beforeAll(async () => {
-    // Package first: packaging blocks this process, and a running cloud must not be frozen meanwhile.
-    const packages = ['customer-service', 'identity-service', 'order-service'].map((service) =>
-      packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+    const packages = await Promise.all(
+      ['customer-service', 'identity-service', 'order-service'].map((service) =>
+        packageService(path.join(ROOT, 'apps', service), { isolated: true }),
+      ),
     );
     cloud = await LocalCloud.start({
       port: 0,

@@ -23,3 +23,4 @@ export {
   type IamStatement,
   type PackagedTemplate,
 } from './cloudformation';
+export { packedProject, type PackedProject } from './packed-project';

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { removeIsolatedBuilds } from '../src/cli/package-service';
+import { startCli, type RunningCli } from '../src/testing/cli-process';
 import { freePort } from '../src/testing/free-port';
 
 const BIN = path.join(__dirname, '..', 'bin', 'local-cloud.cjs');
@@ -61,6 +62,24 @@ describe('npx local-cloud start on a port that is taken', () => {
     );
   }, 60_000);
 
+  it("fails a service that does not build with esbuild's error, without waiting for the esbuild left running", async () => {
+    // Act: serverless-esbuild 1.57 keeps esbuild's service process (and so serverless) alive after a failed build.
+    const run = await localCloud(['start', '--deploy', path.join(__dirname, 'fixtures', 'broken-service')], {
+      LOCAL_CLOUD_PORT: String(await freePort()),
+      LOCAL_CLOUD_DIR: stateDir,
+    });
+
+    const broken = path.join(__dirname, 'fixtures', 'broken-service');
+    for (const output of ['.esbuild', '.serverless'])
+      rmSync(path.join(broken, output), { recursive: true, force: true });
+
+    // Assess: failed within the test's timeout (not after the 300 s packaging timeout), saying what to fix.
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('- packaging broken-service (serverless package --stage local)... failed');
+    expect(run.stderr).toContain('Could not resolve "no-such-module"');
+    expect(run.stderr).toContain('stopped: it reported the error above and did not exit');
+  }, 60_000);
+
   it('says a local cloud already runs there when its health endpoint answers', async () => {
     // Arrange
     const cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
@@ -86,37 +105,20 @@ describe('npx local-cloud with a Serverless service of your own', () => {
   const FIXTURE = path.join(__dirname, 'fixtures', 'notes-service');
   let stateDir: string;
   let env: Record<string, string>;
-  let cloud: ReturnType<typeof spawn>;
-  let output = '';
+  let cloud: RunningCli | undefined;
   let endpoint: string;
 
   beforeAll(async () => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'cli-notes-'));
     env = { LOCAL_CLOUD_PORT: String(await freePort()), LOCAL_CLOUD_DIR: stateDir };
-    cloud = spawn(process.execPath, [BIN, 'start', '--deploy', FIXTURE], { env: { ...process.env, ...env } });
-    cloud.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    cloud.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (output.includes('Ctrl-C stops it')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 100);
-      cloud.once('exit', (code) => {
-        clearInterval(timer);
-        reject(new Error(`local-cloud start exited (${code}):\n${output}`));
-      });
+    cloud = await startCli(process.execPath, [BIN, 'start', '--deploy', FIXTURE], {
+      env: { ...process.env, ...env },
     });
-    endpoint = /\n {2}notes-service-local\n {4}(\S+)/.exec(output)?.[1] as string;
+    endpoint = /\n {2}notes-service-local\n {4}(\S+)/.exec(cloud.output())?.[1] as string;
   }, 120_000);
 
   afterAll(async () => {
-    if (cloud.exitCode === null) {
-      const exited = new Promise((resolve) => cloud.once('exit', resolve));
-      cloud.kill('SIGINT');
-      await exited;
-    }
+    await cloud?.stop();
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(path.join(FIXTURE, '.serverless'), { recursive: true, force: true });
     removeIsolatedBuilds();

@@ -58,12 +58,13 @@ describe('the whole flow on the local cloud (in memory)', () => {
   });
 
   beforeAll(async () => {
-    // Package first: packaging blocks this process for seconds, and a running cloud (its keep-alive
-    // connections to dynalite) must not be frozen meanwhile.
-    customerPackage = packageForTest('customer-service');
     // order-service imports identity-service's user pool (its /me and /partner routes' authorizers).
-    const identityPackage = packageForTest('identity-service');
-    const orderPackage = packageForTest('order-service');
+    let identityPackage: PackagedService, orderPackage: PackagedService;
+    [customerPackage, identityPackage, orderPackage] = await Promise.all([
+      packageForTest('customer-service'),
+      packageForTest('identity-service'),
+      packageForTest('order-service'),
+    ]);
     cloud = await LocalCloud.start({ port: 0, identitiesFile: IDENTITIES, log: (line) => logs.push(line) });
     await cloud.deploy(customerPackage);
     await cloud.deploy(identityPackage);

@@ -1,49 +1,35 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { deployProbeStack, LocalCloud, LOCAL_IDENTITIES_FILE, seededUserKeys } from '@sigv4-auth/local-cloud';
+import { packedProject, type PackedProject } from '@sigv4-auth/testing';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
 
 // The two signing packages as people would install them: `npm pack` of what would be published
 // (scripts/pack-packages.mjs: compiled JavaScript, types, the real dependencies), installed into a project outside
 // this repo, then used there against the local cloud: the CLI on PATH, the library from plain node and TypeScript.
 describe('@sigv4-auth/signed-fetch and @sigv4-auth/signed-fetch-cli, installed from their tarballs', () => {
+  let installed: PackedProject;
   let project: string;
   let cloud: LocalCloud;
   let api: string;
   const { accessKeyId, secretAccessKey } = seededUserKeys('developer');
 
   beforeAll(async () => {
-    project = mkdtempSync(path.join(tmpdir(), 'signed-fetch-user-'));
-    const { stdout } = await run(
-      process.execPath,
-      [path.join(ROOT, 'scripts/pack-packages.mjs'), path.join(project, 'packs')],
-      {
-        encoding: 'utf8',
-      },
-    );
-    const tarballs = stdout.trim().split('\n');
-    writeFileSync(
-      path.join(project, 'package.json'),
-      JSON.stringify({ name: 'a-user-project', private: true }),
-    );
-    // From npm's cache when it has them (CI's npm ci filled it), else the registry.
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs], {
-      cwd: project,
+    installed = await packedProject({
+      packages: ['@sigv4-auth/signed-fetch-cli'],
+      prefix: 'signed-fetch-user-',
     });
+    project = installed.dir;
     cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
     ({ url: api } = await deployProbeStack(cloud, { authorizationType: 'AWS_IAM' }));
   }, 240_000);
 
   afterAll(async () => {
     await cloud?.stop();
-    rmSync(project, { recursive: true, force: true });
-    for (const dir of ['libs/signed-fetch/dist', 'tools/signed-fetch/dist'])
-      rmSync(path.join(ROOT, dir), { recursive: true, force: true });
+    installed?.remove();
   });
 
   it('installs compiled JavaScript and types, no TypeScript sources and no tsx', () => {
@@ -97,30 +83,7 @@ describe('@sigv4-auth/signed-fetch and @sigv4-auth/signed-fetch-cli, installed f
       cwd: project,
       encoding: 'utf8',
     });
-    const typecheck = await run(
-      path.join(ROOT, 'node_modules/.bin/tsc'),
-      [
-        '--noEmit',
-        '--strict',
-        '--module',
-        'commonjs',
-        '--moduleResolution',
-        'node',
-        '--target',
-        'es2022',
-        '--lib',
-        'es2023,dom',
-        '--typeRoots',
-        path.join(ROOT, 'node_modules/@types'),
-        '--types',
-        'node',
-        'check.ts',
-      ],
-      { cwd: project, encoding: 'utf8' },
-    ).then(
-      () => 'ok',
-      (error: { stdout?: string }) => error.stdout ?? 'failed',
-    );
+    const typecheck = await installed.typecheck('check.ts');
 
     // Assess
     expect(stdout.trim()).toBe('200 arn:aws:iam::000000000000:user/developer');

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, readAdminToken } from '../admin';
@@ -32,8 +32,8 @@ const HELP: Record<string, string> = {
   start: `local-cloud start [--deploy <service dir>]... [--shop]
 
   Starts the local cloud on ${baseUrl} (LOCAL_CLOUD_PORT), with its state in ./.local-cloud (LOCAL_CLOUD_DIR) and
-  the identities of LOCAL_CLOUD_IDENTITIES (default: this repo's infra/local/identities.json). Each --deploy packages
-  a Serverless service (serverless package --stage local) and deploys its template and zips, in the order given.
+  the identities of LOCAL_CLOUD_IDENTITIES (default: the identities.json it ships). Each --deploy packages a
+  Serverless service (serverless package --stage local) and deploys its template and zips, in the order given.
   --shop deploys this repo's three services and makes the demo user (npm start). Ctrl-C stops it.`,
   deploy: `local-cloud deploy <service dir>
 
@@ -104,11 +104,11 @@ function adminHeaders(health: Health): Record<string, string> {
   return { [ADMIN_TOKEN_HEADER]: token };
 }
 
-function packageWithProgress(serviceDir: string): PackagedService {
+async function packageWithProgress(serviceDir: string): Promise<PackagedService> {
   const started = Date.now();
   process.stdout.write(`- packaging ${path.basename(serviceDir)} (serverless package --stage local)... `);
   try {
-    const packaged = packageService(serviceDir);
+    const packaged = await packageService(serviceDir);
     console.log(`${((Date.now() - started) / 1000).toFixed(1)}s`);
     return packaged;
   } catch (error) {
@@ -123,7 +123,7 @@ const endpointsOf = (outputs: Array<{ key: string; value: unknown }>) =>
 async function deploy(serviceDir: string): Promise<void> {
   const health = await runningCloud();
   const headers = adminHeaders(health);
-  const { stackName, templateFile, artifactsDir } = packageWithProgress(path.resolve(serviceDir));
+  const { stackName, templateFile, artifactsDir } = await packageWithProgress(path.resolve(serviceDir));
   const response = await fetch(`${baseUrl}/_local/deploy`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -202,6 +202,12 @@ async function start(args: string[]): Promise<void> {
       index++;
     } else throw new CliFailure(`start: unexpected ${arg}\n\n${HELP.start}`, 2);
   }
+  const missingShop = shop ? SHOP_SERVICES.find((dir) => !existsSync(dir)) : undefined;
+  if (missingShop)
+    throw new CliFailure(
+      `start --shop deploys this repo's services and needs a clone of it (${missingShop} is missing): use --deploy <your service dir>`,
+      2,
+    );
   await ensurePortIsFree();
   const started = Date.now();
   const relative = path.relative(process.cwd(), STATE_DIR);
@@ -209,8 +215,9 @@ async function start(args: string[]): Promise<void> {
     `Starting the local cloud on ${baseUrl} (state in ${relative.startsWith('..') ? STATE_DIR : relative || '.'}/)`,
   );
   mkdirSync(STATE_DIR, { recursive: true });
-  // Package before starting: packaging blocks this process, and must not freeze a running cloud.
-  const packages = [...(shop ? SHOP_SERVICES : []), ...dirs].map(packageWithProgress);
+  // Package before starting: a service that fails to package stops the start before anything listens.
+  const packages: PackagedService[] = [];
+  for (const dir of [...(shop ? SHOP_SERVICES : []), ...dirs]) packages.push(await packageWithProgress(dir));
   const cloud = await LocalCloud.start({
     port,
     stateDir: STATE_DIR,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validatePolicyDocument, type NamedPolicy, type PolicyDocument, type PolicyKind } from '../iam';
 import { stableUniqueId } from './credentials';
@@ -36,8 +36,14 @@ function checkPolicy(where: string, document: unknown, kind: PolicyKind = 'ident
   if (problems.length > 0) throw new IdentitySeedError(`${where}: invalid policy: ${problems.join('; ')}`);
 }
 
-/** `infra/local/identities.json` of this repo: the identities the local cloud seeds by default. */
-export const LOCAL_IDENTITIES_FILE = path.resolve(__dirname, '../../../../infra/local/identities.json');
+/**
+ * The identities the local cloud seeds by default: this repo's `infra/local/identities.json`, which the installed
+ * package carries as its `identities.json`.
+ */
+export const LOCAL_IDENTITIES_FILE = [
+  path.resolve(__dirname, '../../identities.json'),
+  path.resolve(__dirname, '../../../../infra/local/identities.json'),
+].find((file) => existsSync(file)) as string;
 
 function readSeedFile(file: string): SeedFile {
   try {
