@@ -33,6 +33,7 @@ export default tseslint.config(
       '**/.local-cloud',
       '**/.local-cloud-build',
       'bench/results',
+      'packages',
     ],
   },
   ...tseslint.configs.recommended,

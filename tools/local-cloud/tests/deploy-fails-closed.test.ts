@@ -59,4 +59,47 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
     // Assess
     await expect(deploy).rejects.toThrow(message);
   });
+
+  // A stage's throttles and caches only ever make AWS refuse or short-cut more, so they deploy, and the log says they
+  // are not applied (AWS::ApiGateway::Stage MethodSettings: docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+  // aws-properties-apigateway-stage-methodsetting.html).
+  it('deploys a stage with throttling and caching, and says in the log that neither is applied', async () => {
+    // Prepare
+    const logs: string[] = [];
+    const logging = await LocalCloud.start({
+      port: 0,
+      identitiesFile: LOCAL_IDENTITIES_FILE,
+      log: (line) => logs.push(line),
+    });
+    const template = probeStackTemplate({ stackName: 'throttled' });
+    template.Resources.ApiStageSettings = {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: {
+        RestApiId: { Ref: 'Api' },
+        StageName: 'settings',
+        DeploymentId: { Ref: 'Deployment' },
+        CacheClusterEnabled: true,
+        MethodSettings: [
+          { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 5 },
+        ],
+      },
+    };
+
+    // Act
+    try {
+      await deployWithSources(logging, 'throttled', template, {
+        'probe.zip': 'exports.handler = async () => ({})',
+      });
+    } finally {
+      await logging.stop();
+    }
+
+    // Assess
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        'throttled: ApiStageSettings (AWS::ApiGateway::Stage) deployed without MethodSettings throttling (stage and method throttles are not applied; usage plans are)',
+        'throttled: ApiStageSettings (AWS::ApiGateway::Stage) deployed without response caching (every request reaches the integration)',
+      ]),
+    );
+  });
 });

@@ -115,11 +115,13 @@ export class Deployer {
       })),
     };
     this.deployed.set(input.stackName, { stack, planned, imports });
-    for (const [logicalId, resource] of planned)
+    for (const [logicalId, resource] of planned) {
+      const type = input.template.Resources[logicalId]?.Type;
       if (resource.plan.kind === 'skipped')
-        this.options.log(
-          `${input.stackName}: skipped ${logicalId} (${input.template.Resources[logicalId]?.Type}): ${resource.plan.reason}`,
-        );
+        this.options.log(`${input.stackName}: skipped ${logicalId} (${type}): ${resource.plan.reason}`);
+      for (const note of resource.notApplied ?? [])
+        this.options.log(`${input.stackName}: ${logicalId} (${type}) deployed without ${note}`);
+    }
     return stack;
   }
 

@@ -71,6 +71,11 @@ export interface Planned {
   physicalId: string;
   attributes: Record<string, unknown>;
   plan: PlannedResource;
+  /**
+   * Settings deployed but not applied locally that do not widen access (a throttle, a cache): said in the log at
+   * deploy, never silent. What would widen access is refused instead (`refuseUnenforced`).
+   */
+  notApplied?: string[];
 }
 
 export interface PlanContext {
@@ -115,6 +120,24 @@ function refuseUnenforced(props: Props, ctx: PlanContext, unenforced: Record<str
       throw new DeploymentError(
         `${ctx.logicalId}: ${property} is not enforced by the local cloud, so it refuses the resource rather than allow more than AWS would; ${advice}`,
       );
+}
+
+/**
+ * A stage's throttles and caches: AWS applies them, the local cloud does not (usage plans' throttles are applied).
+ * Locally that is more lenient, never more open: a request AWS would throttle or answer from cache is served.
+ */
+function stageSettingsNotApplied(props: Props): string[] {
+  const notes: string[] = [];
+  const settings = Array.isArray(props.MethodSettings) ? (props.MethodSettings as Props[]) : [];
+  if (
+    settings.some(
+      (setting) => setting.ThrottlingRateLimit !== undefined || setting.ThrottlingBurstLimit !== undefined,
+    )
+  )
+    notes.push('MethodSettings throttling (stage and method throttles are not applied; usage plans are)');
+  if (settings.some((setting) => setting.CachingEnabled === true) || props.CacheClusterEnabled === true)
+    notes.push('response caching (every request reaches the integration)');
+  return notes;
 }
 
 function skipped(reason: string, physicalId: string, attributes: Record<string, unknown> = {}): Planned {
@@ -624,6 +647,7 @@ export const PLANNERS: Record<string, Planner> = {
       restApiId: str(props, 'RestApiId', ctx),
       stageName: str(props, 'StageName', ctx),
     },
+    notApplied: stageSettingsNotApplied(props),
   }),
   'AWS::DynamoDB::Table': (props, ctx) => {
     const name = str(props, 'TableName', ctx, generatedName(ctx.stackName, ctx.logicalId, 255));
