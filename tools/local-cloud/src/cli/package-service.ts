@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { CloudFormationTemplate } from '../cloudformation/template';
 
 /** The nearest `node_modules/.bin/serverless` at or above `start`. */
@@ -114,7 +115,8 @@ function runServerless(bin: string, args: string[], cwd: string, env: NodeJS.Pro
     let afterError: NodeJS.Timeout | undefined;
     const collect = (chunk: string) => {
       output += chunk;
-      if (!afterError && ERROR_REPORT.test(output))
+      // Coloured when FORCE_COLOR is set (jest's workers set it): the report's lines start with escape codes.
+      if (!afterError && ERROR_REPORT.test(stripVTControlCharacters(output)))
         afterError = setTimeout(
           () => stopGroup('it reported the error above and did not exit (esbuild left running)'),
           EXIT_AFTER_ERROR_MS,
