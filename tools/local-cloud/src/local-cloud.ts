@@ -1,5 +1,4 @@
 import {
-  appendFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -42,6 +41,7 @@ import {
   type AccessLogEntry,
 } from './gateway';
 import { Authenticator } from './http/authenticate';
+import { isSigV4WireCode } from './http/sigv4-wire-errors';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from './http/incoming-request';
 import { BodyRefusedError, InflightBytes, readBody, requestHead } from './http/read-request';
 import { IdentityStore, seedIdentities, type Caller } from './identity';
@@ -49,6 +49,7 @@ import { CorporateIdp, IDP_PATH, readCorporateIdp } from './idp';
 import { connectionOwnedBy, LambdaService } from './lambda';
 import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
+import { actionOf, errorOf, parseRequestFilter, refusedBy, RequestLog, type ServiceName } from './requests';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
@@ -123,8 +124,11 @@ function executeApiTarget(rawPath: string): ExecuteApiTarget | undefined {
 export class LocalCloud {
   public readonly clock = new Clock();
   public readonly identities = new IdentityStore();
-  /** Every API request, as written to `logs/access.jsonl`. */
-  public readonly accessLog: AccessLogEntry[] = [];
+  /**
+   * Every request the gateway answered and every refusal of STS, DynamoDB, Cognito, CloudFormation and API
+   * Gateway's API, each with its decision: `logs/access.jsonl` with a state folder, `GET /_local/requests`.
+   */
+  public readonly requests: RequestLog;
   /** Injected faults (also `POST /_local/faults`, `DELETE /_local/faults`). */
   public readonly faults = new FaultInjector();
   /** Required (header `x-local-cloud-token`) by the mutating `/_local` endpoints; disk mode writes `admin-token`. */
@@ -165,6 +169,14 @@ export class LocalCloud {
     this.log = options.log ?? (() => undefined);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.inflight = new InflightBytes(this.limits.maxInflightBytes);
+    this.requests = new RequestLog(
+      options.stateDir ? { file: path.join(options.stateDir, 'logs', 'access.jsonl') } : {},
+    );
+  }
+
+  /** The gateway's entries of the request log (the last 10,000 requests), oldest first. */
+  public get accessLog(): AccessLogEntry[] {
+    return this.requests.all().filter((entry): entry is AccessLogEntry => entry.service === 'execute-api');
   }
 
   public static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -499,7 +511,8 @@ export class LocalCloud {
     if (api) return this.gateway.handle(request, api.apiId, api.stage, api.resourcePath);
     const target = request.headers['x-amz-target'] ?? '';
     // Cognito's public operations are unsigned, so the target (not a credential scope) names the service.
-    if (target.startsWith(COGNITO_TARGET_PREFIX)) return this.cognito.handle(request);
+    if (target.startsWith(COGNITO_TARGET_PREFIX))
+      return this.recordRefusal('cognito-idp', request, await this.cognito.handle(request));
     if (request.rawPath === OAUTH2_TOKEN_PATH)
       return oauth2Token(this.userPools, request, Math.floor(this.clock.now().getTime() / 1000), this.log);
     const wellKnown = request.method === 'GET' ? COGNITO_WELL_KNOWN.exec(request.rawPath) : null;
@@ -523,13 +536,14 @@ export class LocalCloud {
     const service = scope?.service ?? (target.startsWith('DynamoDB_') ? 'dynamodb' : undefined);
     switch (service) {
       case 'sts':
-        return this.sts.handle(request);
+        return this.recordRefusal('sts', request, await this.sts.handle(request));
       case 'cloudformation':
-        return this.cloudformation.handle(request);
+        return this.recordRefusal('cloudformation', request, await this.cloudformation.handle(request));
       case 'dynamodb':
-        return this.dynamodbApi.handle(request, target);
+        return this.recordRefusal('dynamodb', request, await this.dynamodbApi.handle(request, target));
       case 'apigateway':
-        if (ApiGatewayManagement.handles(request.rawPath)) return this.apiGatewayManagement.handle(request);
+        if (ApiGatewayManagement.handles(request.rawPath))
+          return this.recordRefusal('apigateway', request, await this.apiGatewayManagement.handle(request));
         return jsonReply(404, {
           message: `The local cloud emulates API Gateway's API keys and usage plans (/apikeys, /usageplans), not ${request.method} ${request.rawPath}`,
         });
@@ -584,6 +598,12 @@ export class LocalCloud {
           .stacks()
           .map((stack) => ({ stackName: stack.stackName, status: stack.status, outputs: stack.outputs })),
       });
+    }
+    if (route === 'GET /_local/requests') {
+      // Why was I denied? The request log, filtered: ?status=403|4xx&service=&apiId=&principal=&check=&since=&limit=
+      const filter = parseRequestFilter(request.rawQuery);
+      if ('error' in filter) return jsonReply(400, { message: filter.error });
+      return jsonReply(200, { requests: this.requests.query(filter) });
     }
     if (route === 'POST /_local/faults') {
       try {
@@ -710,11 +730,43 @@ export class LocalCloud {
     };
   };
 
+  /**
+   * A refusal of one of the other services goes to the request log with the service's explanation; one it did not
+   * explain (a validation error, say) with its error code, so no refusal leaves no trace.
+   */
+  private recordRefusal(
+    service: ServiceName,
+    request: IncomingRequest,
+    response: OutgoingResponse,
+  ): OutgoingResponse {
+    if (response.status < 400) return response;
+    const { code, message } = errorOf(response);
+    const explanation = response.explanation ?? {
+      action: `${service}:${actionOf(request)}`,
+      resource: null,
+      principal: null,
+      decision: refusedBy(
+        isSigV4WireCode(code) ? 'sigv4' : /AccessDenied/.test(code) ? 'iam' : 'validation',
+        message ? `${code}: ${message}` : code,
+      ),
+    };
+    this.requests.record({
+      time: request.receivedAt.toISOString(),
+      requestId: request.requestId,
+      service,
+      action: explanation.action,
+      resource: explanation.resource,
+      status: response.status,
+      principal: explanation.principal,
+      authError: message ? `${code}: ${message}` : code,
+      decision: explanation.decision,
+      sourceIp: request.sourceIp,
+    });
+    return response;
+  }
+
   private recordAccess(entry: AccessLogEntry): void {
-    this.accessLog.push(entry);
-    if (this.accessLog.length > 10_000) this.accessLog.splice(0, this.accessLog.length - 10_000);
-    if (this.options.stateDir)
-      appendFileSync(path.join(this.options.stateDir, 'logs', 'access.jsonl'), `${JSON.stringify(entry)}\n`);
+    this.requests.record(entry);
     this.log(
       `${entry.status} ${entry.httpMethod} ${entry.path} api=${entry.apiId}/${entry.stage} principal=${entry.principal ?? '-'} ${entry.latencyMs}ms${entry.authError ? ` auth="${entry.authError}"` : ''}${entry.decision?.check === 'routing' ? ` (${entry.decision.detail})` : ''}`,
     );

@@ -162,6 +162,7 @@ describe('the whole flow on the local cloud (in memory)', () => {
     const entry = cloud.accessLog.find((candidate) => candidate.path === '/custmers/42');
     expect(entry?.decision).toEqual({
       check: 'routing',
+      allowed: false,
       detail: expect.stringMatching(/^no such route: no resource of API \w+ matches \/custmers\/42$/),
     });
     expect(logs.some((line) => line.includes('auth="Missing Authentication Token" (no such route:'))).toBe(

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
-import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import { explained, jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
 import { jsonProtocolError } from '../http/sigv4-wire-errors';
 import { authorize, accessDeniedMessage } from '../iam';
+import { iamDecision, refusedBy } from '../requests';
 import { CognitoError, invalidParameter, resourceNotFound } from './errors';
 import { PoolContext } from './flows/pool-context';
 import { SignIn } from './flows/sign-in';
@@ -53,6 +54,7 @@ export class CognitoService {
 
   public async handle(request: IncomingRequest): Promise<OutgoingResponse> {
     const operation = (request.headers['x-amz-target'] ?? '').slice(COGNITO_TARGET_PREFIX.length);
+    let principal: string | null = null;
     try {
       const input = Input.parse(request.body.toString('utf8'));
       const open = Object.hasOwn(this.unsigned, operation) ? this.unsigned[operation] : undefined;
@@ -71,6 +73,7 @@ export class CognitoService {
         );
       }
       const { caller } = authentication;
+      principal = caller.principal.arn;
       const poolId = input.optionalString('UserPoolId', 55);
       const resource = poolId === undefined ? '*' : this.poolArn(poolId);
       const action = `cognito-idp:${operation}`;
@@ -85,16 +88,27 @@ export class CognitoService {
       });
       if (!decision.allowed) {
         this.log(`400 cognito-idp ${operation} refused: ${decision.explanation}`);
-        return this.error(
-          new CognitoError(
-            'AccessDeniedException',
-            accessDeniedMessage(caller.principal.arn, action, resource, decision),
+        return explained(
+          this.error(
+            new CognitoError(
+              'AccessDeniedException',
+              accessDeniedMessage(caller.principal.arn, action, resource, decision),
+            ),
           ),
+          { action, resource, principal: caller.principal.arn, decision: iamDecision('iam', decision) },
         );
       }
       return this.ok(await guarded(input, caller));
     } catch (error) {
-      if (error instanceof CognitoError) return this.error(error);
+      // Cognito's own refusals (a wrong password, an unknown user or client, a bad parameter): its message says why,
+      // and never holds a secret.
+      if (error instanceof CognitoError)
+        return explained(this.error(error), {
+          action: `cognito-idp:${operation.slice(0, 64)}`,
+          resource: null,
+          principal,
+          decision: refusedBy('cognito', `${error.code}: ${error.message}`),
+        });
       throw error;
     }
   }

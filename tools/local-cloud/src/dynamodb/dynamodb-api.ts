@@ -1,8 +1,9 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
-import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import { explained, jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
 import { jsonProtocolError } from '../http/sigv4-wire-errors';
 import { accessDeniedMessage, authorize } from '../iam';
+import { iamDecision, refusedBy } from '../requests';
 import type { DynamoDBService } from './dynamodb-service';
 import { accessesOf, ownTablesOf } from './request-authorization';
 
@@ -67,16 +68,29 @@ export class DynamoDBApi {
         });
         if (decision.allowed) continue;
         this.log(`400 DynamoDB ${operation} refused (AccessDeniedException): ${decision.explanation}`);
-        return error(
-          400,
-          'AccessDeniedException',
-          accessDeniedMessage(caller.principal.arn, access.action, access.resource, decision),
+        return explained(
+          error(
+            400,
+            'AccessDeniedException',
+            accessDeniedMessage(caller.principal.arn, access.action, access.resource, decision),
+          ),
+          {
+            action: access.action,
+            resource: access.resource,
+            principal: caller.principal.arn,
+            decision: iamDecision('iam', decision),
+          },
         );
       }
       const refusal = accesses.map((access) => access.refusal()).find((found) => found !== undefined);
       if (refusal !== undefined) {
         this.log(`400 DynamoDB ${operation} refused (${refusal.code}): ${refusal.message}`);
-        return error(400, refusal.code, refusal.message);
+        return explained(error(400, refusal.code, refusal.message), {
+          action: `dynamodb:${operation}`,
+          resource: null,
+          principal: caller.principal.arn,
+          decision: refusedBy('validation', `${refusal.code}: ${refusal.message}`),
+        });
       }
     }
     const forwarded = await this.service.forward(accountId, target, request.body);

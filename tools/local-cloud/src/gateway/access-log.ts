@@ -1,7 +1,10 @@
+import type { RequestDecision } from '../requests';
+
 /** One line of `.local-cloud/logs/access.jsonl` (fields fixed by the local cloud contract in DESIGN.md). */
 export interface AccessLogEntry {
   time: string;
   requestId: string;
+  service: 'execute-api';
   apiId: string;
   stage: string;
   httpMethod: string;
@@ -17,7 +20,7 @@ export interface AccessLogEntry {
   authorizerLatencyMs: number | null;
   /** The API key's id on ApiKeyRequired methods (also when the key was refused for its plan). */
   apiKeyId: string | null;
-  /** Which check decided (for people, never the caller): `cached` says whether an authorizer answer was reused. */
-  decision: { check: string; cached?: boolean; detail: string } | null;
+  /** Which check let the request through or refused it, and why (for people, never the caller). */
+  decision: RequestDecision | null;
   sourceIp: string;
 }

@@ -4,6 +4,7 @@ import type { IncomingRequest, OutgoingResponse } from '../http/incoming-request
 import { authorize, notAuthorizedMessage, type Decision } from '../iam';
 import type { Caller } from '../identity';
 import type { LambdaService } from '../lambda';
+import { iamDecision, loggableMessage, refusedBy, type RequestDecision } from '../requests';
 import type { AccessLogEntry } from './access-log';
 import { checkCognitoToken, type UserPoolDirectory } from './cognito-authorizer';
 import { compiledPattern } from './compiled-patterns';
@@ -56,6 +57,7 @@ export const EXECUTE_API_PATH = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\
 interface Refused {
   response: OutgoingResponse;
   authError: string;
+  decision: RequestDecision;
 }
 
 /** What a Lambda authorizer let through: the backend's `requestContext.authorizer` and the principal. */
@@ -71,13 +73,14 @@ const ANONYMOUS: Pick<Caller, 'principal' | 'identityPolicies'> = {
   identityPolicies: [],
 };
 
-const unauthorized = (authError: string): Refused => ({
+const unauthorized = (authError: string, decision: RequestDecision): Refused => ({
   response: refusal('UNAUTHORIZED', 401, 'Unauthorized', { 'x-amzn-errortype': 'UnauthorizedException' }),
   authError,
+  decision,
 });
 
 /** 403 AccessDeniedException: IAM and authorizer denials write `Message` (captures, research notes D3). */
-const accessDenied = (message: string): Refused => ({
+const accessDenied = (message: string, decision: RequestDecision): Refused => ({
   response: refusal(
     'ACCESS_DENIED',
     403,
@@ -86,14 +89,16 @@ const accessDenied = (message: string): Refused => ({
     'Message',
   ),
   authError: message,
+  decision,
 });
 
 /** 500 `{"message":null}`: how API Gateway answers any authorizer failure but `Unauthorized` (research notes D3). */
-const authorizerConfigurationError = (authError: string): Refused => ({
+const authorizerConfigurationError = (authError: string, decision: RequestDecision): Refused => ({
   response: refusal('AUTHORIZER_CONFIGURATION_ERROR', 500, null, {
     'x-amzn-errortype': 'AuthorizerConfigurationException',
   }),
   authError,
+  decision,
 });
 
 /** API Gateway's answer to a body over its 10 MB payload limit. */
@@ -108,12 +113,10 @@ export function payloadTooLarge(): OutgoingResponse {
   return response;
 }
 
-const missingToken = (): Refused => ({
-  response: refusal('MISSING_AUTHENTICATION_TOKEN', 403, 'Missing Authentication Token', {
+const missingToken = (): OutgoingResponse =>
+  refusal('MISSING_AUTHENTICATION_TOKEN', 403, 'Missing Authentication Token', {
     'x-amzn-errortype': 'MissingAuthenticationTokenException',
-  }),
-  authError: 'Missing Authentication Token',
-});
+  });
 
 /** Which gateway response a SigV4 refusal is (supported-gateway-response-types). */
 function sigV4ResponseType(code: string): GatewayResponseType {
@@ -189,6 +192,7 @@ export class ApiGatewayService {
     const entry: AccessLogEntry = {
       time: request.receivedAt.toISOString(),
       requestId: request.requestId,
+      service: 'execute-api',
       apiId,
       stage,
       httpMethod: request.method,
@@ -229,8 +233,8 @@ export class ApiGatewayService {
     // gets AWS's body, the local log says which of them does not exist.
     const noRoute = (detail: string) => {
       entry.authError = 'Missing Authentication Token';
-      entry.decision = { check: 'routing', detail };
-      return missingToken().response;
+      entry.decision = refusedBy('routing', detail);
+      return missingToken();
     };
     const api = this.apis.get(apiId);
     if (!api) return noRoute(`no such route: no API ${apiId} is deployed`);
@@ -242,9 +246,13 @@ export class ApiGatewayService {
     entry.resourcePath = route.resource.path;
     entry.authorizationType = route.method.authorizationType;
     if (requestLineAndHeaderBytes(request) > MAX_HEADER_BYTES) {
+      entry.decision = refusedBy('limits', `request line and headers over ${MAX_HEADER_BYTES} bytes`);
       return refusal('DEFAULT_4XX', 431, 'Request Header Fields Too Large');
     }
-    if (request.body.length > MAX_REQUEST_BYTES) return payloadTooLarge();
+    if (request.body.length > MAX_REQUEST_BYTES) {
+      entry.decision = refusedBy('limits', `body over API Gateway's ${MAX_REQUEST_BYTES} bytes`);
+      return payloadTooLarge();
+    }
     let caller: Caller | undefined;
     let authorizer: Record<string, unknown> | undefined;
     let usageIdentifierKey: string | undefined;
@@ -252,16 +260,19 @@ export class ApiGatewayService {
       const outcome = await this.authorizeCognito(request, api, stage, path, route.method);
       if ('response' in outcome) {
         entry.authError = outcome.authError;
+        entry.decision = outcome.decision;
         entry.principal = outcome.principal ?? null;
         return outcome.response;
       }
       authorizer = { claims: outcome.claims };
       entry.principal = outcome.principal;
+      entry.decision = outcome.decision;
     }
     if (route.method.authorizationType === 'CUSTOM') {
       const outcome = await this.authorizeLambda(request, api, stage, path, route, entry);
       if ('response' in outcome) {
         entry.authError = outcome.authError;
+        entry.decision = outcome.decision;
         return outcome.response;
       }
       authorizer = outcome.authorizer;
@@ -272,19 +283,24 @@ export class ApiGatewayService {
       const outcome = this.authorizeIam(request, api, stage, path);
       if ('response' in outcome) {
         entry.authError = outcome.authError;
+        entry.decision = outcome.decision;
         entry.principal = outcome.principal ?? null;
         return outcome.response;
       }
       caller = outcome.caller;
       entry.principal = caller.principal.arn;
+      entry.decision = outcome.decision;
     }
-    if (route.method.authorizationType === 'NONE' && api.policy) {
+    if (route.method.authorizationType === 'NONE') {
+      entry.decision = { check: 'none', allowed: true, detail: 'NONE: the method takes any caller' };
       // "Resource policy only": an explicit Allow for the (anonymous) caller is needed (research notes F1.5).
-      const denied = this.anonymousDenial(request, api, stage, path);
-      if (denied) {
-        entry.authError = denied.authError;
-        return denied.response;
+      const outcome = this.anonymousDecision(request, api, stage, path);
+      if (outcome && 'response' in outcome) {
+        entry.authError = outcome.authError;
+        entry.decision = outcome.decision;
+        return outcome.response;
       }
+      if (outcome) entry.decision = outcome;
     }
     // API keys after authorization: a key identifies and meters a caller, it never lets one in (research notes F1.6).
     let apiKey: { id: string; value: string } | undefined;
@@ -292,12 +308,16 @@ export class ApiGatewayService {
       const metered = this.meter(request, api, stage, path, route, usageIdentifierKey, entry);
       if ('response' in metered) {
         entry.authError = metered.authError;
+        entry.decision = metered.decision;
         return metered.response;
       }
       apiKey = metered;
     }
     if (route.method.mock) return mockAnswer(route.method.mock, request);
-    if (!route.method.functionName) return refusal('DEFAULT_5XX', 500, 'Internal server error');
+    if (!route.method.functionName) {
+      entry.decision = refusedBy('lambda-permission', 'the method has no integration function');
+      return refusal('DEFAULT_5XX', 500, 'Internal server error');
+    }
     // API Gateway invokes the integration's function as apigateway.amazonaws.com for this method: without an
     // AWS::Lambda::Permission whose SourceArn matches, AWS answers 500 ("Invalid permissions on Lambda function",
     // https://repost.aws/knowledge-center/api-gateway-internal-server-error).
@@ -314,6 +334,10 @@ export class ApiGatewayService {
         `500 ${request.method} ${path}: Execution failed due to configuration error: Invalid permissions on Lambda function (no AWS::Lambda::Permission lets apigateway.amazonaws.com invoke ${route.method.functionName} for ${sourceArn})`,
       );
       entry.authError = 'Invalid permissions on Lambda function';
+      entry.decision = refusedBy(
+        'lambda-permission',
+        `no AWS::Lambda::Permission lets apigateway.amazonaws.com invoke ${route.method.functionName} for ${sourceArn}`,
+      );
       // errorResponseType API_CONFIGURATION_ERROR in a real access log (sal-blog.com/iam-api-gateway-500error).
       return refusal('API_CONFIGURATION_ERROR', 500, 'Internal server error');
     }
@@ -354,14 +378,23 @@ export class ApiGatewayService {
     stage: string,
     path: string,
     method: ApiMethod,
-  ): Promise<{ claims: Record<string, string>; principal: string } | (Refused & { principal?: string })> {
+  ): Promise<
+    | { claims: Record<string, string>; principal: string; decision: RequestDecision }
+    | (Refused & { principal?: string })
+  > {
     const authorizer =
       method.authorizerId === undefined ? undefined : api.authorizers.get(method.authorizerId);
     if (authorizer?.type !== 'COGNITO_USER_POOLS') {
       this.options.log(
         `500 ${request.method} ${path}: the method's authorizer ${method.authorizerId} is not a Cognito authorizer of this API`,
       );
-      return authorizerConfigurationError('authorizer missing');
+      return authorizerConfigurationError(
+        'authorizer missing',
+        refusedBy(
+          'cognito-authorizer',
+          `authorizer ${method.authorizerId} is not a Cognito authorizer of this API`,
+        ),
+      );
     }
     const outcome = await checkCognitoToken(
       request,
@@ -382,27 +415,38 @@ export class ApiGatewayService {
           },
         ),
         authError: outcome.reason,
+        decision: refusedBy('cognito-authorizer', `authorizer ${authorizer.name}: ${outcome.reason}`, {
+          ...(outcome.claim === undefined ? {} : { claim: outcome.claim }),
+        }),
       };
     }
     const principal = `cognito:${outcome.claims.sub}`;
-    const denied = this.anonymousDenial(request, api, stage, path);
-    if (denied) return { ...denied, principal };
-    return { claims: outcome.claims, principal };
+    const resource = this.anonymousDecision(request, api, stage, path);
+    if (resource && 'response' in resource) return { ...resource, principal };
+    return {
+      claims: outcome.claims,
+      principal,
+      decision: resource ?? {
+        check: 'cognito-authorizer',
+        allowed: true,
+        detail: `authorizer ${authorizer.name}: a valid ${outcome.claims.token_use} token of ${outcome.claims.iss?.split('/').pop()}`,
+      },
+    };
   }
 
   /**
    * The resource policy for a caller with no AWS identity (NONE, or after a Cognito token): it must explicitly
    * allow `anonymous` (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
-   * Undefined when it does, or when the API has no resource policy.
+   * Undefined when the API has no resource policy; the refusal, or the policy's allowing decision.
    */
-  private anonymousDenial(
+  private anonymousDecision(
     request: IncomingRequest,
     api: RestApi,
     stage: string,
     path: string,
-  ): Refused | undefined {
+  ): Refused | RequestDecision | undefined {
     if (!api.policy) return undefined;
-    return this.decideInvoke(request, api, stage, path, ANONYMOUS);
+    return this.decideInvoke(request, api, stage, path, ANONYMOUS, 'resource-policy');
   }
 
   /**
@@ -431,27 +475,30 @@ export class ApiGatewayService {
     entry.apiKeyId = outcome.key?.id ?? null;
     if (outcome.ok) return { id: outcome.key.id, value: outcome.key.value };
     const source = api.apiKeySource === 'AUTHORIZER' ? "the authorizer's usageIdentifierKey" : 'x-api-key';
-    entry.decision = { check: 'api-key', detail: `${outcome.reason} (${source})` };
     if (outcome.kind === 'forbidden') {
       this.options.log(`403 ${request.method} ${path}: ${outcome.reason} (${source})`);
       return {
         response: refusal('INVALID_API_KEY', 403, 'Forbidden', { 'x-amzn-errortype': 'ForbiddenException' }),
         authError: outcome.reason,
+        decision: refusedBy('api-key', `${outcome.reason} (${source})`),
       };
     }
     this.options.log(`429 ${request.method} ${path}: ${outcome.reason}`);
+    const decision = refusedBy('usage-plan', `${outcome.reason} (key ${outcome.key?.id ?? '?'})`);
     return outcome.kind === 'quota'
       ? {
           response: refusal('QUOTA_EXCEEDED', 429, 'Limit Exceeded', {
             'x-amzn-errortype': 'LimitExceededException',
           }),
           authError: outcome.reason,
+          decision,
         }
       : {
           response: refusal('THROTTLED', 429, 'Too Many Requests', {
             'x-amzn-errortype': 'TooManyRequestsException',
           }),
           authError: outcome.reason,
+          decision,
         };
   }
 
@@ -495,15 +542,16 @@ export class ApiGatewayService {
     principalArn: string,
     methodArn: string,
     decision: Decision,
+    check: 'iam' | 'resource-policy',
   ): Refused {
     const message = notAuthorizedMessage(principalArn, 'execute-api:Invoke', methodArn, decision);
     this.options.log(`403 ${request.method} ${path}: ${decision.explanation}`);
-    return accessDenied(message);
+    return accessDenied(message, iamDecision(check, decision));
   }
 
   /**
    * `execute-api:Invoke` on the method ARN for `caller`, with the caller's policies and the API's resource policy:
-   * undefined when allowed, else AWS's 403 naming the caller.
+   * the allowing decision, else AWS's 403 naming the caller.
    */
   private decideInvoke(
     request: IncomingRequest,
@@ -511,11 +559,12 @@ export class ApiGatewayService {
     stage: string,
     path: string,
     caller: Pick<Caller, 'principal' | 'identityPolicies' | 'sessionPolicies'>,
-  ): Refused | undefined {
+    check: 'iam' | 'resource-policy',
+  ): Refused | RequestDecision {
     const methodArn = this.methodArn(api, stage, request.method, path);
     const decision = this.invokeDecision(request, api, methodArn, caller);
-    if (decision.allowed) return undefined;
-    return this.invokeDenied(request, path, caller.principal.arn, methodArn, decision);
+    if (decision.allowed) return iamDecision(check, decision);
+    return this.invokeDenied(request, path, caller.principal.arn, methodArn, decision, check);
   }
 
   /**
@@ -540,15 +589,19 @@ export class ApiGatewayService {
       this.options.log(
         `500 ${request.method} ${path}: the method's authorizer ${route.method.authorizerId} is not a Lambda authorizer of this API`,
       );
-      return authorizerConfigurationError('authorizer missing');
+      return authorizerConfigurationError(
+        'authorizer missing',
+        refusedBy(
+          'lambda-authorizer',
+          `authorizer ${route.method.authorizerId} is not a Lambda authorizer of this API`,
+        ),
+      );
     }
     const authorizer: LambdaAuthorizer = configured;
     const methodArn = this.methodArn(api, stage, request.method, path);
     const resourceDecision = api.policy ? this.invokeDecision(request, api, methodArn, ANONYMOUS) : undefined;
-    if (resourceDecision?.kind === 'ExplicitDeny') {
-      entry.decision = { check: 'resource-policy', detail: resourceDecision.explanation };
-      return this.invokeDenied(request, path, 'anonymous', methodArn, resourceDecision);
-    }
+    if (resourceDecision?.kind === 'ExplicitDeny')
+      return this.invokeDenied(request, path, 'anonymous', methodArn, resourceDecision, 'resource-policy');
     const identity = identityOf(request, authorizer, {
       stage,
       path,
@@ -557,8 +610,10 @@ export class ApiGatewayService {
     const label = `authorizer ${authorizer.name}`;
     if ('missing' in identity) {
       this.options.log(`401 ${request.method} ${path}: ${label}: ${identity.missing} (function not called)`);
-      entry.decision = { check: 'lambda-authorizer', detail: identity.missing };
-      return unauthorized(identity.missing);
+      return unauthorized(
+        identity.missing,
+        refusedBy('lambda-authorizer', `${label}: ${identity.missing} (function not called)`),
+      );
     }
     const cacheKey = AuthorizerCache.key(api.id, stage, authorizer.id, identity.key);
     let result: AuthorizerResult | undefined =
@@ -579,10 +634,7 @@ export class ApiGatewayService {
         entry,
       );
       latencyMs = entry.authorizerLatencyMs ?? 0;
-      if ('response' in invoked) {
-        entry.decision = { check: 'lambda-authorizer', cached: false, detail: invoked.authError };
-        return invoked;
-      }
+      if ('response' in invoked) return invoked;
       result = invoked;
       this.authorizerCache.set(cacheKey, result, authorizer.ttlSeconds, api.id, generation);
     } else {
@@ -606,7 +658,16 @@ export class ApiGatewayService {
           : '') +
         (cached ? '' : `; policy returned: ${JSON.stringify(result.policy)}`),
     );
-    entry.decision = { check: 'lambda-authorizer', cached, detail: decision.explanation };
+    entry.decision = {
+      check: 'lambda-authorizer',
+      allowed,
+      cached,
+      kind: decision.kind,
+      statements: decision.decidedBy,
+      detail: `${label} (${cached ? 'cached' : 'fresh'}) principalId ${result.principalId}: ${decision.explanation}`,
+    };
+    if (allowed && !decision.allowed && resourceDecision)
+      entry.decision = iamDecision('resource-policy', resourceDecision);
     entry.principal = result.principalId;
     if (!allowed) {
       // The authorizer's own 403 bodies: real captures write `Message` (research notes D3).
@@ -614,7 +675,7 @@ export class ApiGatewayService {
         decision.kind === 'ExplicitDeny'
           ? 'User is not authorized to access this resource with an explicit deny'
           : 'User is not authorized to access this resource';
-      return accessDenied(message);
+      return accessDenied(message, entry.decision);
     }
     return {
       authorizer: { ...result.context, principalId: result.principalId, integrationLatency: latencyMs },
@@ -638,7 +699,10 @@ export class ApiGatewayService {
     const label = `authorizer ${authorizer.name}`;
     const fail = (why: string) => {
       this.options.log(`500 ${request.method} ${path}: ${label}: ${why}`);
-      return authorizerConfigurationError(why);
+      return authorizerConfigurationError(
+        why,
+        refusedBy('lambda-authorizer', `${label}: ${why}`, { cached: false }),
+      );
     };
     // API Gateway invokes the function as apigateway.amazonaws.com for this authorizer: the function's
     // resource-based policy must allow it (Serverless writes the AWS::Lambda::Permission), else AWS's 500.
@@ -686,7 +750,10 @@ export class ApiGatewayService {
       // `throw new Error('Unauthorized')` (or the string, or callback('Unauthorized')): AWS's 401 (D3).
       if (outcome.errorMessage === 'Unauthorized') {
         this.options.log(`401 ${request.method} ${path}: ${label}: the function answered Unauthorized`);
-        return unauthorized('the authorizer answered Unauthorized');
+        return unauthorized(
+          'the authorizer answered Unauthorized',
+          refusedBy('lambda-authorizer', `${label}: the function answered Unauthorized`, { cached: false }),
+        );
       }
       return fail(`the function failed: ${outcome.errorType}: ${outcome.errorMessage}`);
     }
@@ -699,23 +766,24 @@ export class ApiGatewayService {
     api: RestApi,
     stage: string,
     path: string,
-  ): { caller: Caller } | (Refused & { principal?: string }) {
+  ): { caller: Caller; decision: RequestDecision } | (Refused & { principal?: string }) {
     const authentication = this.options.authenticator.authenticate(request, 'execute-api');
     if (!authentication.ok) {
       const { error } = authentication;
+      // The access log keeps the reason, never a signature (some messages quote the Authorization header).
+      const reason = loggableMessage(error.message);
       return {
         response: refusal(sigV4ResponseType(error.code), 403, error.message, {
           'x-amzn-errortype': `${error.code}Exception`,
         }),
-        // The access log keeps the reason, never a signature (some messages quote the Authorization header).
-        authError: (error.message.split('\n')[0] ?? error.message).replace(
-          /Signature=[0-9a-fA-F]+/g,
-          'Signature=…',
-        ),
+        authError: reason,
+        decision: refusedBy('sigv4', `${error.code}: ${reason}`),
       };
     }
     const { caller } = authentication;
-    const denied = this.decideInvoke(request, api, stage, path, caller);
-    return denied ? { ...denied, principal: caller.principal.arn } : { caller };
+    const decided = this.decideInvoke(request, api, stage, path, caller, 'iam');
+    return 'response' in decided
+      ? { ...decided, principal: caller.principal.arn }
+      : { caller, decision: decided };
   }
 }

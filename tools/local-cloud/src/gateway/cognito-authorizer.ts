@@ -12,7 +12,8 @@ export interface UserPoolDirectory {
 
 export type CognitoOutcome =
   | { ok: true; claims: Record<string, string>; principal: string }
-  | { ok: false; expired: boolean; reason: string };
+  /** `claim`: the token claim that decided the refusal, when one did. */
+  | { ok: false; expired: boolean; reason: string; claim?: string };
 
 /**
  * Tokens whose signature and issuer were verified, by their text: a signature never stops being valid, so a
@@ -68,7 +69,12 @@ export async function checkCognitoToken(
   pools: UserPoolDirectory,
   now: Date,
 ): Promise<CognitoOutcome> {
-  const refuse = (reason: string, expired = false): CognitoOutcome => ({ ok: false, expired, reason });
+  const refuse = (reason: string, claim?: string, expired = false): CognitoOutcome => ({
+    ok: false,
+    expired,
+    reason,
+    ...(claim === undefined ? {} : { claim }),
+  });
   const header = request.headers[authorizer.identityHeader]?.trim();
   if (!header) return refuse(`no ${authorizer.identityHeader} header`);
   const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '') : header;
@@ -83,34 +89,34 @@ export async function checkCognitoToken(
       : await verify(token, authorizer, pools, now);
   if ('reason' in entry) return entry;
   if (!authorizer.poolIds.includes(entry.poolId))
-    return refuse("the token's pool is not one of the authorizer's");
+    return refuse("the token's pool is not one of the authorizer's", 'iss');
   const nowSeconds = now.getTime() / 1000;
   if (typeof entry.payload.exp !== 'number' || entry.payload.exp <= nowSeconds)
-    return refuse('the token has expired', true);
+    return refuse('the token has expired', 'exp', true);
   if (typeof entry.payload.nbf === 'number' && entry.payload.nbf > nowSeconds)
-    return refuse('the token is not valid yet');
+    return refuse('the token is not valid yet', 'nbf');
   if (typeof entry.payload.iat !== 'number' || entry.payload.iat > nowSeconds)
-    return refuse('the token is issued in the future');
+    return refuse('the token is issued in the future', 'iat');
   const { payload, keyUse } = entry;
   if (payload.token_use !== keyUse)
-    return refuse(`token_use ${String(payload.token_use)} signed with the ${keyUse} key`);
+    return refuse(`token_use ${String(payload.token_use)} signed with the ${keyUse} key`, 'token_use');
   const scopes = method.authorizationScopes ?? [];
   if (scopes.length === 0) {
     if (keyUse !== 'id')
-      return refuse('the method has no scopes, so it takes an ID token, not an access token');
+      return refuse('the method has no scopes, so it takes an ID token, not an access token', 'token_use');
   } else {
     if (keyUse !== 'access')
-      return refuse('the method has scopes, so it takes an access token, not an ID token');
+      return refuse('the method has scopes, so it takes an access token, not an ID token', 'token_use');
     const granted = String(payload.scope ?? '').split(' ');
     if (!scopes.some((scope) => granted.includes(scope)))
-      return refuse(`the token has none of the method's scopes (${scopes.join(' ')})`);
+      return refuse(`the token has none of the method's scopes (${scopes.join(' ')})`, 'scope');
   }
   if (authorizer.validationExpression !== undefined) {
     // The whole `aud` must match (the stricter reading: AWS's Java regex matching is not documented).
     const expression = compiledPattern(`^(?:${authorizer.validationExpression})$`);
     const aud = typeof payload.aud === 'string' ? payload.aud : undefined;
     if (aud === undefined || !expression.test(aud))
-      return refuse('aud does not match the IdentityValidationExpression');
+      return refuse('aud does not match the IdentityValidationExpression', 'aud');
   }
   return { ok: true, claims: entry.claims, principal: String(payload.sub) };
 }
@@ -121,8 +127,13 @@ async function verify(
   authorizer: CognitoAuthorizer,
   pools: UserPoolDirectory,
   now: Date,
-): Promise<Verified | { ok: false; expired: boolean; reason: string }> {
-  const refuse = (reason: string, expired = false) => ({ ok: false as const, expired, reason });
+): Promise<Verified | { ok: false; expired: boolean; reason: string; claim?: string }> {
+  const refuse = (reason: string, claim?: string, expired = false) => ({
+    ok: false as const,
+    expired,
+    reason,
+    ...(claim === undefined ? {} : { claim }),
+  });
   let kid: unknown;
   let alg: unknown;
   try {
@@ -152,7 +163,9 @@ async function verify(
     }));
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ERR_JWT_EXPIRED') return refuse('the token has expired', true);
+    if (code === 'ERR_JWT_EXPIRED') return refuse('the token has expired', 'exp', true);
+    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+      return refuse(`the token does not verify (${code})`, (error as { claim?: string }).claim);
     return refuse(`the token does not verify (${code ?? 'invalid'})`);
   }
   const entry: Verified = {

@@ -1,3 +1,5 @@
+import type { RequestDecision } from '../requests';
+
 /** An HTTP request as it arrived, with the raw pieces SigV4 verification needs. */
 export interface IncomingRequest {
   method: string;
@@ -21,6 +23,22 @@ export interface OutgoingResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer | string;
+  /** Why a service refused (never sent): recorded in the request log by the local cloud. */
+  explanation?: Explanation;
+}
+
+/** What a refusing service knows about its refusal, for the request log. */
+export interface Explanation {
+  action: string;
+  resource: string | null;
+  principal: string | null;
+  decision: RequestDecision;
+}
+
+/** The response with its explanation attached. */
+export function explained(response: OutgoingResponse, explanation: Explanation): OutgoingResponse {
+  response.explanation = explanation;
+  return response;
 }
 
 export function jsonReply(

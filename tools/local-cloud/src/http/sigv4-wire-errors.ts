@@ -45,3 +45,14 @@ export function queryProtocolError(error: SigV4Error): WireError {
 export function jsonProtocolError(error: SigV4Error): WireError {
   return JSON_PROTOCOL[error.code];
 }
+
+/** The codes a SigV4 refusal goes by on the wire, in either protocol (not the internal failure). */
+const SIGV4_WIRE_CODES = new Set(
+  [...Object.values(QUERY_PROTOCOL), ...Object.values(JSON_PROTOCOL)]
+    .map((wire) => wire.code)
+    .filter((code) => !code.startsWith('Internal')),
+);
+
+export function isSigV4WireCode(code: string): boolean {
+  return SIGV4_WIRE_CODES.has(code);
+}

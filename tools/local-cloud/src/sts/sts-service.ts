@@ -1,10 +1,11 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
-import type { IncomingRequest, OutgoingResponse } from '../http/incoming-request';
+import { explained, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
 import { queryParameters, xmlError, xmlResult } from '../http/query-protocol';
 import { queryProtocolError } from '../http/sigv4-wire-errors';
 import { authorize, validatePolicyDocument, type NamedPolicy, type PolicyDocument } from '../iam';
 import { assumedRoleArn, type Caller, type IamRole, type IdentityStore, type RoleSession } from '../identity';
+import { iamDecision, refusedBy, type RequestDecision } from '../requests';
 
 const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 /** https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds, RoleSessionName) */
@@ -24,6 +25,8 @@ export class AssumeRoleError extends Error {
     public readonly code: string,
     message: string,
     public readonly status = 400,
+    /** Why, when a policy (or a missing role) decided: for the request log. */
+    public readonly decision?: RequestDecision,
   ) {
     super(message);
     this.name = 'AssumeRoleError';
@@ -102,8 +105,16 @@ export class StsService {
           );
       }
     } catch (error) {
-      if (error instanceof AssumeRoleError)
-        return xmlError(NAMESPACE, error.status, error.code, error.message, request.requestId);
+      if (error instanceof AssumeRoleError) {
+        const response = xmlError(NAMESPACE, error.status, error.code, error.message, request.requestId);
+        if (!error.decision) return response;
+        return explained(response, {
+          action: 'sts:AssumeRole',
+          resource: params.get('RoleArn') ?? null,
+          principal: caller.principal.arn,
+          decision: error.decision,
+        });
+      }
       throw error;
     }
   }
@@ -119,7 +130,13 @@ export class StsService {
     const { principal } = caller;
     const role = this.identities.role(input.roleArn);
     const notAuthorized = `User: ${principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`;
-    if (!role) throw new AssumeRoleError('AccessDenied', notAuthorized, 403);
+    if (!role)
+      throw new AssumeRoleError(
+        'AccessDenied',
+        notAuthorized,
+        403,
+        refusedBy('iam', `no role ${input.roleArn}`),
+      );
     // Authorize first: checks that depend on the role (its MaxSessionDuration) must not tell a caller who may
     // not assume it anything about it.
     const decision = authorize({
@@ -139,7 +156,7 @@ export class StsService {
     });
     if (!decision.allowed) {
       this.log(`AssumeRole refused: ${decision.explanation}`);
-      throw new AssumeRoleError('AccessDenied', notAuthorized, 403);
+      throw new AssumeRoleError('AccessDenied', notAuthorized, 403, iamDecision('iam', decision));
     }
     const chained = principal.type === 'AssumedRole';
     const duration = input.durationSeconds ?? 3600;

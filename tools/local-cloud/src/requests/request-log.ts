@@ -1,0 +1,123 @@
+import { appendFileSync } from 'node:fs';
+import type { AccessLogEntry } from '../gateway/access-log';
+import type { RequestDecision } from './decision';
+
+/** The AWS services the local cloud answers besides API Gateway's execute-api. */
+export type ServiceName = 'sts' | 'dynamodb' | 'cognito-idp' | 'cloudformation' | 'apigateway';
+
+/**
+ * A refused call to one of the other services (STS, DynamoDB, Cognito's API, CloudFormation, API Gateway's
+ * management API): one line of `logs/access.jsonl` beside the gateway's, with the same `decision`.
+ */
+export interface ServiceRequestEntry {
+  time: string;
+  requestId: string;
+  service: ServiceName;
+  /** `dynamodb:PutItem`, `sts:AssumeRole`, `cognito-idp:InitiateAuth`, ... */
+  action: string;
+  resource: string | null;
+  status: number;
+  principal: string | null;
+  /** The error code and message the caller got (never a credential: signatures are cut out). */
+  authError: string;
+  decision: RequestDecision;
+  sourceIp: string;
+}
+
+export type LoggedRequest = AccessLogEntry | ServiceRequestEntry;
+
+/** `GET /_local/requests?...`: every given field must match; newest `limit` entries, oldest first. */
+export interface RequestFilter {
+  status?: number | { class: number };
+  service?: string;
+  apiId?: string;
+  principal?: string;
+  check?: string;
+  since?: Date;
+  limit: number;
+}
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+const FILTER_KEYS = new Set(['status', 'service', 'apiId', 'principal', 'check', 'since', 'limit']);
+
+/** Reads a filter from a query string; a message saying what is wrong for anything it cannot read. */
+export function parseRequestFilter(rawQuery: string): RequestFilter | { error: string } {
+  const params = new URLSearchParams(rawQuery);
+  const filter: RequestFilter = { limit: DEFAULT_LIMIT };
+  for (const [key, value] of params) {
+    if (!FILTER_KEYS.has(key)) return { error: `Unknown filter ${key}: use ${[...FILTER_KEYS].join(', ')}` };
+    if (params.getAll(key).length > 1) return { error: `Give ${key} once` };
+    if (key === 'status') {
+      const exact = /^[1-5]\d\d$/.test(value);
+      const range = /^[1-5]xx$/i.exec(value);
+      if (!exact && !range) return { error: 'status is a status code (403) or a class (4xx)' };
+      filter.status = exact ? Number(value) : { class: Number(value[0]) };
+    } else if (key === 'since') {
+      const since = new Date(value);
+      if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(since.getTime()))
+        return { error: 'since is an ISO 8601 time, e.g. 2026-12-01T10:00:00Z' };
+      filter.since = since;
+    } else if (key === 'limit') {
+      if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIMIT)
+        return { error: `limit is a number from 1 to ${MAX_LIMIT}` };
+      filter.limit = Number(value);
+    } else {
+      if (value.length === 0 || value.length > 2048) return { error: `${key} must be 1 to 2048 characters` };
+      filter[key as 'service' | 'apiId' | 'principal' | 'check'] = value;
+    }
+  }
+  return filter;
+}
+
+function matches(entry: LoggedRequest, filter: RequestFilter): boolean {
+  if (typeof filter.status === 'number' && entry.status !== filter.status) return false;
+  if (typeof filter.status === 'object' && Math.floor(entry.status / 100) !== filter.status.class)
+    return false;
+  if (filter.service !== undefined && entry.service !== filter.service) return false;
+  if (filter.apiId !== undefined && (!('apiId' in entry) || entry.apiId !== filter.apiId)) return false;
+  if (filter.principal !== undefined && entry.principal !== filter.principal) return false;
+  if (filter.check !== undefined && entry.decision?.check !== filter.check) return false;
+  if (filter.since !== undefined && Date.parse(entry.time) < filter.since.getTime()) return false;
+  return true;
+}
+
+/**
+ * Every request the gateway answered and every refusal of the other services, newest last: in memory (the last
+ * `capacity`) and, with a state folder, appended to `logs/access.jsonl`.
+ */
+export class RequestLog {
+  private entries: LoggedRequest[] = [];
+  private readonly listeners = new Set<(entry: LoggedRequest) => void>();
+
+  public constructor(private readonly options: { file?: string; capacity?: number } = {}) {}
+
+  public record(entry: LoggedRequest): void {
+    const capacity = this.options.capacity ?? 10_000;
+    this.entries.push(entry);
+    // Trimmed in batches: one copy per capacity/10 requests, not one per request.
+    if (this.entries.length > capacity + Math.ceil(capacity / 10))
+      this.entries = this.entries.slice(this.entries.length - capacity);
+    if (this.options.file) appendFileSync(this.options.file, `${JSON.stringify(entry)}\n`);
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  public all(): readonly LoggedRequest[] {
+    return this.entries;
+  }
+
+  public query(filter: RequestFilter): LoggedRequest[] {
+    const found: LoggedRequest[] = [];
+    for (let index = this.entries.length - 1; index >= 0 && found.length < filter.limit; index--) {
+      const entry = this.entries[index] as LoggedRequest;
+      if (matches(entry, filter)) found.push(entry);
+    }
+    return found.reverse();
+  }
+
+  /** Called with each entry as it is recorded; returns the unsubscribe. */
+  public subscribe(listener: (entry: LoggedRequest) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
