@@ -49,8 +49,16 @@ import { CorporateIdp, IDP_PATH, readCorporateIdp } from './idp';
 import { connectionOwnedBy, LambdaService } from './lambda';
 import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
+import { CloudWatchApi, MetricStore, type Dimension } from './cloudwatch';
 import { actionOf, errorOf, parseRequestFilter, refusedBy, RequestLog, type ServiceName } from './requests';
 
+/** Cognito operations that sign a user in (or refresh): where SignInSuccesses and TokenRefreshSuccesses come from. */
+const SIGN_IN_OPERATIONS = new Set([
+  'InitiateAuth',
+  'AdminInitiateAuth',
+  'RespondToAuthChallenge',
+  'AdminRespondToAuthChallenge',
+]);
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_PORT = 4566;
@@ -129,6 +137,8 @@ export class LocalCloud {
    * Gateway's API, each with its decision: `logs/access.jsonl` with a state folder, `GET /_local/requests`.
    */
   public readonly requests: RequestLog;
+  /** The metrics API Gateway and Cognito publish (AWS/ApiGateway, AWS/Cognito), read with CloudWatch's API. */
+  public readonly metrics: MetricStore;
   /** Injected faults (also `POST /_local/faults`, `DELETE /_local/faults`). */
   public readonly faults = new FaultInjector();
   /** Required (header `x-local-cloud-token`) by the mutating `/_local` endpoints; disk mode writes `admin-token`. */
@@ -143,6 +153,7 @@ export class LocalCloud {
   private userPools!: UserPools;
   private cognito!: CognitoService;
   private cloudformation!: CloudFormationService;
+  private cloudwatch!: CloudWatchApi;
   private apiGatewayManagement!: ApiGatewayManagement;
   private authenticator!: Authenticator;
   /** The local corporate OIDC IdP at `/oidc`, starting in the background (undefined: none configured). */
@@ -169,6 +180,7 @@ export class LocalCloud {
     this.log = options.log ?? (() => undefined);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.inflight = new InflightBytes(this.limits.maxInflightBytes);
+    this.metrics = new MetricStore(this.log);
     this.requests = new RequestLog(
       options.stateDir ? { file: path.join(options.stateDir, 'logs', 'access.jsonl') } : {},
     );
@@ -370,6 +382,7 @@ export class LocalCloud {
       endpointUrl: () => this.baseUrl,
       log: this.log,
     });
+    this.cloudwatch = new CloudWatchApi(this.metrics, authenticator, this.clock);
     this.cloudformation = new CloudFormationService(
       this.deployer,
       authenticator,
@@ -511,8 +524,11 @@ export class LocalCloud {
     if (api) return this.gateway.handle(request, api.apiId, api.stage, api.resourcePath);
     const target = request.headers['x-amz-target'] ?? '';
     // Cognito's public operations are unsigned, so the target (not a credential scope) names the service.
-    if (target.startsWith(COGNITO_TARGET_PREFIX))
-      return this.recordRefusal('cognito-idp', request, await this.cognito.handle(request));
+    if (target.startsWith(COGNITO_TARGET_PREFIX)) {
+      const answer = await this.cognito.handle(request);
+      this.recordSignIn(request, answer);
+      return this.recordRefusal('cognito-idp', request, answer);
+    }
     if (request.rawPath === OAUTH2_TOKEN_PATH)
       return oauth2Token(this.userPools, request, Math.floor(this.clock.now().getTime() / 1000), this.log);
     const wellKnown = request.method === 'GET' ? COGNITO_WELL_KNOWN.exec(request.rawPath) : null;
@@ -533,12 +549,26 @@ export class LocalCloud {
       headers: request.headerPairs,
       body: request.body,
     });
-    const service = scope?.service ?? (target.startsWith('DynamoDB_') ? 'dynamodb' : undefined);
+    // Unsigned: the target still names the JSON services, so they answer with their own "missing token".
+    const service =
+      scope?.service ??
+      (target.startsWith('DynamoDB_')
+        ? 'dynamodb'
+        : CloudWatchApi.handles(request)
+          ? 'monitoring'
+          : undefined);
     switch (service) {
       case 'sts':
         return this.recordRefusal('sts', request, await this.sts.handle(request));
       case 'cloudformation':
         return this.recordRefusal('cloudformation', request, await this.cloudformation.handle(request));
+      case 'monitoring':
+        if (CloudWatchApi.handles(request))
+          return this.recordRefusal('cloudwatch', request, await this.cloudwatch.handle(request));
+        return jsonReply(400, {
+          message:
+            "The local cloud answers CloudWatch's GetMetricStatistics, GetMetricData and ListMetrics in AWS JSON 1.0 or Smithy RPC v2 CBOR",
+        });
       case 'dynamodb':
         return this.recordRefusal('dynamodb', request, await this.dynamodbApi.handle(request, target));
       case 'apigateway':
@@ -765,8 +795,86 @@ export class LocalCloud {
     return response;
   }
 
+  /**
+   * A sign-in's outcome as Cognito publishes it: `SignInSuccesses` 1 when tokens are issued, 0 when refused (a
+   * challenge on the way is neither); `TokenRefreshSuccesses` alike for refresh tokens. Dimensions UserPool and
+   * UserPoolClient (https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html).
+   */
+  private recordSignIn(request: IncomingRequest, response: OutgoingResponse): void {
+    const operation = (request.headers['x-amz-target'] ?? '').slice(COGNITO_TARGET_PREFIX.length);
+    if (!SIGN_IN_OPERATIONS.has(operation)) return;
+    let input: { ClientId?: unknown; AuthFlow?: unknown };
+    try {
+      input = JSON.parse(request.body.toString('utf8')) as typeof input;
+    } catch {
+      return;
+    }
+    const found = typeof input.ClientId === 'string' ? this.userPools.client(input.ClientId) : undefined;
+    if (!found) return;
+    const body = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
+    const issued = response.status === 200 && body.includes('"AuthenticationResult"');
+    const refused =
+      response.status >= 400 &&
+      /NotAuthorized|UserNotFound|UserNotConfirmed|PasswordResetRequired/.test(body);
+    if (!issued && !refused) return;
+    const metric =
+      input.AuthFlow === 'REFRESH_TOKEN_AUTH' || input.AuthFlow === 'REFRESH_TOKEN'
+        ? 'TokenRefreshSuccesses'
+        : 'SignInSuccesses';
+    this.metrics.put(
+      'AWS/Cognito',
+      metric,
+      [
+        [
+          { Name: 'UserPool', Value: found.pool.config.id },
+          { Name: 'UserPoolClient', Value: input.ClientId as string },
+        ],
+      ],
+      issued ? 1 : 0,
+      'Count',
+      request.receivedAt,
+    );
+  }
+
+  /**
+   * API Gateway's metrics of one request (AWS/ApiGateway, one-minute data): Count, 4XXError and 5XXError (1 or 0,
+   * so Average is the rate), Latency and IntegrationLatency in ms, under ApiName; ApiName, Stage; and ApiName,
+   * Method, Resource, Stage. AWS publishes the last set only with detailed metrics enabled on the stage
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html); here
+   * it is always there. A request for an API or stage that does not exist publishes nothing (no API stage to count it
+   * for); one for a resource that does not exist, only the first two sets.
+   */
+  private recordGatewayMetrics(entry: AccessLogEntry): void {
+    const apiName = this.gateway.apiNameOf(entry.apiId, entry.stage);
+    if (apiName === undefined) return;
+    const sets: Dimension[][] = [
+      [{ Name: 'ApiName', Value: apiName }],
+      [
+        { Name: 'ApiName', Value: apiName },
+        { Name: 'Stage', Value: entry.stage },
+      ],
+    ];
+    if (entry.resourcePath !== null)
+      sets.push([
+        { Name: 'ApiName', Value: apiName },
+        { Name: 'Method', Value: entry.httpMethod },
+        { Name: 'Resource', Value: entry.resourcePath },
+        { Name: 'Stage', Value: entry.stage },
+      ]);
+    const at = new Date(entry.time);
+    const put = (name: string, value: number, unit: string) =>
+      this.metrics.put('AWS/ApiGateway', name, sets, value, unit, at);
+    put('Count', 1, 'Count');
+    put('4XXError', entry.status >= 400 && entry.status < 500 ? 1 : 0, 'Count');
+    put('5XXError', entry.status >= 500 ? 1 : 0, 'Count');
+    put('Latency', entry.latencyMs, 'Milliseconds');
+    if (entry.integrationLatencyMs !== null)
+      put('IntegrationLatency', entry.integrationLatencyMs, 'Milliseconds');
+  }
+
   private recordAccess(entry: AccessLogEntry): void {
     this.requests.record(entry);
+    this.recordGatewayMetrics(entry);
     this.log(
       `${entry.status} ${entry.httpMethod} ${entry.path} api=${entry.apiId}/${entry.stage} principal=${entry.principal ?? '-'} ${entry.latencyMs}ms${entry.authError ? ` auth="${entry.authError}"` : ''}${entry.decision?.check === 'routing' ? ` (${entry.decision.detail})` : ''}`,
     );

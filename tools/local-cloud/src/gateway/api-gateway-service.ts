@@ -171,6 +171,12 @@ export class ApiGatewayService {
     return [...this.apis.values()];
   }
 
+  /** A deployed API's name (the `ApiName` of its metrics), if it is deployed with this stage. */
+  public apiNameOf(apiId: string, stage: string): string | undefined {
+    const api = this.apis.get(apiId);
+    return api?.stages.has(stage) ? api.name : undefined;
+  }
+
   /** Whether a request for this method and path would reach a function (known API, stage, resource, method). */
   public isRouted(apiId: string, stage: string, resourcePath: string, method: string): boolean {
     const api = this.apis.get(apiId);

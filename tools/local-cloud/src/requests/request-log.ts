@@ -3,7 +3,7 @@ import type { AccessLogEntry } from '../gateway/access-log';
 import type { RequestDecision } from './decision';
 
 /** The AWS services the local cloud answers besides API Gateway's execute-api. */
-export type ServiceName = 'sts' | 'dynamodb' | 'cognito-idp' | 'cloudformation' | 'apigateway';
+export type ServiceName = 'sts' | 'dynamodb' | 'cognito-idp' | 'cloudformation' | 'apigateway' | 'cloudwatch';
 
 /**
  * A refused call to one of the other services (STS, DynamoDB, Cognito's API, CloudFormation, API Gateway's
