@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   actionsOf,
+  apiMonitoringOf,
   cfnLint,
   cfnText,
   readPackagedTemplate,
@@ -331,6 +332,32 @@ describe('order-service packaged template', () => {
     expect(planKeys.map(([, resource]) => resource.Properties)).toEqual([
       { KeyId: { Ref: keys[0]?.[0] }, KeyType: 'API_KEY', UsagePlanId: { Ref: plans[0]?.[0] } },
     ]);
+  });
+
+  // The API's alarms and dashboard (infra/serverless/api-monitoring.yml) on AWS/ApiGateway's per-minute metrics:
+  // 4XXError and 5XXError are 1 or 0 per request, so Average is the rate
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html).
+  it("alarms on the API's 4XX and 5XX rates and has a dashboard of the same metrics", () => {
+    // Act
+    const monitoring = apiMonitoringOf(template);
+
+    // Assess
+    const on = 'on ApiName=dev-order-service,Stage=dev';
+    expect(monitoring).toEqual({
+      alarms: [
+        `AWS/ApiGateway 4XXError Average GreaterThanThreshold 0.1 over 2 of 3 x 300s ${on}`,
+        `AWS/ApiGateway 5XXError Average GreaterThanThreshold 0.01 over 2 of 3 x 300s ${on}`,
+      ],
+      dashboardMetrics: [
+        'AWS/ApiGateway Count ApiName dev-order-service Stage dev',
+        'AWS/ApiGateway 4XXError ApiName dev-order-service Stage dev',
+        'AWS/ApiGateway 5XXError ApiName dev-order-service Stage dev',
+        'AWS/ApiGateway Latency ApiName dev-order-service Stage dev',
+        'AWS/ApiGateway Latency ApiName dev-order-service Stage dev',
+        'AWS/ApiGateway IntegrationLatency ApiName dev-order-service Stage dev',
+      ],
+      dashboardAlarms: ['dev-order-service-4xx-rate', 'dev-order-service-5xx-rate'],
+    });
   });
 
   it('passes cfn-lint', () => {

@@ -152,3 +152,52 @@ export function roleIsolationProblems(template: PackagedTemplate): string[] {
     problems.push(`${policy}: an AWS::IAM::Policy attached apart from the roles`);
   return problems;
 }
+
+/** An alarm as a line: `<metric> <statistic> > <threshold> over <n> of <m> x <period>s on <dimensions>`. */
+export interface ApiMonitoring {
+  alarms: string[];
+  /** The dashboard's metrics, `<namespace> <metric> <dimension values...>`, from its JSON body. */
+  dashboardMetrics: string[];
+  /** The alarm names the dashboard's alarm widget shows. */
+  dashboardAlarms: string[];
+}
+
+/**
+ * The template's CloudWatch alarms and dashboard in a comparable form (infra/serverless/api-monitoring.yml). The
+ * dashboard body is `Fn::Sub` of JSON: parsed with the pseudo parameters filled in, so broken JSON fails the test.
+ */
+export function apiMonitoringOf(template: PackagedTemplate): ApiMonitoring {
+  const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, { Properties: p = {} }]) => {
+    const dimensions = (p.Dimensions as Array<{ Name: string; Value: string }>)
+      .map((d) => `${d.Name}=${d.Value}`)
+      .join(',');
+    return `${p.Namespace} ${p.MetricName} ${p.Statistic} ${p.ComparisonOperator} ${p.Threshold} over ${p.DatapointsToAlarm} of ${p.EvaluationPeriods} x ${p.Period}s on ${dimensions}`;
+  });
+  const [[, dashboard] = []] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard');
+  const source =
+    (dashboard?.Properties?.DashboardBody as { 'Fn::Sub'?: string } | undefined)?.['Fn::Sub'] ?? '{}';
+  const body = JSON.parse(
+    source.replaceAll('${AWS::Region}', 'us-east-1').replaceAll('${AWS::AccountId}', '123456789012'),
+  ) as { widgets?: Array<{ type: string; properties: { metrics?: unknown[][]; alarms?: string[] } }> };
+  const dashboardMetrics: string[] = [];
+  for (const widget of body.widgets ?? []) {
+    let previous: unknown[] = [];
+    for (const metric of widget.properties.metrics ?? []) {
+      // "." repeats the previous row's value at that place, "..." all the previous row's dimensions.
+      const row = metric[0] === '...' ? [...previous.slice(0, -1), ...metric.slice(1)] : metric;
+      const filled = row
+        .map((part, index) => (part === '.' ? previous[index] : part))
+        .filter((p) => typeof p === 'string');
+      dashboardMetrics.push(filled.join(' '));
+      previous = [...filled, {}];
+    }
+  }
+  return {
+    alarms: alarms.sort(),
+    dashboardMetrics,
+    dashboardAlarms:
+      body.widgets
+        ?.flatMap((widget) => widget.properties.alarms ?? [])
+        .map((arn) => arn.slice(arn.lastIndexOf(':') + 1)) ?? [],
+  };
+}

@@ -10,6 +10,8 @@ export {
 export {
   cfnLint,
   cfnText,
+  apiMonitoringOf,
+  type ApiMonitoring,
   readPackagedTemplate,
   resourcesOfType,
   actionsOf,

@@ -680,6 +680,20 @@ export const PLANNERS: Record<string, Planner> = {
     });
   },
   'AWS::S3::BucketPolicy': (_props, ctx) => skipped('no S3 locally', ctx.logicalId),
+  // Monitoring, no access control: the metrics they read are recorded (GET with the AWS CLI: get-metric-statistics).
+  'AWS::CloudWatch::Alarm': (props, ctx) =>
+    skipped(
+      'alarms are not evaluated locally; read their metric with aws cloudwatch get-metric-statistics',
+      typeof props.AlarmName === 'string' ? props.AlarmName : ctx.logicalId,
+      {
+        Arn: `arn:aws:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${String(props.AlarmName ?? ctx.logicalId)}`,
+      },
+    ),
+  'AWS::CloudWatch::Dashboard': (props, ctx) =>
+    skipped(
+      'no CloudWatch console locally; the metrics it shows are readable with the CloudWatch API',
+      typeof props.DashboardName === 'string' ? props.DashboardName : ctx.logicalId,
+    ),
   'AWS::Logs::LogGroup': (props, ctx) => {
     const name = str(props, 'LogGroupName', ctx, ctx.logicalId);
     return skipped('function logs go to the local cloud output', name, {
