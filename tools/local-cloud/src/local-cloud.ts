@@ -180,7 +180,7 @@ export class LocalCloud {
     this.log = options.log ?? (() => undefined);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.inflight = new InflightBytes(this.limits.maxInflightBytes);
-    this.metrics = new MetricStore(this.log);
+    this.metrics = new MetricStore(() => this.clock.nowMs(), this.log);
     this.requests = new RequestLog(
       options.stateDir ? { file: path.join(options.stateDir, 'logs', 'access.jsonl') } : {},
     );
@@ -591,7 +591,12 @@ export class LocalCloud {
     // Local tools only: no web page (a browser sends Origin, a rebound DNS name a foreign Host, and a form post
     // cannot send application/json without a preflight), no function (below), and the token for changes.
     const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-    if (request.headers.origin !== undefined || !['127.0.0.1', 'localhost', '[::1]'].includes(host))
+    // A browser's same-origin fetch sends no Origin, but it sends Sec-Fetch-Site (every current browser).
+    if (
+      request.headers.origin !== undefined ||
+      request.headers['sec-fetch-site'] !== undefined ||
+      !['127.0.0.1', 'localhost', '[::1]'].includes(host)
+    )
       return jsonReply(403, {
         message: 'The /_local endpoints answer local tools only (no Origin, a loopback Host)',
       });
@@ -606,8 +611,11 @@ export class LocalCloud {
       connectionOwnedBy(request.sourcePort, this.port, this.lambda.environmentPids()) === true
     )
       return jsonReply(403, { message: 'Functions may not call the local cloud’s own /_local endpoints' });
-    const mutating = request.method !== 'GET' && request.method !== 'HEAD';
-    if (mutating && !this.adminToken.matches(request.headers[ADMIN_TOKEN_HEADER]))
+    // The request log names every caller, path and policy statement: read with the token too (off Linux, where
+    // functions cannot be told from local tools, the token is what keeps them out).
+    const needsToken =
+      (request.method !== 'GET' && request.method !== 'HEAD') || request.rawPath === '/_local/requests';
+    if (needsToken && !this.adminToken.matches(request.headers[ADMIN_TOKEN_HEADER]))
       return jsonReply(403, {
         message: `${route} needs the ${ADMIN_TOKEN_HEADER} header: the token of this start of the local cloud, in ${
           this.options.stateDir
@@ -813,15 +821,14 @@ export class LocalCloud {
     if (!found) return;
     const body = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
     const issued = response.status === 200 && body.includes('"AuthenticationResult"');
-    const refused =
-      response.status >= 400 &&
-      /NotAuthorized|UserNotFound|UserNotConfirmed|PasswordResetRequired/.test(body);
-    if (!issued && !refused) return;
+    // Any refusal counts as 0 ("an unsuccessful request produces a value of 0"); a challenge on the way, nothing.
+    if (!issued && response.status < 400) return;
     const metric =
       input.AuthFlow === 'REFRESH_TOKEN_AUTH' || input.AuthFlow === 'REFRESH_TOKEN'
         ? 'TokenRefreshSuccesses'
         : 'SignInSuccesses';
     this.metrics.put(
+      found.pool.config.arn.split(':')[4] ?? this.accountId,
       'AWS/Cognito',
       metric,
       [
@@ -845,8 +852,9 @@ export class LocalCloud {
    * for); one for a resource that does not exist, only the first two sets.
    */
   private recordGatewayMetrics(entry: AccessLogEntry): void {
-    const apiName = this.gateway.apiNameOf(entry.apiId, entry.stage);
-    if (apiName === undefined) return;
+    const owner = this.gateway.metricsOwnerOf(entry.apiId, entry.stage);
+    if (owner === undefined) return;
+    const apiName = owner.name;
     const sets: Dimension[][] = [
       [{ Name: 'ApiName', Value: apiName }],
       [
@@ -863,7 +871,7 @@ export class LocalCloud {
       ]);
     const at = new Date(entry.time);
     const put = (name: string, value: number, unit: string) =>
-      this.metrics.put('AWS/ApiGateway', name, sets, value, unit, at);
+      this.metrics.put(owner.accountId, 'AWS/ApiGateway', name, sets, value, unit, at);
     put('Count', 1, 'Count');
     put('4XXError', entry.status >= 400 && entry.status < 500 ? 1 : 0, 'Count');
     put('5XXError', entry.status >= 500 ? 1 : 0, 'Count');

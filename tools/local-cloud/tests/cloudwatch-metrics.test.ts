@@ -7,7 +7,8 @@ import {
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
+import { seededUserKeys } from '../src/identity';
+import { identitiesWith } from '../src/testing/identities-file';
 import { LocalCloud } from '../src/local-cloud';
 import {
   cognitoClient,
@@ -23,6 +24,15 @@ import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-poo
 // with CloudWatch's own clients: the SDK for JavaScript v3 (AWS JSON 1.0) and botocore, the AWS CLI's code (Smithy RPC
 // v2 CBOR). Metrics: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
 // and https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html.
+// A user of the partner account allowed every CloudWatch read: it must see its own account's metrics only.
+const { file: identitiesFile, keyOf } = identitiesWith([
+  {
+    name: 'watcher',
+    accountId: '111111111111',
+    statements: [{ Effect: 'Allow', Action: 'cloudwatch:*', Resource: '*' }],
+  },
+]);
+
 describe('CloudWatch metrics of the local cloud', () => {
   const PASSWORD = 'Correct-Horse-9';
   let cloud: LocalCloud;
@@ -37,7 +47,7 @@ describe('CloudWatch metrics of the local cloud', () => {
   ];
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
+    cloud = await LocalCloud.start({ port: 0, identitiesFile });
     ({ url: api } = await deployProbeStack(cloud, { authorizationType: 'AWS_IAM' }));
     pool = await deployUserPoolStack(cloud);
     const cognito = cognitoClient(cloud.url);
@@ -238,5 +248,73 @@ describe('CloudWatch metrics of the local cloud', () => {
     expect(deniedEntry).toMatchObject({ service: 'cloudwatch', decision: { check: 'iam' } });
     expect(unsigned.status).toBe(400);
     expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
+  });
+
+  it('keeps metrics per account: another account, allowed every read, sees none of them', async () => {
+    // Arrange
+    const watcher = new CloudWatchClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: keyOf('watcher'),
+      maxAttempts: 1,
+    });
+
+    // Act
+    const listed = await watcher.send(new ListMetricsCommand({ Namespace: 'AWS/ApiGateway' }));
+    const count = await watcher.send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Count',
+        Dimensions: apiDimensions,
+        Period: 3600,
+        Statistics: ['SampleCount'],
+        ...window(),
+      }),
+    );
+
+    // Assess
+    expect(listed.Metrics).toEqual([]);
+    expect(count.Datapoints).toEqual([]);
+  });
+
+  it('answers a malformed request with a 400 that says what is wrong, never a 500', async () => {
+    // Arrange
+    const signed = createSignedFetch({
+      credentials: seededUserKeys('developer'),
+      region: 'us-east-1',
+      service: 'monitoring',
+    });
+    const send = (operation: string, body: unknown) =>
+      signed(cloud.url, {
+        method: 'POST',
+        headers: {
+          'x-amz-target': `GraniteServiceVersion20100801.${operation}`,
+          'content-type': 'application/x-amz-json-1.0',
+        },
+        body: JSON.stringify(body),
+      });
+
+    // Act
+    const answers = await Promise.all([
+      send('GetMetricData', { MetricDataQueries: [null], StartTime: 1, EndTime: 2 }),
+      send('ListMetrics', { Dimensions: [null] }),
+      send('GetMetricStatistics', { Namespace: 'n', MetricName: 'm', Statistics: ['Sum'], Period: 60 }),
+      send('PutMetricData', {}),
+    ]);
+    const bodies = await Promise.all(answers.map(async (answer) => [answer.status, await answer.json()]));
+
+    // Assess
+    expect(bodies).toEqual([
+      [
+        400,
+        { __type: 'InvalidParameterValueException', message: 'Each of MetricDataQueries must be an object.' },
+      ],
+      [
+        400,
+        { __type: 'InvalidParameterValueException', message: expect.stringContaining('dimension filter') },
+      ],
+      [400, { __type: 'MissingRequiredParameterException', message: 'The parameter StartTime is required.' }],
+      [400, { __type: 'UnknownOperationException', message: expect.stringContaining('not PutMetricData') }],
+    ]);
   });
 });

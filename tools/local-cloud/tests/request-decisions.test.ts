@@ -1,4 +1,4 @@
-import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import {
   refusalOf,
 } from '../src/testing/cognito-helpers';
 import { identitiesWith } from '../src/testing/identities-file';
+import { assumeRoleCredentials } from '../src/testing/raw-clients';
 import { deployProbeStack } from '../src/testing/probe-stack';
 import { deployUserPoolStack, type UserPoolStack } from '../src/testing/user-pool-stack';
 
@@ -56,7 +57,9 @@ describe('every decision explained in the request log', () => {
   const since = new Date(Date.now() - 60_000).toISOString();
 
   const requests = async (query: string) => {
-    const answer = await fetch(`${cloud.url}/_local/requests?${query}`);
+    const answer = await fetch(`${cloud.url}/_local/requests?${query}`, {
+      headers: { 'x-local-cloud-token': cloud.adminToken.value },
+    });
     return {
       status: answer.status,
       body: (await answer.json()) as { requests?: LoggedRequest[]; message?: string },
@@ -113,20 +116,27 @@ describe('every decision explained in the request log', () => {
     });
   });
 
-  it('says which SigV4 check failed, without the signature', async () => {
-    // Act
-    const forged = await fetch(`${iamApi}/probe`, {
-      headers: {
-        authorization: `AWS4-HMAC-SHA256 Credential=${keyOf('auditor').accessKeyId}/20261202/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
-        'x-amz-date': new Date().toISOString().replace(/[-:]|\.\d{3}/g, ''),
-      },
+  it('says which SigV4 check failed, never logging the signature or the session token it covered', async () => {
+    // Arrange: temporary credentials, their secret wrong: DynamoDB's refusal quotes the canonical request, whose
+    // signed headers hold the session token (x-amz-security-token).
+    const session = await assumeRoleCredentials(cloud, 'arn:aws:iam::000000000000:role/customer-reader');
+    const dynamodb = new DynamoDBClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: { ...session, secretAccessKey: 'not-the-secret' },
+      maxAttempts: 1,
     });
+
+    // Act
+    const refused = await refusalOf(dynamodb.send(new ListTablesCommand({})));
     const entry = last();
+    const file = readFileSync(path.join(stateDir, 'logs', 'access.jsonl'), 'utf8');
 
     // Assess
-    expect(forged.status).toBe(403);
-    expect(entry.decision).toMatchObject({ check: 'sigv4', allowed: false });
-    expect(JSON.stringify(entry)).not.toContain('0'.repeat(64));
+    expect(refused.name).toBe('InvalidSignatureException');
+    expect(entry).toMatchObject({ service: 'dynamodb', decision: { check: 'sigv4', allowed: false } });
+    expect(file).not.toContain(session.sessionToken);
+    expect(JSON.stringify(cloud.requests.all())).not.toContain(session.sessionToken);
   });
 
   it('names the token claim a Cognito authorizer refused, and the route that does not exist', async () => {
@@ -261,9 +271,15 @@ describe('every decision explained in the request log', () => {
     const badStatus = await requests('status=40x');
     const badSince = await requests('since=yesterday');
     const badLimit = await requests('limit=0');
+    const token = { 'x-local-cloud-token': cloud.adminToken.value };
     const fromAPage = await fetch(`${cloud.url}/_local/requests`, {
-      headers: { origin: 'https://evil.example' },
+      headers: { ...token, origin: 'https://evil.example' },
     });
+    // A same-origin page's fetch sends no Origin, but Sec-Fetch-Site.
+    const fromSameOrigin = await fetch(`${cloud.url}/_local/requests`, {
+      headers: { ...token, 'sec-fetch-site': 'same-origin' },
+    });
+    const withoutToken = await fetch(`${cloud.url}/_local/requests`);
 
     // Assess
     expect(unknown).toEqual({
@@ -274,5 +290,8 @@ describe('every decision explained in the request log', () => {
     expect(badSince.body.message).toContain('since is an ISO 8601 time');
     expect(badLimit.body.message).toContain('limit is a number from 1 to 1000');
     expect(fromAPage.status).toBe(403);
+    expect(fromSameOrigin.status).toBe(403);
+    expect(withoutToken.status).toBe(403);
+    expect(((await withoutToken.json()) as { message: string }).message).toContain('x-local-cloud-token');
   });
 });

@@ -5,7 +5,7 @@ import type { IncomingRequest, OutgoingResponse } from '../http/incoming-request
 import { jsonProtocolError } from '../http/sigv4-wire-errors';
 import { accessDeniedMessage, authorize } from '../iam';
 import { explained } from '../http/incoming-request';
-import { iamDecision } from '../requests';
+import { iamDecision, loggableMessage, refusedBy } from '../requests';
 import { STATISTICS, type Datapoint, type Dimension, type MetricStore, type Statistic } from './metric-store';
 
 const SERVICE = 'GraniteServiceVersion20100801';
@@ -37,8 +37,10 @@ function timestamp(value: unknown, name: string): Date {
         : typeof value === 'string'
           ? new Date(value)
           : undefined;
-  if (!date || Number.isNaN(date.getTime()))
+  if (value === undefined)
     throw new CloudWatchError('MissingParameter', `The parameter ${name} is required.`);
+  if (!date || Number.isNaN(date.getTime()))
+    throw new CloudWatchError('InvalidParameterValue', `The parameter ${name} is not a timestamp.`);
   return date;
 }
 
@@ -57,6 +59,22 @@ function dimensionsOf(value: unknown): Dimension[] {
     )
       throw new CloudWatchError('InvalidParameterValue', 'Each dimension needs a Name and a Value.');
     return { Name: dimension.Name, Value: dimension.Value };
+  });
+}
+
+/** ListMetrics' dimension filters: a Name, and a Value or none (any value). */
+function listFilterOf(value: unknown): Array<{ Name: string; Value?: string }> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 10)
+    throw new CloudWatchError('InvalidParameterValue', 'Dimensions must be a list of at most 10 filters.');
+  return value.map((filter: unknown) => {
+    const { Name, Value } = (filter ?? {}) as { Name?: unknown; Value?: unknown };
+    if (typeof Name !== 'string' || (Value !== undefined && typeof Value !== 'string'))
+      throw new CloudWatchError(
+        'InvalidParameterValue',
+        'Each dimension filter needs a Name (and may have a Value).',
+      );
+    return Value === undefined ? { Name } : { Name, Value };
   });
 }
 
@@ -106,10 +124,13 @@ export class CloudWatchApi {
     const authentication = this.authenticator.authenticate(request, 'monitoring');
     if (!authentication.ok) {
       const wire = jsonProtocolError(authentication.error);
-      return this.error(
-        protocol,
-        new CloudWatchError(wire.code, authentication.error.message.split('\n')[0] ?? '', wire.status),
-      );
+      const message = loggableMessage(authentication.error.message);
+      return explained(this.error(protocol, new CloudWatchError(wire.code, message, wire.status)), {
+        action: `cloudwatch:${operation.slice(0, 64)}`,
+        resource: null,
+        principal: null,
+        decision: refusedBy('sigv4', `${authentication.error.code}: ${message}`),
+      });
     }
     const { caller } = authentication;
     const action = `cloudwatch:${operation}`;
@@ -137,7 +158,7 @@ export class CloudWatchApi {
       );
     try {
       const input = this.parse(protocol, request.body);
-      const output = this.run(operation, input);
+      const output = this.run(operation, input, caller.principal.accountId);
       return protocol === 'cbor'
         ? {
             status: 200,
@@ -157,7 +178,13 @@ export class CloudWatchApi {
             ),
           };
     } catch (error) {
-      if (error instanceof CloudWatchError) return this.error(protocol, error);
+      if (error instanceof CloudWatchError)
+        return explained(this.error(protocol, error), {
+          action,
+          resource: null,
+          principal: caller.principal.arn,
+          decision: refusedBy('validation', `${error.code}: ${error.message}`),
+        });
       throw error;
     }
   }
@@ -178,31 +205,31 @@ export class CloudWatchApi {
     return parsed as Input;
   }
 
-  private run(operation: string, input: Input): Record<string, unknown> {
+  /** `accountId`: the caller's; each account sees its own metrics only, as on CloudWatch. */
+  private run(operation: string, input: Input, accountId: string): Record<string, unknown> {
     switch (operation) {
       case 'GetMetricStatistics':
-        return this.getMetricStatistics(input);
+        return this.getMetricStatistics(input, accountId);
       case 'GetMetricData':
-        return this.getMetricData(input);
+        return this.getMetricData(input, accountId);
       case 'ListMetrics':
         return {
           Metrics: this.metrics.list({
+            accountId,
             namespace: typeof input.Namespace === 'string' ? input.Namespace : undefined,
             metricName: typeof input.MetricName === 'string' ? input.MetricName : undefined,
-            dimensions: Array.isArray(input.Dimensions)
-              ? (input.Dimensions as Array<{ Name: string; Value?: string }>)
-              : undefined,
+            dimensions: listFilterOf(input.Dimensions),
           }),
         };
       default:
         throw new CloudWatchError(
-          'InvalidAction',
+          'UnknownOperation',
           `The local cloud answers CloudWatch's GetMetricStatistics, GetMetricData and ListMetrics, not ${operation.slice(0, 64)}`,
         );
     }
   }
 
-  private getMetricStatistics(input: Input): Record<string, unknown> {
+  private getMetricStatistics(input: Input, accountId: string): Record<string, unknown> {
     if (typeof input.Namespace !== 'string' || typeof input.MetricName !== 'string')
       throw new CloudWatchError('MissingParameter', 'The parameters Namespace and MetricName are required.');
     if (input.ExtendedStatistics !== undefined)
@@ -221,6 +248,7 @@ export class CloudWatchApi {
         `Statistics must be some of ${STATISTICS.join(', ')}.`,
       );
     const datapoints = this.metrics.statistics({
+      accountId,
       namespace: input.Namespace,
       metricName: input.MetricName,
       dimensions: dimensionsOf(input.Dimensions),
@@ -237,18 +265,25 @@ export class CloudWatchApi {
     };
   }
 
-  private getMetricData(input: Input): Record<string, unknown> {
+  private getMetricData(input: Input, accountId: string): Record<string, unknown> {
     const queries = input.MetricDataQueries;
     if (!Array.isArray(queries) || queries.length === 0 || queries.length > 500)
       throw new CloudWatchError('InvalidParameterValue', 'MetricDataQueries must hold 1 to 500 queries.');
     const range = window(input);
     const newestFirst = input.ScanBy !== 'TimestampAscending';
-    const results = (queries as Input[]).map((query) => {
+    const ids = new Set<string>();
+    const results = (queries as unknown[]).map((entry) => {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+        throw new CloudWatchError('InvalidParameterValue', 'Each of MetricDataQueries must be an object.');
+      const query = entry as Input;
       if (typeof query.Id !== 'string' || !/^[a-z][A-Za-z0-9_]{0,254}$/.test(query.Id))
         throw new CloudWatchError(
           'InvalidParameterValue',
           'Each query needs an Id: a lowercase letter, then letters, digits or _.',
         );
+      if (ids.has(query.Id))
+        throw new CloudWatchError('InvalidParameterValue', `The Id ${query.Id} is used twice.`);
+      ids.add(query.Id);
       if (query.Expression !== undefined)
         throw new CloudWatchError(
           'InvalidParameterValue',
@@ -267,6 +302,7 @@ export class CloudWatchApi {
           `Query ${query.Id}: Stat must be one of ${STATISTICS.join(', ')}.`,
         );
       const points: Datapoint[] = this.metrics.statistics({
+        accountId,
         namespace: metric.Namespace,
         metricName: metric.MetricName,
         dimensions: dimensionsOf(metric.Dimensions),
@@ -294,7 +330,13 @@ export class CloudWatchApi {
   }
 
   private error(protocol: Protocol, error: CloudWatchError): OutgoingResponse {
-    const type = error.code.endsWith('Exception') ? error.code : `${error.code}Exception`;
+    // The model's shape names (MissingParameter's is MissingRequiredParameterException); the Query code beside it.
+    const type =
+      error.code === 'MissingParameter'
+        ? 'MissingRequiredParameterException'
+        : error.code.endsWith('Exception')
+          ? error.code
+          : `${error.code}Exception`;
     const body = { __type: type, message: error.message };
     const headers = { 'x-amzn-query-error': `${error.code};Sender` };
     return protocol === 'cbor'

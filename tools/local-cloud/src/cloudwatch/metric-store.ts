@@ -20,6 +20,8 @@ interface Aggregate {
 }
 
 interface Series {
+  /** The account that published it: CloudWatch's data is per account. */
+  accountId: string;
   namespace: string;
   metricName: string;
   dimensions: Dimension[];
@@ -29,6 +31,7 @@ interface Series {
 }
 
 export interface MetricQuery {
+  accountId: string;
   namespace: string;
   metricName: string;
   dimensions: Dimension[];
@@ -56,8 +59,13 @@ const isSorted = (dimensions: Dimension[]) =>
 const sorted = (dimensions: Dimension[]) =>
   isSorted(dimensions) ? dimensions : [...dimensions].sort(byName);
 /** Names and values joined with NUL, which neither may contain (a JSON key cost 3x as much per request). */
-function seriesKey(namespace: string, metricName: string, dimensions: Dimension[]): string {
-  let key = `${namespace}\0${metricName}`;
+function seriesKey(
+  accountId: string,
+  namespace: string,
+  metricName: string,
+  dimensions: Dimension[],
+): string {
+  let key = `${accountId}\0${namespace}\0${metricName}`;
   for (const dimension of sorted(dimensions)) key += `\0${dimension.Name}\0${dimension.Value}`;
   return key;
 }
@@ -66,10 +74,15 @@ export class MetricStore {
   private readonly series = new Map<string, Series>();
   private warned = false;
 
-  public constructor(private readonly log: (line: string) => void = () => undefined) {}
+  public constructor(
+    /** The cloud's clock, in ms: what "the last day" is measured against. */
+    private readonly nowMs: () => number,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
 
   /** One value (a count of 1 or 0, a latency in ms) at `at`, under each dimension set given. */
   public put(
+    accountId: string,
     namespace: string,
     metricName: string,
     dimensionSets: Dimension[][],
@@ -79,7 +92,7 @@ export class MetricStore {
   ): void {
     const minute = Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS;
     for (const dimensions of dimensionSets) {
-      const key = seriesKey(namespace, metricName, dimensions);
+      const key = seriesKey(accountId, namespace, metricName, dimensions);
       let series = this.series.get(key);
       if (!series) {
         if (this.series.size >= MAX_SERIES) {
@@ -87,7 +100,14 @@ export class MetricStore {
           this.warned = true;
           continue;
         }
-        series = { namespace, metricName, dimensions: [...sorted(dimensions)], unit, minutes: new Map() };
+        series = {
+          accountId,
+          namespace,
+          metricName,
+          dimensions: [...sorted(dimensions)],
+          unit,
+          minutes: new Map(),
+        };
         this.series.set(key, series);
       }
       const aggregate = series.minutes.get(minute);
@@ -98,9 +118,7 @@ export class MetricStore {
         aggregate.max = Math.max(aggregate.max, value);
       } else {
         series.minutes.set(minute, { count: 1, sum: value, min: value, max: value });
-        // Minutes arrive in order (one clock), so the oldest is first.
-        const oldest = series.minutes.keys().next().value as number;
-        if (minute - oldest >= KEEP_MINUTES * MINUTE_MS) series.minutes.delete(oldest);
+        this.trim(series);
       }
     }
   }
@@ -110,10 +128,14 @@ export class MetricStore {
    * sets), one per `period` that has data in [start, end), periods aligned to `start`, oldest first.
    */
   public statistics(query: MetricQuery): Datapoint[] {
-    const series = this.series.get(seriesKey(query.namespace, query.metricName, query.dimensions));
+    const series = this.series.get(
+      seriesKey(query.accountId, query.namespace, query.metricName, query.dimensions),
+    );
     if (!series) return [];
+    this.trim(series);
     const periodMs = query.period * 1000;
-    const startMs = query.start.getTime();
+    // Rounded down to the minute, as CloudWatch rounds a start time of the last 15 days (GetMetricStatistics).
+    const startMs = Math.floor(query.start.getTime() / MINUTE_MS) * MINUTE_MS;
     const buckets = new Map<number, Aggregate>();
     for (const [minute, aggregate] of series.minutes) {
       if (minute < startMs || minute >= query.end.getTime()) continue;
@@ -138,12 +160,19 @@ export class MetricStore {
 
   /** The series matching the filter (`ListMetrics`): a dimension without a value matches any value. */
   public list(filter: {
+    accountId: string;
     namespace?: string;
     metricName?: string;
     dimensions?: Array<{ Name: string; Value?: string }>;
   }): Array<{ Namespace: string; MetricName: string; Dimensions: Dimension[] }> {
     const found: Array<{ Namespace: string; MetricName: string; Dimensions: Dimension[] }> = [];
-    for (const series of this.series.values()) {
+    for (const [key, series] of this.series) {
+      this.trim(series);
+      if (series.minutes.size === 0) {
+        this.series.delete(key);
+        continue;
+      }
+      if (series.accountId !== filter.accountId) continue;
       if (filter.namespace !== undefined && series.namespace !== filter.namespace) continue;
       if (filter.metricName !== undefined && series.metricName !== filter.metricName) continue;
       const wanted = filter.dimensions ?? [];
@@ -162,5 +191,11 @@ export class MetricStore {
       });
     }
     return found;
+  }
+
+  /** Drops the minutes older than a day on the cloud's clock (minutes may arrive out of order: slow requests). */
+  private trim(series: Series): void {
+    const oldest = this.nowMs() - KEEP_MINUTES * MINUTE_MS;
+    for (const minute of series.minutes.keys()) if (minute < oldest) series.minutes.delete(minute);
   }
 }

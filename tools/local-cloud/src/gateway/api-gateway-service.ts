@@ -171,10 +171,10 @@ export class ApiGatewayService {
     return [...this.apis.values()];
   }
 
-  /** A deployed API's name (the `ApiName` of its metrics), if it is deployed with this stage. */
-  public apiNameOf(apiId: string, stage: string): string | undefined {
+  /** A deployed API's name (the `ApiName` of its metrics) and account, if it is deployed with this stage. */
+  public metricsOwnerOf(apiId: string, stage: string): { name: string; accountId: string } | undefined {
     const api = this.apis.get(apiId);
-    return api?.stages.has(stage) ? api.name : undefined;
+    return api?.stages.has(stage) ? { name: api.name, accountId: api.accountId } : undefined;
   }
 
   /** Whether a request for this method and path would reach a function (known API, stage, resource, method). */

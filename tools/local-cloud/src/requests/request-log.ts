@@ -82,6 +82,22 @@ function matches(entry: LoggedRequest, filter: RequestFilter): boolean {
   return true;
 }
 
+/** Longer texts (a 16 KB path, an authorizer's error message) are cut: 11,000 entries must stay a few MB. */
+const MAX_TEXT = 2048;
+const cut = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+
+function capped(entry: LoggedRequest): LoggedRequest {
+  const copy: Record<string, unknown> = { ...entry };
+  for (const [key, value] of Object.entries(copy)) if (typeof value === 'string') copy[key] = cut(value);
+  if (entry.decision)
+    copy.decision = {
+      ...entry.decision,
+      detail: cut(entry.decision.detail),
+      ...(entry.decision.statements ? { statements: entry.decision.statements.slice(0, 20) } : {}),
+    };
+  return copy as unknown as LoggedRequest;
+}
+
 /**
  * Every request the gateway answered and every refusal of the other services, newest last: in memory (the last
  * `capacity`) and, with a state folder, appended to `logs/access.jsonl`.
@@ -92,13 +108,15 @@ export class RequestLog {
 
   public constructor(private readonly options: { file?: string; capacity?: number } = {}) {}
 
-  public record(entry: LoggedRequest): void {
+  public record(logged: LoggedRequest): void {
     const capacity = this.options.capacity ?? 10_000;
+    const entry = capped(logged);
     this.entries.push(entry);
     // Trimmed in batches: one copy per capacity/10 requests, not one per request.
     if (this.entries.length > capacity + Math.ceil(capacity / 10))
       this.entries = this.entries.slice(this.entries.length - capacity);
-    if (this.options.file) appendFileSync(this.options.file, `${JSON.stringify(entry)}\n`);
+    // Created readable by the developer's OS user only: it names every caller and policy statement.
+    if (this.options.file) appendFileSync(this.options.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     for (const listener of this.listeners) listener(entry);
   }
 
