@@ -1,4 +1,5 @@
 import { DeleteItemCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { APIGatewayClient, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -232,6 +233,29 @@ describe('every decision explained in the request log', () => {
       },
     });
     expect(JSON.stringify(signInEntry)).not.toContain('wrong-Passw0rd');
+  });
+
+  it('explains API Gateway management API denials with the caller and the resource', async () => {
+    // Arrange
+    const apiGateway = new APIGatewayClient({
+      endpoint: cloud.url,
+      region: 'us-east-1',
+      credentials: keyOf('auditor'),
+      maxAttempts: 1,
+    });
+
+    // Act
+    const refused = await refusalOf(apiGateway.send(new GetApiKeysCommand({})));
+
+    // Assess
+    expect(refused.status).toBe(403);
+    expect(last()).toMatchObject({
+      service: 'apigateway',
+      action: 'apigateway:GET',
+      resource: 'arn:aws:apigateway:us-east-1::/apikeys',
+      principal: 'arn:aws:iam::000000000000:user/auditor',
+      decision: { check: 'iam', allowed: false, kind: 'ImplicitDeny', statements: [] },
+    });
   });
 
   it('answers GET /_local/requests with the entries that match, and writes them to logs/access.jsonl', async () => {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock';
 import type { Authenticator } from '../http/authenticate';
-import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import { explained, jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
+import { iamDecision } from '../requests';
 import { jsonProtocolError } from '../http/sigv4-wire-errors';
 import { authorize, notAuthorizedMessage } from '../iam';
 import type { ApiKey, UsagePlan } from './types';
@@ -63,10 +64,13 @@ export class ApiGatewayManagement {
     });
     if (!decision.allowed) {
       this.log(`403 ${request.method} ${request.rawPath} (apigateway): ${decision.explanation}`);
-      return jsonReply(
-        403,
-        { Message: notAuthorizedMessage(caller.principal.arn, action, resource, decision) },
-        { 'x-amzn-errortype': 'AccessDeniedException' },
+      return explained(
+        jsonReply(
+          403,
+          { Message: notAuthorizedMessage(caller.principal.arn, action, resource, decision) },
+          { 'x-amzn-errortype': 'AccessDeniedException' },
+        ),
+        { action, resource, principal: caller.principal.arn, decision: iamDecision('iam', decision) },
       );
     }
     const query = new URLSearchParams(request.rawQuery);

@@ -1,5 +1,6 @@
 import type { Authenticator } from '../../http/authenticate';
-import type { IncomingRequest, OutgoingResponse } from '../../http/incoming-request';
+import { explained, type IncomingRequest, type OutgoingResponse } from '../../http/incoming-request';
+import { iamDecision } from '../../requests';
 import { queryParameters, xmlError, xmlResult } from '../../http/query-protocol';
 import { queryProtocolError } from '../../http/sigv4-wire-errors';
 import { authorize } from '../../iam';
@@ -48,12 +49,20 @@ export class CloudFormationService {
         now: this.authenticator.now(),
       });
       if (!decision.allowed) {
-        return xmlError(
-          NAMESPACE,
-          403,
-          'AccessDenied',
-          `User: ${caller.principal.arn} is not authorized to perform: cloudformation:${action} on resource: ${resource}`,
-          request.requestId,
+        return explained(
+          xmlError(
+            NAMESPACE,
+            403,
+            'AccessDenied',
+            `User: ${caller.principal.arn} is not authorized to perform: cloudformation:${action} on resource: ${resource}`,
+            request.requestId,
+          ),
+          {
+            action: `cloudformation:${action}`,
+            resource: action === 'ListExports' ? '*' : resource,
+            principal: caller.principal.arn,
+            decision: iamDecision('iam', decision),
+          },
         );
       }
     }
