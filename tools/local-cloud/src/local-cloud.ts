@@ -52,13 +52,6 @@ import { StsService } from './sts';
 import { CloudWatchApi, MetricStore, type Dimension } from './cloudwatch';
 import { actionOf, errorOf, parseRequestFilter, refusedBy, RequestLog, type ServiceName } from './requests';
 
-/** Cognito operations that sign a user in (or refresh): where SignInSuccesses and TokenRefreshSuccesses come from. */
-const SIGN_IN_OPERATIONS = new Set([
-  'InitiateAuth',
-  'AdminInitiateAuth',
-  'RespondToAuthChallenge',
-  'AdminRespondToAuthChallenge',
-]);
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_PORT = 4566;
@@ -351,6 +344,7 @@ export class LocalCloud {
       this.clock,
       this.log,
       this.cognitoTrigger,
+      this.metrics,
     );
     this.gateway = new ApiGatewayService({
       authenticator,
@@ -524,11 +518,8 @@ export class LocalCloud {
     if (api) return this.gateway.handle(request, api.apiId, api.stage, api.resourcePath);
     const target = request.headers['x-amz-target'] ?? '';
     // Cognito's public operations are unsigned, so the target (not a credential scope) names the service.
-    if (target.startsWith(COGNITO_TARGET_PREFIX)) {
-      const answer = await this.cognito.handle(request);
-      this.recordSignIn(request, answer);
-      return this.recordRefusal('cognito-idp', request, answer);
-    }
+    if (target.startsWith(COGNITO_TARGET_PREFIX))
+      return this.recordRefusal('cognito-idp', request, await this.cognito.handle(request));
     if (request.rawPath === OAUTH2_TOKEN_PATH)
       return oauth2Token(this.userPools, request, Math.floor(this.clock.now().getTime() / 1000), this.log);
     const wellKnown = request.method === 'GET' ? COGNITO_WELL_KNOWN.exec(request.rawPath) : null;
@@ -801,46 +792,6 @@ export class LocalCloud {
       sourceIp: request.sourceIp,
     });
     return response;
-  }
-
-  /**
-   * A sign-in's outcome as Cognito publishes it: `SignInSuccesses` 1 when tokens are issued, 0 when refused (a
-   * challenge on the way is neither); `TokenRefreshSuccesses` alike for refresh tokens. Dimensions UserPool and
-   * UserPoolClient (https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html).
-   */
-  private recordSignIn(request: IncomingRequest, response: OutgoingResponse): void {
-    const operation = (request.headers['x-amz-target'] ?? '').slice(COGNITO_TARGET_PREFIX.length);
-    if (!SIGN_IN_OPERATIONS.has(operation)) return;
-    let input: { ClientId?: unknown; AuthFlow?: unknown };
-    try {
-      input = JSON.parse(request.body.toString('utf8')) as typeof input;
-    } catch {
-      return;
-    }
-    const found = typeof input.ClientId === 'string' ? this.userPools.client(input.ClientId) : undefined;
-    if (!found) return;
-    const body = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
-    const issued = response.status === 200 && body.includes('"AuthenticationResult"');
-    // Any refusal counts as 0 ("an unsuccessful request produces a value of 0"); a challenge on the way, nothing.
-    if (!issued && response.status < 400) return;
-    const metric =
-      input.AuthFlow === 'REFRESH_TOKEN_AUTH' || input.AuthFlow === 'REFRESH_TOKEN'
-        ? 'TokenRefreshSuccesses'
-        : 'SignInSuccesses';
-    this.metrics.put(
-      found.pool.config.arn.split(':')[4] ?? this.accountId,
-      'AWS/Cognito',
-      metric,
-      [
-        [
-          { Name: 'UserPool', Value: found.pool.config.id },
-          { Name: 'UserPoolClient', Value: input.ClientId as string },
-        ],
-      ],
-      issued ? 1 : 0,
-      'Count',
-      request.receivedAt,
-    );
   }
 
   /**

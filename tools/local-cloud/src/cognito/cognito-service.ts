@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock/clock';
+import type { MetricStore } from '../cloudwatch';
 import type { Authenticator } from '../http/authenticate';
 import { explained, jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
 import { jsonProtocolError } from '../http/sigv4-wire-errors';
@@ -18,6 +19,20 @@ import { sha256, type AppClient, type CognitoUser, type UserPool, type UserPools
 export const COGNITO_TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const CONTENT_TYPE = { 'content-type': 'application/x-amz-json-1.1' };
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+/** Cognito operations that sign a user in (or refresh): where SignInSuccesses and TokenRefreshSuccesses come from. */
+const SIGN_IN_OPERATIONS = new Set([
+  'InitiateAuth',
+  'AdminInitiateAuth',
+  'RespondToAuthChallenge',
+  'AdminRespondToAuthChallenge',
+]);
+
+/** What a call got as far as: its parsed input, and the operation's output when it had one. */
+interface Seen {
+  input?: Input;
+  output?: unknown;
+}
 
 type Operation = (input: Input, caller: SignedCaller | undefined) => Promise<unknown> | unknown;
 interface SignedCaller {
@@ -44,6 +59,8 @@ export class CognitoService {
     clock: Clock,
     private readonly log: (line: string) => void,
     invoke: TriggerInvoker,
+    /** Where SignInSuccesses and TokenRefreshSuccesses go (AWS/Cognito). */
+    private readonly metrics?: MetricStore,
   ) {
     this.ctx = new PoolContext(pools, clock, log);
     this.signIn = new SignIn(this.ctx);
@@ -54,11 +71,58 @@ export class CognitoService {
 
   public async handle(request: IncomingRequest): Promise<OutgoingResponse> {
     const operation = (request.headers['x-amz-target'] ?? '').slice(COGNITO_TARGET_PREFIX.length);
+    const seen: Seen = {};
+    const response = await this.respond(request, operation, seen);
+    if (SIGN_IN_OPERATIONS.has(operation) && seen.input)
+      this.recordSignIn(seen, response.status, request.receivedAt);
+    return response;
+  }
+
+  /**
+   * A sign-in's outcome as Cognito publishes it: `SignInSuccesses` 1 when tokens are issued, 0 when refused (a
+   * challenge on the way is neither); `TokenRefreshSuccesses` alike for refresh tokens. Dimensions UserPool and
+   * UserPoolClient (https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html).
+   */
+  private recordSignIn({ input, output }: Seen, status: number, at: Date): void {
+    if (!this.metrics || !input) return;
+    const read = (name: string) => {
+      try {
+        return input.optionalString(name);
+      } catch {
+        return undefined; // not a string: refused by the operation itself
+      }
+    };
+    const clientId = read('ClientId');
+    const flow = read('AuthFlow');
+    const found = clientId === undefined ? undefined : this.pools.client(clientId);
+    if (!found || clientId === undefined) return;
+    const issued =
+      status === 200 && typeof output === 'object' && output !== null && 'AuthenticationResult' in output;
+    // Any refusal counts as 0 ("an unsuccessful request produces a value of 0"); a challenge on the way, nothing.
+    if (!issued && status < 400) return;
+    this.metrics.put(
+      found.pool.config.arn.split(':')[4] as string,
+      'AWS/Cognito',
+      flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN' ? 'TokenRefreshSuccesses' : 'SignInSuccesses',
+      [
+        [
+          { Name: 'UserPool', Value: found.pool.config.id },
+          { Name: 'UserPoolClient', Value: clientId },
+        ],
+      ],
+      issued ? 1 : 0,
+      'Count',
+      at,
+    );
+  }
+
+  private async respond(request: IncomingRequest, operation: string, seen: Seen): Promise<OutgoingResponse> {
     let principal: string | null = null;
     try {
       const input = Input.parse(request.body.toString('utf8'));
+      seen.input = input;
       const open = Object.hasOwn(this.unsigned, operation) ? this.unsigned[operation] : undefined;
-      if (open) return this.ok(await open(input, undefined));
+      if (open) return this.ok((seen.output = await open(input, undefined)));
       const guarded = Object.hasOwn(this.signed, operation) ? this.signed[operation] : undefined;
       if (!guarded)
         throw new CognitoError(
@@ -98,7 +162,7 @@ export class CognitoService {
           { action, resource, principal: caller.principal.arn, decision: iamDecision('iam', decision) },
         );
       }
-      return this.ok(await guarded(input, caller));
+      return this.ok((seen.output = await guarded(input, caller)));
     } catch (error) {
       // Cognito's own refusals (a wrong password, an unknown user or client, a bad parameter): its message says why,
       // and never holds a secret.
