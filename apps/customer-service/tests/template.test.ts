@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   apiMonitoringOf,
+  sharedApiMonitoring,
   cfnLint,
   cfnText,
   readPackagedTemplate,
@@ -95,22 +96,7 @@ describe('customer-service packaged template', () => {
     const monitoring = apiMonitoringOf(template);
 
     // Assess
-    const on = 'on ApiName=dev-customer-service,Stage=dev';
-    expect(monitoring).toEqual({
-      alarms: [
-        `AWS/ApiGateway 4XXError Average GreaterThanThreshold 0.1 over 2 of 3 x 300s ${on}`,
-        `AWS/ApiGateway 5XXError Average GreaterThanThreshold 0.01 over 2 of 3 x 300s ${on}`,
-      ],
-      dashboardMetrics: [
-        'AWS/ApiGateway Count ApiName dev-customer-service Stage dev',
-        'AWS/ApiGateway 4XXError ApiName dev-customer-service Stage dev',
-        'AWS/ApiGateway 5XXError ApiName dev-customer-service Stage dev',
-        'AWS/ApiGateway Latency ApiName dev-customer-service Stage dev',
-        'AWS/ApiGateway Latency ApiName dev-customer-service Stage dev',
-        'AWS/ApiGateway IntegrationLatency ApiName dev-customer-service Stage dev',
-      ],
-      dashboardAlarms: ['dev-customer-service-4xx-rate', 'dev-customer-service-5xx-rate'],
-    });
+    expect(monitoring).toEqual(sharedApiMonitoring('dev-customer-service', 'dev'));
   });
 
   it('passes cfn-lint', () => {

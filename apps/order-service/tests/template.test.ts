@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   actionsOf,
   apiMonitoringOf,
+  sharedApiMonitoring,
   cfnLint,
   cfnText,
   readPackagedTemplate,
@@ -342,22 +343,7 @@ describe('order-service packaged template', () => {
     const monitoring = apiMonitoringOf(template);
 
     // Assess
-    const on = 'on ApiName=dev-order-service,Stage=dev';
-    expect(monitoring).toEqual({
-      alarms: [
-        `AWS/ApiGateway 4XXError Average GreaterThanThreshold 0.1 over 2 of 3 x 300s ${on}`,
-        `AWS/ApiGateway 5XXError Average GreaterThanThreshold 0.01 over 2 of 3 x 300s ${on}`,
-      ],
-      dashboardMetrics: [
-        'AWS/ApiGateway Count ApiName dev-order-service Stage dev',
-        'AWS/ApiGateway 4XXError ApiName dev-order-service Stage dev',
-        'AWS/ApiGateway 5XXError ApiName dev-order-service Stage dev',
-        'AWS/ApiGateway Latency ApiName dev-order-service Stage dev',
-        'AWS/ApiGateway Latency ApiName dev-order-service Stage dev',
-        'AWS/ApiGateway IntegrationLatency ApiName dev-order-service Stage dev',
-      ],
-      dashboardAlarms: ['dev-order-service-4xx-rate', 'dev-order-service-5xx-rate'],
-    });
+    expect(monitoring).toEqual(sharedApiMonitoring('dev-order-service', 'dev'));
   });
 
   it('passes cfn-lint', () => {

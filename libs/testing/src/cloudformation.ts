@@ -201,3 +201,22 @@ export function apiMonitoringOf(template: PackagedTemplate): ApiMonitoring {
         .map((arn) => arn.slice(arn.lastIndexOf(':') + 1)) ?? [],
   };
 }
+
+/**
+ * What infra/serverless/api-monitoring.yml gives the API `apiName` on `stage`, in `apiMonitoringOf`'s form: every
+ * service that includes it is expected to deploy exactly this.
+ */
+export function sharedApiMonitoring(apiName: string, stage: string): ApiMonitoring {
+  const on = `on ApiName=${apiName},Stage=${stage}`;
+  const metric = (name: string) => `AWS/ApiGateway ${name} ApiName ${apiName} Stage ${stage}`;
+  return {
+    alarms: [
+      `AWS/ApiGateway 4XXError Average GreaterThanThreshold 0.1 over 2 of 3 x 300s ${on}`,
+      `AWS/ApiGateway 5XXError Average GreaterThanThreshold 0.01 over 2 of 3 x 300s ${on}`,
+    ],
+    dashboardMetrics: ['Count', '4XXError', '5XXError', 'Latency', 'Latency', 'IntegrationLatency'].map(
+      metric,
+    ),
+    dashboardAlarms: [`${apiName}-4xx-rate`, `${apiName}-5xx-rate`],
+  };
+}

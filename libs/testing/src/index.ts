@@ -11,6 +11,7 @@ export {
   cfnLint,
   cfnText,
   apiMonitoringOf,
+  sharedApiMonitoring,
   type ApiMonitoring,
   readPackagedTemplate,
   resourcesOfType,
