@@ -86,14 +86,29 @@ function matches(entry: LoggedRequest, filter: RequestFilter): boolean {
 const MAX_TEXT = 2048;
 const cut = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
 
+const MAX_STATEMENTS = 20;
+
+/** Whether the entry holds nothing to cut (nearly every one): it is then kept as it is, not copied per request. */
+function withinLimits(entry: LoggedRequest): boolean {
+  for (const value of Object.values(entry))
+    if (typeof value === 'string' && value.length > MAX_TEXT) return false;
+  const { decision } = entry;
+  return (
+    !decision || (decision.detail.length <= MAX_TEXT && (decision.statements?.length ?? 0) <= MAX_STATEMENTS)
+  );
+}
+
 function capped(entry: LoggedRequest): LoggedRequest {
+  if (withinLimits(entry)) return entry;
   const copy: Record<string, unknown> = { ...entry };
   for (const [key, value] of Object.entries(copy)) if (typeof value === 'string') copy[key] = cut(value);
   if (entry.decision)
     copy.decision = {
       ...entry.decision,
       detail: cut(entry.decision.detail),
-      ...(entry.decision.statements ? { statements: entry.decision.statements.slice(0, 20) } : {}),
+      ...(entry.decision.statements
+        ? { statements: entry.decision.statements.slice(0, MAX_STATEMENTS) }
+        : {}),
     };
   return copy as unknown as LoggedRequest;
 }

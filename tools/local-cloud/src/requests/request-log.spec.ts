@@ -1,0 +1,49 @@
+import type { AccessLogEntry } from '../gateway/access-log';
+import { RequestLog } from './request-log';
+
+const entry = (path: string, status = 200): AccessLogEntry => ({
+  time: '2026-12-02T10:00:00.000Z',
+  requestId: 'r',
+  service: 'execute-api',
+  apiId: 'a',
+  stage: 's',
+  httpMethod: 'GET',
+  resourcePath: null,
+  path,
+  status,
+  authorizationType: null,
+  principal: null,
+  authError: null,
+  latencyMs: 1,
+  integrationLatencyMs: null,
+  authorizerLatencyMs: null,
+  apiKeyId: null,
+  decision: { check: 'routing', allowed: false, detail: `no such route: ${path}` },
+  sourceIp: '127.0.0.1',
+});
+
+describe('RequestLog', () => {
+  test('cuts texts over 2 KB (a 16 KB path), so 11,000 entries stay a few MB', () => {
+    const log = new RequestLog();
+
+    log.record(entry(`/${'x'.repeat(16_000)}`));
+
+    const [stored] = log.all() as AccessLogEntry[];
+    expect(stored?.path).toHaveLength(2049);
+    expect(stored?.path.endsWith('…')).toBe(true);
+    expect(stored?.decision?.detail).toHaveLength(2049);
+  });
+
+  test('keeps at most its capacity, newest last, and answers a query with the newest matches oldest first', () => {
+    const log = new RequestLog({ capacity: 10 });
+
+    for (let index = 0; index < 30; index++) log.record(entry(`/${index}`, index % 2 ? 403 : 200));
+
+    expect(log.all().length).toBeLessThanOrEqual(11);
+    expect(log.all().at(-1)?.status).toBe(403);
+    expect(log.query({ status: 403, limit: 2 }).map((found) => (found as AccessLogEntry).path)).toEqual([
+      '/27',
+      '/29',
+    ]);
+  });
+});
