@@ -2,6 +2,8 @@ import path from 'node:path';
 import {
   apiMonitoringOf,
   sharedApiMonitoring,
+  accessLoggingOf,
+  sharedAccessLogging,
   cfnLint,
   cfnText,
   readPackagedTemplate,
@@ -91,12 +93,23 @@ describe('customer-service packaged template', () => {
   // The API's alarms and dashboard (infra/serverless/api-monitoring.yml) on AWS/ApiGateway's per-minute metrics:
   // 4XXError and 5XXError are 1 or 0 per request, so Average is the rate
   // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html).
-  it("alarms on the API's 4XX and 5XX rates and has a dashboard of the same metrics", () => {
+  it("alarms on the API's 4XX and 5XX rates and its authorizer latency, with a dashboard of the same metrics", () => {
     // Act
     const monitoring = apiMonitoringOf(template);
 
     // Assess
     expect(monitoring).toEqual(sharedApiMonitoring('dev-customer-service', 'dev'));
+  });
+
+  // Access logs (infra/serverless/access-log.yml): Serverless sets the stage's format after deploy, from its state.
+  it('writes a JSON access log with the caller, the refusal, the status and the latencies', () => {
+    // Act
+    const logging = accessLoggingOf(path.resolve(__dirname, '..'), template);
+
+    // Assess
+    expect(logging).toMatchObject(sharedAccessLogging('customer-service', 'dev'));
+    // API Gateway writes "-" for a variable without a value: only a quoted one keeps the line JSON.
+    expect(Object.values(logging.fields).every((value) => /^\$context\.[\w.]+$/.test(value))).toBe(true);
   });
 
   it('passes cfn-lint', () => {

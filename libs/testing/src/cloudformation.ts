@@ -157,6 +157,8 @@ export function roleIsolationProblems(template: PackagedTemplate): string[] {
 export interface ApiMonitoring {
   alarms: string[];
   /** The dashboard's metrics, `<namespace> <metric> <dimension values...>`, from its JSON body. */
+  /** Each metric filter: log group, pattern -> namespace, metric = value, unit. */
+  metricFilters: string[];
   dashboardMetrics: string[];
   /** The alarm names the dashboard's alarm widget shows. */
   dashboardAlarms: string[];
@@ -168,10 +170,14 @@ export interface ApiMonitoring {
  */
 export function apiMonitoringOf(template: PackagedTemplate): ApiMonitoring {
   const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, { Properties: p = {} }]) => {
-    const dimensions = (p.Dimensions as Array<{ Name: string; Value: string }>)
+    const dimensions = ((p.Dimensions ?? []) as Array<{ Name: string; Value: string }>)
       .map((d) => `${d.Name}=${d.Value}`)
       .join(',');
-    return `${p.Namespace} ${p.MetricName} ${p.Statistic} ${p.ComparisonOperator} ${p.Threshold} over ${p.DatapointsToAlarm} of ${p.EvaluationPeriods} x ${p.Period}s on ${dimensions}`;
+    return `${p.Namespace} ${p.MetricName} ${String(p.Statistic ?? p.ExtendedStatistic)} ${p.ComparisonOperator} ${p.Threshold} over ${p.DatapointsToAlarm} of ${p.EvaluationPeriods} x ${p.Period}s on ${dimensions || '-'}`;
+  });
+  const metricFilters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(([, { Properties: p = {} }]) => {
+    const [transformation] = p.MetricTransformations as Array<Record<string, string>>;
+    return `${String(p.LogGroupName)} ${String(p.FilterPattern)} -> ${transformation.MetricNamespace} ${transformation.MetricName} = ${transformation.MetricValue} ${transformation.Unit}`;
   });
   const [[, dashboard] = []] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard');
   const source =
@@ -194,6 +200,7 @@ export function apiMonitoringOf(template: PackagedTemplate): ApiMonitoring {
   }
   return {
     alarms: alarms.sort(),
+    metricFilters,
     dashboardMetrics,
     dashboardAlarms:
       body.widgets
@@ -207,16 +214,94 @@ export function apiMonitoringOf(template: PackagedTemplate): ApiMonitoring {
  * service that includes it is expected to deploy exactly this.
  */
 export function sharedApiMonitoring(apiName: string, stage: string): ApiMonitoring {
+  const service = apiName.slice(stage.length + 1);
   const on = `on ApiName=${apiName},Stage=${stage}`;
   const metric = (name: string) => `AWS/ApiGateway ${name} ApiName ${apiName} Stage ${stage}`;
   return {
     alarms: [
       `AWS/ApiGateway 4XXError Average GreaterThanThreshold 0.1 over 2 of 3 x 300s ${on}`,
       `AWS/ApiGateway 5XXError Average GreaterThanThreshold 0.01 over 2 of 3 x 300s ${on}`,
+      `${service}/${stage} AuthorizerLatency p99 GreaterThanThreshold 1000 over 2 of 3 x 300s on -`,
     ],
-    dashboardMetrics: ['Count', '4XXError', '5XXError', 'Latency', 'Latency', 'IntegrationLatency'].map(
-      metric,
-    ),
-    dashboardAlarms: [`${apiName}-4xx-rate`, `${apiName}-5xx-rate`],
+    metricFilters: [
+      `/aws/api-gateway/${service}-${stage} { $.authorizerLatency = * && $.authorizerLatency != "-" } -> ${service}/${stage} AuthorizerLatency = $.authorizerLatency Milliseconds`,
+    ],
+    dashboardMetrics: [
+      ...['Count', '4XXError', '5XXError', 'Latency', 'Latency', 'IntegrationLatency'].map(metric),
+      `${service}/${stage} AuthorizerLatency`,
+      `${service}/${stage} AuthorizerLatency`,
+    ],
+    dashboardAlarms: [`${apiName}-4xx-rate`, `${apiName}-5xx-rate`, `${apiName}-authorizer-latency`],
+  };
+}
+
+/** `provider.logs.restApi` as Serverless resolved it (`.serverless/serverless-state.json`), applied after deploy. */
+export interface RestApiLogSettings {
+  accessLogging?: boolean;
+  executionLogging?: boolean;
+  roleManagedExternally?: boolean;
+  format?: string;
+}
+
+/**
+ * The REST API's log settings, which Serverless sets on the stage with the API Gateway API after the stack is
+ * deployed (so they are not in the template): read from the state `serverless package` writes beside it.
+ */
+export function restApiLogSettings(serviceDir: string): RestApiLogSettings | undefined {
+  const file = path.join(serviceDir, '.serverless', 'serverless-state.json');
+  const state = JSON.parse(readFileSync(file, 'utf8')) as {
+    service: { provider: { logs?: { restApi?: RestApiLogSettings } } };
+  };
+  return state.service.provider.logs?.restApi;
+}
+
+export interface AccessLogging {
+  /** The log group Serverless creates for the API's access logs, and its retention. */
+  logGroup: string;
+  retentionInDays: unknown;
+  settings: Omit<RestApiLogSettings, 'format'>;
+  /** The format's JSON fields, each with the `$context` variable it logs. */
+  fields: Record<string, string>;
+}
+
+/** The API's access logging: the log group from the template, the stage settings Serverless applies after deploy. */
+export function accessLoggingOf(serviceDir: string, template: PackagedTemplate): AccessLogging {
+  const { format = '', ...settings } = restApiLogSettings(serviceDir) ?? {};
+  const group = template.Resources.ApiGatewayLogGroup?.Properties ?? {};
+  return {
+    logGroup: String(group.LogGroupName),
+    retentionInDays: group.RetentionInDays,
+    settings,
+    fields: JSON.parse(format) as Record<string, string>,
+  };
+}
+
+/**
+ * What infra/serverless/access-log.yml gives `service` on `stage` (compare with `toMatchObject`: the format may log
+ * more fields than these): JSON lines in /aws/api-gateway/<service>-<stage>
+ * with at least who called, why a request was refused, its status and its latencies (the variables' meaning:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html).
+ */
+export function sharedAccessLogging(service: string, stage: string): AccessLogging {
+  return {
+    logGroup: `/aws/api-gateway/${service}-${stage}`,
+    retentionInDays: 14,
+    settings: { accessLogging: true, executionLogging: false, roleManagedExternally: true },
+    fields: {
+      requestId: '$context.requestId',
+      status: '$context.status',
+      caller: '$context.identity.caller',
+      userArn: '$context.identity.userArn',
+      cognitoSub: '$context.authorizer.claims.sub',
+      principalId: '$context.authorizer.principalId',
+      apiKeyId: '$context.identity.apiKeyId',
+      authorizerStatus: '$context.authorizer.status',
+      authorizerError: '$context.authorizer.error',
+      authorizerLatency: '$context.authorizer.latency',
+      errorMessage: '$context.error.message',
+      errorType: '$context.error.responseType',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+    },
   };
 }

@@ -102,4 +102,65 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
       ]),
     );
   });
+
+  // Monitoring (infra/serverless/api-monitoring.yml) controls no access: the alarms, the dashboard, the access log
+  // group and its metric filter deploy as skipped, each with where its data is locally.
+  it('deploys the API monitoring resources as skipped, each with the reason', async () => {
+    // Prepare
+    const logs: string[] = [];
+    const logging = await LocalCloud.start({
+      port: 0,
+      identitiesFile: LOCAL_IDENTITIES_FILE,
+      log: (line) => logs.push(line),
+    });
+    const template = probeStackTemplate({ stackName: 'monitored' });
+    Object.assign(template.Resources, {
+      ApiGatewayLogGroup: {
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { LogGroupName: '/aws/api-gateway/probe-test', RetentionInDays: 14 },
+      },
+      LatencyFilter: {
+        Type: 'AWS::Logs::MetricFilter',
+        DependsOn: 'ApiGatewayLogGroup',
+        Properties: {
+          LogGroupName: '/aws/api-gateway/probe-test',
+          FilterPattern: '{ $.authorizerLatency = * }',
+          MetricTransformations: [
+            { MetricNamespace: 'probe/test', MetricName: 'AuthorizerLatency', MetricValue: '$.authorizerLatency' },
+          ],
+        },
+      },
+      LatencyAlarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: 'probe-latency',
+          Namespace: 'probe/test',
+          MetricName: 'AuthorizerLatency',
+          ExtendedStatistic: 'p99',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 1000,
+          ComparisonOperator: 'GreaterThanThreshold',
+        },
+      },
+    });
+
+    // Act
+    try {
+      await deployWithSources(logging, 'monitored', template, {
+        'probe.zip': 'exports.handler = async () => ({})',
+      });
+    } finally {
+      await logging.stop();
+    }
+
+    // Assess
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        "monitored: skipped ApiGatewayLogGroup (AWS::Logs::LogGroup): API Gateway's access logs are in logs/access.jsonl and GET /_local/requests, each request with its decision",
+        'monitored: skipped LatencyFilter (AWS::Logs::MetricFilter): metric filters are not applied locally (no CloudWatch Logs); the values they read, such as authorizerLatencyMs, are in logs/access.jsonl and GET /_local/requests',
+        'monitored: skipped LatencyAlarm (AWS::CloudWatch::Alarm): alarms are not evaluated locally; read their metric with aws cloudwatch get-metric-statistics',
+      ]),
+    );
+  });
 });

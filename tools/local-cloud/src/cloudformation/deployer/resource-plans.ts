@@ -696,10 +696,19 @@ export const PLANNERS: Record<string, Planner> = {
     ),
   'AWS::Logs::LogGroup': (props, ctx) => {
     const name = str(props, 'LogGroupName', ctx, ctx.logicalId);
-    return skipped('function logs go to the local cloud output', name, {
+    const reason = name.startsWith('/aws/api-gateway/')
+      ? "API Gateway's access logs are in logs/access.jsonl and GET /_local/requests, each request with its decision"
+      : 'function logs go to the local cloud output';
+    return skipped(reason, name, {
       Arn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${name}:*`,
     });
   },
+  // A metric from log lines in a format the local cloud does not write: the same values are in the request log.
+  'AWS::Logs::MetricFilter': (props, ctx) =>
+    skipped(
+      `metric filters are not applied locally (no CloudWatch Logs); the values they read, such as authorizerLatencyMs, are in logs/access.jsonl and GET /_local/requests`,
+      typeof props.FilterName === 'string' ? props.FilterName : ctx.logicalId,
+    ),
   'AWS::Lambda::Version': (props, ctx) => {
     const functionName = str(props, 'FunctionName', ctx);
     const arn = `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${functionName}:1`;
