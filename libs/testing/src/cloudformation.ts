@@ -175,10 +175,12 @@ export function apiMonitoringOf(template: PackagedTemplate): ApiMonitoring {
       .join(',');
     return `${p.Namespace} ${p.MetricName} ${String(p.Statistic ?? p.ExtendedStatistic)} ${p.ComparisonOperator} ${p.Threshold} over ${p.DatapointsToAlarm} of ${p.EvaluationPeriods} x ${p.Period}s on ${dimensions || '-'}`;
   });
-  const metricFilters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(([, { Properties: p = {} }]) => {
-    const [transformation] = p.MetricTransformations as Array<Record<string, string>>;
-    return `${String(p.LogGroupName)} ${String(p.FilterPattern)} -> ${transformation.MetricNamespace} ${transformation.MetricName} = ${transformation.MetricValue} ${transformation.Unit}`;
-  });
+  const metricFilters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
+    ([, { Properties: p = {} }]) => {
+      const [transformation = {}] = p.MetricTransformations as Array<Record<string, string>>;
+      return `${String(p.LogGroupName)} ${String(p.FilterPattern)} -> ${transformation.MetricNamespace} ${transformation.MetricName} = ${transformation.MetricValue} ${transformation.Unit}`;
+    },
+  );
   const [[, dashboard] = []] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard');
   const source =
     (dashboard?.Properties?.DashboardBody as { 'Fn::Sub'?: string } | undefined)?.['Fn::Sub'] ?? '{}';

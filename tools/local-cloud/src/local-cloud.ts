@@ -49,6 +49,7 @@ import { CorporateIdp, IDP_PATH, readCorporateIdp } from './idp';
 import { connectionOwnedBy, LambdaService } from './lambda';
 import { normalizedPath, readCredentialScope } from '@sigv4-auth/sigv4-verifier';
 import { StsService } from './sts';
+import { CONSOLE_PATH, LocalConsole } from './console';
 import { CloudWatchApi, MetricStore, type Dimension } from './cloudwatch';
 import { actionOf, errorOf, parseRequestFilter, refusedBy, RequestLog, type ServiceName } from './requests';
 
@@ -148,6 +149,7 @@ export class LocalCloud {
   private cloudformation!: CloudFormationService;
   private cloudwatch!: CloudWatchApi;
   private apiGatewayManagement!: ApiGatewayManagement;
+  private console!: LocalConsole;
   private authenticator!: Authenticator;
   /** The local corporate OIDC IdP at `/oidc`, starting in the background (undefined: none configured). */
   private idp?: Promise<CorporateIdp | undefined>;
@@ -275,7 +277,16 @@ export class LocalCloud {
     }
   }
 
+  /**
+   * A link that opens the console (`/_local/console`) in a browser: it works once, for 5 minutes, and sets a
+   * session cookie for this start of the local cloud.
+   */
+  public consoleUrl(): string {
+    return `${this.baseUrl}${CONSOLE_PATH}?code=${this.console.sessions.newLink()}`;
+  }
+
   public async stop(): Promise<void> {
+    this.console?.close();
     this.userPools?.flush();
     this.gateway?.usagePlans.flush();
     await (await this.idp)?.stop();
@@ -382,6 +393,21 @@ export class LocalCloud {
       authenticator,
       this.region,
       this.accountId,
+    );
+    this.console = new LocalConsole(
+      {
+        accountId: this.accountId,
+        region: this.region,
+        now: () => this.clock.now(),
+        stacks: () =>
+          this.deployer.stacks().map(({ stackName, status }) => ({ stackName, status: String(status) })),
+        apis: () => this.gateway.list(),
+        authorizerAnswers: () => this.gateway.cachedAuthorizerAnswers(),
+        usagePlans: (nowMs) => this.gateway.usagePlans.counters(nowMs),
+        userPools: () => this.userPools.list(),
+        metrics: this.metrics,
+      },
+      this.requests,
     );
     const { headersTimeoutMs, requestTimeoutMs, maxConnections } = this.limits;
     const server = createServer(
@@ -582,10 +608,12 @@ export class LocalCloud {
     // Local tools only: no web page (a browser sends Origin, a rebound DNS name a foreign Host, and a form post
     // cannot send application/json without a preflight), no function (below), and the token for changes.
     const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-    // A browser's same-origin fetch sends no Origin, but it sends Sec-Fetch-Site (every current browser).
+    const isConsole = request.rawPath === CONSOLE_PATH || request.rawPath.startsWith(`${CONSOLE_PATH}/`);
+    // A browser's same-origin fetch sends no Origin, but it sends Sec-Fetch-Site (every current browser). The
+    // console is the one page: it checks those itself (same origin only) and needs its own session.
     if (
-      request.headers.origin !== undefined ||
-      request.headers['sec-fetch-site'] !== undefined ||
+      (!isConsole &&
+        (request.headers.origin !== undefined || request.headers['sec-fetch-site'] !== undefined)) ||
       !['127.0.0.1', 'localhost', '[::1]'].includes(host)
     )
       return jsonReply(403, {
@@ -602,6 +630,7 @@ export class LocalCloud {
       connectionOwnedBy(request.sourcePort, this.port, this.lambda.environmentPids()) === true
     )
       return jsonReply(403, { message: 'Functions may not call the local cloud’s own /_local endpoints' });
+    if (isConsole) return this.console.handle(request);
     // The request log names every caller, path and policy statement: read with the token too (off Linux, where
     // functions cannot be told from local tools, the token is what keeps them out).
     const needsToken =
@@ -647,6 +676,8 @@ export class LocalCloud {
         throw error;
       }
     }
+    // A one-time sign-in link to the console (`local-cloud console`): the admin token never goes into a URL.
+    if (route === 'POST /_local/console-link') return jsonReply(201, { url: this.consoleUrl() });
     if (route === 'GET /_local/faults') return jsonReply(200, { faults: this.faults.list() });
     if (route === 'DELETE /_local/faults') return jsonReply(200, { cleared: this.faults.clear() });
     if (this.restoring && (route === 'POST /_local/deploy' || route.startsWith('DELETE /_local/stacks/')))

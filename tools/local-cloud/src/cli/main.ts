@@ -45,6 +45,11 @@ const HELP: Record<string, string> = {
   status: `local-cloud status
 
   Says whether a local cloud runs on ${baseUrl}, and lists its stacks and their endpoints (exit 1 if none runs).`,
+  console: `local-cloud console
+
+  Prints a link that opens the running local cloud's console in a browser: its stacks and routes, the live request
+  log with the reason for every refusal, authorizer cache entries, usage-plan counters, Cognito users and API
+  metrics. The link works once, for 5 minutes (it sets a session cookie); run this again for another.`,
   'idp-token': `local-cloud idp-token --user <name>
 
   Signs a staff user in at the local corporate IdP (authorization code + PKCE, the published local password) and
@@ -57,6 +62,7 @@ const USAGE = `Usage: local-cloud <command> [options]     (local-cloud <command>
   deploy <service dir>                 package and deploy a Serverless service into the running cloud
   remove <service dir>                 remove that service's stack
   status                               the running cloud's stacks and endpoints
+  console                              a one-time link to the console (routes, live decisions, metrics)
   idp-token --user <name>              a staff user's access token from the local IdP
 
 The cloud's URL: LOCAL_CLOUD_PORT (default ${DEFAULT_PORT}).`;
@@ -170,6 +176,20 @@ async function status(): Promise<void> {
   }
 }
 
+/** `console`: a new one-time sign-in link, asked of the running cloud with this state folder's admin token. */
+async function consoleLink(): Promise<void> {
+  const health = await runningCloud();
+  const answer = await fetch(`${baseUrl}/_local/console-link`, {
+    method: 'POST',
+    headers: { ...adminHeaders(health), 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const body = (await answer.json()) as { url?: string; message?: string };
+  if (!answer.ok || !body.url)
+    throw new CliFailure(body.message ?? `The local cloud answered ${answer.status}`);
+  console.log(body.url);
+}
+
 /**
  * Refuses to start when the port is taken, before seconds of packaging: by a local cloud already running (its
  * /_local/health answers), or by another program.
@@ -253,6 +273,9 @@ Sign as the seeded developer (profile "local"; "partner" is a user of account 11
   export AWS_CONFIG_FILE=${configFile} AWS_SHARED_CREDENTIALS_FILE=${credentialsFile} AWS_PROFILE=local
   aws sts get-caller-identity
 
+Why was a request refused? The console (this link works once; npx local-cloud console prints another):
+  ${cloud.consoleUrl()}
+
 Deploy more with: npx local-cloud deploy <service dir>. Ctrl-C stops it; data stays in ${STATE_DIR}.`);
 }
 
@@ -298,6 +321,8 @@ async function main(): Promise<void> {
       return remove(serviceDirOf(command, args));
     case 'status':
       return status();
+    case 'console':
+      return consoleLink();
     case 'idp-token':
       return idpToken(args);
   }

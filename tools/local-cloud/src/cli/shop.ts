@@ -83,6 +83,9 @@ authorizer checks their token and API Gateway caches its policy 300 s):
   curl -s -H "Authorization: Bearer $STAFF" ${endpoint('order-service-local')}/admin/orders
   curl -s -X DELETE -H "Authorization: Bearer $(npx local-cloud idp-token --user bob)" ${endpoint('order-service-local')}/admin/orders/<order id>
 
+Why was a request refused? The console shows every decision live (this link works once; npx local-cloud console
+prints another): ${cloud.consoleUrl()}
+
 Ctrl-C stops it; data stays in ${stateDir}.`);
 }
 

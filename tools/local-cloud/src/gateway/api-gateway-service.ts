@@ -10,6 +10,7 @@ import { checkCognitoToken, type UserPoolDirectory } from './cognito-authorizer'
 import { compiledPattern } from './compiled-patterns';
 import {
   AuthorizerCache,
+  type CachedAuthorizerAnswer,
   evaluateAuthorizerPolicy,
   identityOf,
   parseAuthorizerResult,
@@ -175,6 +176,11 @@ export class ApiGatewayService {
   public metricsOwnerOf(apiId: string, stage: string): { name: string; accountId: string } | undefined {
     const api = this.apis.get(apiId);
     return api?.stages.has(stage) ? { name: api.name, accountId: api.accountId } : undefined;
+  }
+
+  /** The Lambda authorizers' cached answers still live on the cloud's clock. */
+  public cachedAuthorizerAnswers(): CachedAuthorizerAnswer[] {
+    return this.authorizerCache.live();
   }
 
   /** Whether a request for this method and path would reach a function (known API, stage, resource, method). */

@@ -8,7 +8,8 @@ export {
 } from './api-gateway-service';
 export { GATEWAY_RESPONSE_TYPES } from './gateway-responses';
 export { CONTEXT_IDENTITIES } from './types';
-export { UsagePlanStore, type UsageOutcome } from './usage-plans';
+export { UsagePlanStore, type UsageOutcome, type UsagePlanCounters } from './usage-plans';
+export type { CachedAuthorizerAnswer } from './lambda-authorizer';
 export { ApiGatewayManagement } from './management-api';
 export type {
   ApiKey,

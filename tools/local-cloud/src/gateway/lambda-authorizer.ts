@@ -203,6 +203,35 @@ export class AuthorizerCache {
   public get size(): number {
     return this.entries.size;
   }
+
+  /** The live entries (what the console shows): whose answer, for how long still; never the identity. */
+  public live(): CachedAuthorizerAnswer[] {
+    const now = this.clock.nowMs();
+    const live: CachedAuthorizerAnswer[] = [];
+    for (const [key, entry] of this.entries) {
+      const age = now - entry.storedAtMs;
+      if (age < 0 || age >= entry.ttlMs) continue;
+      const [apiId = '', stage = '', authorizerId = ''] = key.split('\u0000');
+      live.push({
+        apiId,
+        stage,
+        authorizerId,
+        principalId: entry.result.principalId,
+        ttlSeconds: entry.ttlMs / 1000,
+        expiresInSeconds: Math.ceil((entry.ttlMs - age) / 1000),
+      });
+    }
+    return live;
+  }
+}
+
+export interface CachedAuthorizerAnswer {
+  apiId: string;
+  stage: string;
+  authorizerId: string;
+  principalId: string;
+  ttlSeconds: number;
+  expiresInSeconds: number;
 }
 
 /**

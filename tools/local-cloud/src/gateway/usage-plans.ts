@@ -58,6 +58,16 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
  * key, plan and method where the plan's API stage throttles that method), a quota counter per key and plan for
  * the current UTC period, and daily counts for `get-usage`. Counters are kept across restarts in disk mode.
  */
+/** A usage plan's settings and its keys' quota use now. */
+export interface UsagePlanCounters {
+  id: string;
+  name: string;
+  apiStages: string[];
+  throttle: ThrottleSettings | null;
+  quota: QuotaSettings | null;
+  keys: Array<{ id: string; name: string; enabled: boolean; quotaUsed: number | null; quotaLeft: number | null }>;
+}
+
 export class UsagePlanStore {
   private readonly stacks = new Map<string, { keys: ApiKey[]; plans: UsagePlan[] }>();
   private keysById = new Map<string, ApiKey>();
@@ -177,6 +187,31 @@ export class UsagePlanStore {
 
   public plan(id: string): UsagePlan | undefined {
     return this.plansById.get(id);
+  }
+
+  /**
+   * Each plan with its keys' use now (what the console shows): the quota used and left in the current period.
+   * Never a key's value.
+   */
+  public counters(nowMs: number): UsagePlanCounters[] {
+    return this.plans().map((plan) => ({
+      id: plan.id,
+      name: plan.name,
+      apiStages: plan.apiStages.map(({ apiId, stage }) => `${apiId}/${stage}`),
+      throttle: plan.throttle ?? null,
+      quota: plan.quota ?? null,
+      keys: plan.keyIds.map((keyId) => {
+        const key = this.keysById.get(keyId);
+        const quota = plan.quota && this.quotaLeft(plan, plan.quota, `${plan.id}\u0000${keyId}`, nowMs);
+        return {
+          id: keyId,
+          name: key?.name ?? keyId,
+          enabled: key?.enabled ?? false,
+          quotaUsed: quota?.used ?? null,
+          quotaLeft: quota ? Math.max(0, quota.left) : null,
+        };
+      }),
+    }));
   }
 
   /** `update-api-key`: enable or disable a key (kept across restarts and redeploys; see putStack). */

@@ -119,6 +119,8 @@ function capped(entry: LoggedRequest): LoggedRequest {
  */
 export class RequestLog {
   private entries: LoggedRequest[] = [];
+  /** How many entries were ever recorded: the sequence number of the newest one. */
+  private recorded = 0;
   private readonly listeners = new Set<(entry: LoggedRequest) => void>();
 
   public constructor(private readonly options: { file?: string; capacity?: number } = {}) {}
@@ -127,6 +129,7 @@ export class RequestLog {
     const capacity = this.options.capacity ?? 10_000;
     const entry = capped(logged);
     this.entries.push(entry);
+    this.recorded++;
     // Trimmed in batches: one copy per capacity/10 requests, not one per request.
     if (this.entries.length > capacity + Math.ceil(capacity / 10))
       this.entries = this.entries.slice(this.entries.length - capacity);
@@ -146,6 +149,17 @@ export class RequestLog {
       if (matches(entry, filter)) found.push(entry);
     }
     return found.reverse();
+  }
+
+  /** The sequence number of the newest entry (0 before any): what `after` takes. */
+  public get sequence(): number {
+    return this.recorded;
+  }
+
+  /** The entries recorded after sequence number `seq` that are still kept, oldest first, at most `limit` (the newest). */
+  public after(seq: number, limit: number): LoggedRequest[] {
+    const newer = Math.min(Math.max(0, this.recorded - seq), this.entries.length, limit);
+    return this.entries.slice(this.entries.length - newer);
   }
 
   /** Called with each entry as it is recorded; returns the unsubscribe. */
