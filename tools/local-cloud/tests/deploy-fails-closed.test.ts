@@ -126,7 +126,11 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
           LogGroupName: '/aws/api-gateway/probe-test',
           FilterPattern: '{ $.authorizerLatency = * }',
           MetricTransformations: [
-            { MetricNamespace: 'probe/test', MetricName: 'AuthorizerLatency', MetricValue: '$.authorizerLatency' },
+            {
+              MetricNamespace: 'probe/test',
+              MetricName: 'AuthorizerLatency',
+              MetricValue: '$.authorizerLatency',
+            },
           ],
         },
       },

@@ -65,7 +65,13 @@ export interface UsagePlanCounters {
   apiStages: string[];
   throttle: ThrottleSettings | null;
   quota: QuotaSettings | null;
-  keys: Array<{ id: string; name: string; enabled: boolean; quotaUsed: number | null; quotaLeft: number | null }>;
+  keys: Array<{
+    id: string;
+    name: string;
+    enabled: boolean;
+    quotaUsed: number | null;
+    quotaLeft: number | null;
+  }>;
 }
 
 export class UsagePlanStore {
