@@ -2,6 +2,27 @@ import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { deployWithSources, probeStackTemplate } from '../src/testing/probe-stack';
 
+/** Deploys the template into a local cloud of its own and returns what the local cloud logged. */
+async function deployLogged(
+  stackName: string,
+  template: ReturnType<typeof probeStackTemplate>,
+): Promise<string[]> {
+  const logs: string[] = [];
+  const logging = await LocalCloud.start({
+    port: 0,
+    identitiesFile: LOCAL_IDENTITIES_FILE,
+    log: (line) => logs.push(line),
+  });
+  try {
+    await deployWithSources(logging, stackName, template, {
+      'probe.zip': 'exports.handler = async () => ({})',
+    });
+  } finally {
+    await logging.stop();
+  }
+  return logs;
+}
+
 // Fail closed: a template setting that narrows who may do what, which the local cloud does not enforce, is refused at
 // deploy with a message that names it and says what to do; it is never ignored (that would allow locally what AWS
 // refuses). Settings it does enforce, and types with no local meaning ("skipped, with the reason"), deploy.
@@ -65,12 +86,6 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
   // aws-properties-apigateway-stage-methodsetting.html).
   it('deploys a stage with throttling and caching, and says in the log that neither is applied', async () => {
     // Prepare
-    const logs: string[] = [];
-    const logging = await LocalCloud.start({
-      port: 0,
-      identitiesFile: LOCAL_IDENTITIES_FILE,
-      log: (line) => logs.push(line),
-    });
     const template = probeStackTemplate({ stackName: 'throttled' });
     template.Resources.ApiStageSettings = {
       Type: 'AWS::ApiGateway::Stage',
@@ -86,13 +101,7 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
     };
 
     // Act
-    try {
-      await deployWithSources(logging, 'throttled', template, {
-        'probe.zip': 'exports.handler = async () => ({})',
-      });
-    } finally {
-      await logging.stop();
-    }
+    const logs = await deployLogged('throttled', template);
 
     // Assess
     expect(logs).toEqual(
@@ -107,12 +116,6 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
   // group and its metric filter deploy as skipped, each with where its data is locally.
   it('deploys the API monitoring resources as skipped, each with the reason', async () => {
     // Prepare
-    const logs: string[] = [];
-    const logging = await LocalCloud.start({
-      port: 0,
-      identitiesFile: LOCAL_IDENTITIES_FILE,
-      log: (line) => logs.push(line),
-    });
     const template = probeStackTemplate({ stackName: 'monitored' });
     Object.assign(template.Resources, {
       ApiGatewayLogGroup: {
@@ -150,13 +153,7 @@ describe('deploys refuse what the local cloud cannot enforce', () => {
     });
 
     // Act
-    try {
-      await deployWithSources(logging, 'monitored', template, {
-        'probe.zip': 'exports.handler = async () => ({})',
-      });
-    } finally {
-      await logging.stop();
-    }
+    const logs = await deployLogged('monitored', template);
 
     // Assess
     expect(logs).toEqual(
