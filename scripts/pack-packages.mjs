@@ -10,12 +10,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { buildConsolePage } from '../tools/local-cloud/console-page/build.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
- * In dependency order (a package's types are compiled against the `dist/` of those before it). `assets`: files tsc
- * does not emit, `[from the repo root, to the package root]`.
+ * In dependency order (a package's types are compiled against the `dist/` of those before it). `assets`: files and
+ * folders tsc does not emit, `[from the repo root, to the package root]`; `prepare`: builds those that are built.
  */
 const PACKAGES = [
   { dir: 'libs/sigv4-verifier' },
@@ -30,7 +31,10 @@ const PACKAGES = [
       ['tools/local-cloud/src/idp/oidc-worker.mjs', 'dist/idp/oidc-worker.mjs'],
       // LOCAL_IDENTITIES_FILE: the identities seeded by default.
       ['infra/local/identities.json', 'identities.json'],
+      // The console page, built by Vite (`console-page/build.mjs`): served offline from the package.
+      ['tools/local-cloud/console-page/dist', 'console'],
     ],
+    prepare: buildConsolePage,
   },
 ].map((entry) => ({
   ...entry,
@@ -61,6 +65,8 @@ mkdirSync(destination, { recursive: true });
 const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
 const run = promisify(execFile);
 const packages = selection(wanted);
+// Assets that are built, not written (the console page), are brought up to date first.
+for (const { prepare } of packages) await prepare?.();
 // Compiled into a build folder of this run, never into the sources' dist/ (two packings may run at once, e.g. two
 // test projects), one after the other: each is type-checked against the declarations of those before it.
 const build = mkdtempSync(path.join(tmpdir(), 'pack-build-'));
@@ -100,7 +106,7 @@ const tarballs = await Promise.all(
       }
       cpSync(path.join(source, 'README.md'), path.join(staging, 'README.md'));
       for (const [from, to] of assets) {
-        cpSync(path.join(ROOT, from), path.join(staging, to));
+        cpSync(path.join(ROOT, from), path.join(staging, to), { recursive: true });
         if (!to.startsWith('dist/')) files.push(to);
       }
       writeFileSync(

@@ -1,5 +1,10 @@
-import { LOCAL_IDENTITIES_FILE } from '../src/identity';
+import { randomBytes } from 'node:crypto';
+import { CONSOLE_COOKIE, ConsoleSessions } from '../src/console';
+import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
+import { cognitoClient, createConfirmedUser, passwordTokens } from '../src/testing/cognito-helpers';
+import { ALLOW_API_AUTHORIZER, deployProbeStack } from '../src/testing/probe-stack';
+import { deployUserPoolStack } from '../src/testing/user-pool-stack';
 
 // The console (/_local/console) names every caller and decision: only a browser tab opened with a one-time sign-in
 // link may read it, and only from its own origin. Checked over real HTTP against a started local cloud.
@@ -84,5 +89,106 @@ describe('the local console lets in only its own signed-in page', () => {
       expect.objectContaining({ path: '/x', decision: expect.objectContaining({ check: 'routing' }) }),
     ]);
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('what the console sends to the browser', () => {
+  let cloud: LocalCloud;
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
+  });
+
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('never holds a password, a token, a client secret, an authorizer identity or a key', async () => {
+    // Prepare: a user who signed in, a partner's client_credentials token, a cached Lambda-authorizer answer.
+    const password = `Pw-${randomBytes(8).toString('hex')}-9`;
+    const pool = await deployUserPoolStack(cloud);
+    const cognito = cognitoClient(cloud.url);
+    await createConfirmedUser(cognito, pool.poolId, 'ana@example.com', password);
+    const tokens = await passwordTokens(cognito, pool.webClientId, 'ana@example.com', password);
+    const partner = await fetch(`${cloud.url}/_aws/cognito-idp/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${pool.partnerClientId}:${pool.partnerClientSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    const partnerToken = ((await partner.json()) as { access_token: string }).access_token;
+    const { url } = await deployProbeStack(
+      cloud,
+      { stackName: 'cached', authorizationType: 'CUSTOM', lambdaAuthorizer: { type: 'TOKEN' } },
+      ALLOW_API_AUTHORIZER,
+    );
+    const identity = `identity-${randomBytes(12).toString('hex')}`;
+    const allowed = await fetch(`${url}/hello`, { headers: { authorization: identity } });
+    const link = await fetch(cloud.consoleUrl(), { redirect: 'manual' });
+    const cookie = (link.headers.get('set-cookie') ?? '').split(';')[0] as string;
+
+    // Act
+    const state = await (
+      await fetch(`${cloud.url}/_local/console/api/state`, { headers: { cookie } })
+    ).text();
+    const log = await (
+      await fetch(`${cloud.url}/_local/console/api/requests`, { headers: { cookie } })
+    ).text();
+
+    // Assess: what is shown is there, and none of the secrets is, in either answer.
+    expect(allowed.status).toBe(200);
+    expect(JSON.parse(state)).toMatchObject({
+      userPools: [
+        expect.objectContaining({ users: [expect.objectContaining({ username: expect.any(String) })] }),
+      ],
+      authorizerCache: [expect.objectContaining({ principalId: 'bench', ttlSeconds: 300 })],
+    });
+    expect(log).toContain('"principal"');
+    const secrets = {
+      password,
+      temporaryPassword: 'Temporary-Pass-1',
+      idToken: tokens.id,
+      accessToken: tokens.access,
+      refreshToken: tokens.refresh,
+      partnerToken,
+      partnerClientSecret: pool.partnerClientSecret,
+      secretClientSecret: pool.secretClientSecret,
+      authorizerIdentity: identity,
+      secretAccessKey: seededUserKeys('developer').secretAccessKey,
+      adminToken: cloud.adminToken.value,
+    };
+    for (const [name, secret] of Object.entries(secrets)) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect({ name, inState: state.includes(secret), inLog: log.includes(secret) }).toEqual({
+        name,
+        inState: false,
+        inLog: false,
+      });
+    }
+  }, 60_000);
+});
+
+describe('console sign-in links', () => {
+  it('work once, and for five minutes after they are made', () => {
+    // Prepare
+    let now = 1_000_000;
+    const sessions = new ConsoleSessions(() => now);
+    const late = sessions.newLink();
+    const inTime = sessions.newLink();
+
+    // Act
+    now += 5 * 60_000;
+    const expired = sessions.signIn(late);
+    now -= 1;
+    const fresh = sessions.signIn(inTime);
+    const reused = sessions.signIn(inTime);
+
+    // Assess
+    expect(expired).toBeUndefined();
+    expect(fresh).toEqual(expect.any(String));
+    expect(reused).toBeUndefined();
+    expect(sessions.isSignedIn(`${CONSOLE_COOKIE}=${fresh}`)).toBe(true);
   });
 });

@@ -72,11 +72,17 @@ describe('@sigv4-auth/local-cloud installed from its tarball into a project of y
     expect(readdirSync(installed).sort()).toEqual([
       'README.md',
       'bin',
+      'console',
       'dist',
       'identities.json',
       'package.json',
     ]);
-    for (const file of ['dist/index.d.ts', 'dist/lambda/runtime-process.js', 'dist/idp/oidc-worker.mjs'])
+    for (const file of [
+      'dist/index.d.ts',
+      'dist/lambda/runtime-process.js',
+      'dist/idp/oidc-worker.mjs',
+      'console/index.html',
+    ])
       expect(existsSync(path.join(installed, file))).toBe(true);
     expect(existsSync(path.join(project.dir, 'node_modules/@sigv4-auth/sigv4-verifier/dist/index.js'))).toBe(
       true,
@@ -139,6 +145,28 @@ describe('@sigv4-auth/local-cloud installed from its tarball into a project of y
     });
     expect(status.stdout).toContain('notes-service-local  CREATE_COMPLETE');
   }, 120_000);
+
+  it('serves the console page it was packed with, behind a one-time link from npx local-cloud console', async () => {
+    // Act
+    const link = await run('local-cloud', ['console']);
+    const signIn = await fetch(link.stdout.trim(), { redirect: 'manual' });
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const page = await fetch(`http://127.0.0.1:${env.LOCAL_CLOUD_PORT}/_local/console/`, {
+      headers: { cookie },
+    });
+    const html = await page.text();
+    const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1] ?? '';
+    const bundle = await fetch(`http://127.0.0.1:${env.LOCAL_CLOUD_PORT}${script}`, { headers: { cookie } });
+
+    // Assess
+    expect(link).toMatchObject({ code: 0 });
+    expect(signIn.status).toBe(303);
+    expect(page.status).toBe(200);
+    expect(html).toContain('<title>local cloud console</title>');
+    expect(script).toMatch(/^\/_local\/console\/assets\/index-[\w-]+\.js$/);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  }, 60_000);
 
   it('type-checks a user test against the installed declarations', async () => {
     // Arrange

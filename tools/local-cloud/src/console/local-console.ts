@@ -8,8 +8,8 @@ import { ConsoleSessions } from './console-sessions';
 export const CONSOLE_PATH = '/_local/console';
 
 /**
- * Where the built page is: `console-page/dist` beside `src` in a clone (`npx nx run local-cloud:console`), `console`
- * beside `dist` in the installed package.
+ * Where the built page is: `console-page/dist` beside `src` in a clone (built by `console-page/build.mjs`, which
+ * `npm start`, the tests and the packing run), `console` beside `dist` in the installed package.
  */
 export function consoleAssetsDir(): string | undefined {
   return [path.resolve(__dirname, '../../console-page/dist'), path.resolve(__dirname, '../../console')].find(
@@ -109,7 +109,7 @@ export class LocalConsole {
     if (this.assets.size === 0)
       return reply(503, {
         message:
-          'The console page is not built: run `npx nx run local-cloud:console` (a clone), or reinstall the package',
+          'The console page is not built: run `npx nx run local-cloud:console-page` (a clone; `npm start` does it), or reinstall the package',
       });
     return reply(404, { message: `No console page ${route}` });
   }
