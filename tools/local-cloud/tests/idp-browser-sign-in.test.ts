@@ -1,23 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { decodeJwt } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { readCorporateIdp } from '../src/idp';
 import { LocalCloud } from '../src/local-cloud';
+import { describeInChromium, launchChromium } from './support/chromium';
 
 // The local IdP's login page in a real browser (Debian's Chromium, headless, driven by playwright-core): the
 // authorization code + PKCE flow a staff member's browser goes through, from the authorization request to the
-// code on the client's redirect URI, then the token exchange. CI installs chromium (.ci/run); elsewhere the test
-// says how to get it and is skipped.
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
-if (!available) console.warn(`Skipping the browser sign-in test: no ${CHROMIUM} (apt-get install chromium)`);
+// code on the client's redirect URI, then the token exchange.
+const maybe = describeInChromium('the browser sign-in test');
 
 const config = readCorporateIdp(LOCAL_IDENTITIES_FILE);
 const REDIRECT = 'http://127.0.0.1/callback';
@@ -25,29 +17,15 @@ const REDIRECT = 'http://127.0.0.1/callback';
 maybe('the local IdP in a browser', () => {
   let cloud: LocalCloud;
   let browser: Browser;
-  let profile: string;
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
-    profile = mkdtempSync(path.join(tmpdir(), 'chromium-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await cloud?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   async function signIn(user: string, password: string) {

@@ -104,18 +104,33 @@ function minutesOf(sources: ConsoleSources, api: RestApi, stage: string, end: Da
       end,
       period: 60,
     });
+  // Every minute of the window, those without requests as zeros (no latency): the charts keep their time axis.
   const byMinute = new Map<number, ConsoleMinute>();
-  const minute = (time: number) => {
-    const found = byMinute.get(time) ?? { time, count: 0, errors4xx: 0, errors5xx: 0, latencyMs: null };
-    byMinute.set(time, found);
-    return found;
-  };
+  for (let time = start.getTime(); time < end.getTime(); time += 60_000)
+    byMinute.set(time, { time, count: 0, errors4xx: 0, errors5xx: 0, latencyMs: null });
+  const minute = (time: number) =>
+    byMinute.get(time) ?? { time, count: 0, errors4xx: 0, errors5xx: 0, latencyMs: null };
   for (const point of read('Count')) minute(point.timestamp.getTime()).count = point.values.Sum;
   for (const point of read('4XXError')) minute(point.timestamp.getTime()).errors4xx = point.values.Sum;
   for (const point of read('5XXError')) minute(point.timestamp.getTime()).errors5xx = point.values.Sum;
   for (const point of read('Latency'))
     minute(point.timestamp.getTime()).latencyMs = Math.round(point.values.Average * 100) / 100;
-  return [...byMinute.values()].sort((a, b) => a.time - b.time);
+  return [...byMinute.values()];
+}
+
+/**
+ * One series per ApiName and Stage, the dimensions AWS/ApiGateway metrics carry: two APIs of one name share a
+ * series, in CloudWatch as here (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html).
+ */
+function metricSeries(sources: ConsoleSources, apis: RestApi[], end: Date): ConsoleSnapshot['metrics'] {
+  const series = new Map<string, ConsoleSnapshot['metrics'][number]>();
+  for (const api of apis)
+    for (const stage of api.stages) {
+      const key = JSON.stringify([api.accountId, api.name, stage]);
+      if (!series.has(key))
+        series.set(key, { apiName: api.name, stage, minutes: minutesOf(sources, api, stage, end) });
+    }
+  return [...series.values()];
 }
 
 /** Everything the console page shows, read now. Secrets (passwords, key values, tokens) are never in it. */
@@ -156,12 +171,6 @@ export function consoleSnapshot(sources: ConsoleSources): ConsoleSnapshot {
           groups: user.groups,
         })),
     })),
-    metrics: apis.flatMap((api) =>
-      [...api.stages].map((stage) => ({
-        apiName: api.name,
-        stage,
-        minutes: minutesOf(sources, api, stage, metricsEnd),
-      })),
-    ),
+    metrics: metricSeries(sources, apis, metricsEnd),
   };
 }

@@ -71,9 +71,14 @@ export class LocalConsole {
       const type = TYPES[path.extname(relative)];
       if (type) this.assets.set(relative, { type, body: readFileSync(path.join(assetsDir, relative)) });
     };
-    add('index.html');
-    const assetDir = path.join(assetsDir, 'assets');
-    if (existsSync(assetDir)) for (const file of readdirSync(assetDir)) add(`assets/${file}`);
+    try {
+      add('index.html');
+      const assetDir = path.join(assetsDir, 'assets');
+      if (existsSync(assetDir)) for (const file of readdirSync(assetDir)) add(`assets/${file}`);
+    } catch {
+      // Being rebuilt at this moment (console-page/build.mjs empties the folder first): served as not built.
+      this.assets.clear();
+    }
   }
 
   /**
