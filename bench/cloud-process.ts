@@ -18,6 +18,7 @@ import {
  *               CUSTOM (a Lambda TOKEN authorizer allowing the whole API, cached 300 s, and uncached)
  *   --services  customer-service, identity-service and order-service (in that order), packaged from isolated copies
  *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
+ *   --console   a one-time sign-in link to the console (`consoleLink`)
  */
 const ROOT = path.resolve(__dirname, '..');
 /** The benchmark's own key for the metered probe (published: it meters a local probe, nothing else). */
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     const endpoint = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
     urls[input.stackName.replace(/-local$/, '').replace(/-dev$/, '')] = String(endpoint);
   }
+  if (wants.has('--console')) urls.consoleLink = cloud.consoleUrl();
   process.stdout.write(`${JSON.stringify(urls)}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => void cloud.stop().then(() => process.exit(0)));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { packageService } from '@sigv4-auth/local-cloud';
 import { benchCognito, cognitoGoals, cognitoTable } from './cognito';
 import { benchColdStarts } from './coldstart';
+import { benchConsole } from './console';
 import { benchDynamoDBAuthorization } from './dynamodb-authz';
 import { benchFetchOverhead } from './fetch-overhead';
 import { benchGateway } from './gateway';
@@ -19,6 +20,7 @@ const STEPS = [
   'sign',
   'fetch-overhead',
   'gateway',
+  'console',
   'lambda-runtime',
   'orders',
   'dynamodb-authz',
@@ -88,6 +90,24 @@ async function main(): Promise<void> {
       result: Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, round(value, 2)])),
     });
     results.gateway = gateway;
+  }
+
+  if (runs('console')) {
+    step(
+      'console: gateway requests/s (NONE, concurrency 8) with the console closed, read and open in Chromium',
+    );
+    const consoleBench = await benchConsole(quick ? 1000 : 4000, quick ? 3 : 5);
+    console.table({
+      result: Object.fromEntries(Object.entries(consoleBench).map(([key, value]) => [key, round(value, 2)])),
+    });
+    console.log(
+      `  goal open/closed >= 0.95: reader ${round(consoleBench.reader_to_closed, 2)}${
+        consoleBench.browser_to_closed === undefined
+          ? ''
+          : `, browser ${round(consoleBench.browser_to_closed, 2)}`
+      }`,
+    );
+    results.console = consoleBench;
   }
 
   if (runs('lambda-runtime')) {

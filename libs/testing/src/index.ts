@@ -32,3 +32,4 @@ export {
   type PackagedTemplate,
 } from './cloudformation';
 export { packedProject, type PackedProject } from './packed-project';
+export { CHROMIUM, chromiumAvailable, describeInChromium, launchChromium } from './chromium';

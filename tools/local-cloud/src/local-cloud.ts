@@ -137,6 +137,8 @@ export class LocalCloud {
   public readonly faults = new FaultInjector();
   /** Required (header `x-local-cloud-token`) by the mutating `/_local` endpoints; disk mode writes `admin-token`. */
   public readonly adminToken = new AdminToken();
+  /** Per TCP connection: whether a function's process holds it (`fromFunction`). */
+  private readonly functionConnections = new WeakMap<object, boolean | undefined>();
   private server?: Server;
   private dynamodb?: DynamoDBService;
   private dynamodbApi!: DynamoDBApi;
@@ -602,6 +604,21 @@ export class LocalCloud {
     }
   }
 
+  /**
+   * Whether a function's process holds the request's connection. The kernel is asked once per TCP connection (a
+   * connection never changes hands: function processes start no children), so a page that polls over keep-alive
+   * does not make the cloud read /proc/net/tcp, thousands of lines on a busy machine, for every request.
+   */
+  private fromFunction(request: IncomingRequest): boolean {
+    if (request.sourcePort === undefined) return false;
+    const { connection } = request;
+    if (connection && this.functionConnections.has(connection))
+      return this.functionConnections.get(connection) === true;
+    const owned = connectionOwnedBy(request.sourcePort, this.port, this.lambda.environmentPids());
+    if (connection) this.functionConnections.set(connection, owned);
+    return owned === true;
+  }
+
   /** The local cloud's own endpoints (loopback only): health, deploy, remove. */
   private async admin(request: IncomingRequest): Promise<OutgoingResponse> {
     const route = `${request.method} ${request.rawPath}`;
@@ -625,10 +642,7 @@ export class LocalCloud {
       });
     // A function reaches the cloud over loopback like any local tool, so ask the kernel whose connection this is
     // (Linux /proc; elsewhere the token is the only guard, and functions never get it).
-    if (
-      request.sourcePort !== undefined &&
-      connectionOwnedBy(request.sourcePort, this.port, this.lambda.environmentPids()) === true
-    )
+    if (this.fromFunction(request))
       return jsonReply(403, { message: 'Functions may not call the local cloud’s own /_local endpoints' });
     if (isConsole) return this.console.handle(request);
     // The request log names every caller, path and policy statement: read with the token too (off Linux, where

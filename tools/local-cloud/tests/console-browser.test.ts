@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
+import { describeInChromium, launchChromium } from '@sigv4-auth/testing';
 import type { Browser, Page } from 'playwright-core';
 import { LOCAL_IDENTITIES_FILE, seededUserKeys } from '../src/identity';
 import { LocalCloud } from '../src/local-cloud';
 import { ALLOW_API_AUTHORIZER, deployProbeStack } from '../src/testing/probe-stack';
-import { describeInChromium, launchChromium } from './support/chromium';
 
 // The console page (/_local/console) in a real browser: Debian's Chromium, headless, driven by playwright-core,
 // against a started local cloud with two deployed APIs. What a developer asking "why was I denied?" sees: the

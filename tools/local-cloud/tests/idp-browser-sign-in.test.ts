@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
+import { describeInChromium, launchChromium } from '@sigv4-auth/testing';
 import type { Browser } from 'playwright-core';
 import { LOCAL_IDENTITIES_FILE } from '../src/identity';
 import { readCorporateIdp } from '../src/idp';
 import { LocalCloud } from '../src/local-cloud';
-import { describeInChromium, launchChromium } from './support/chromium';
 
 // The local IdP's login page in a real browser (Debian's Chromium, headless, driven by playwright-core): the
 // authorization code + PKCE flow a staff member's browser goes through, from the authorization request to the

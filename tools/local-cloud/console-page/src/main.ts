@@ -197,12 +197,17 @@ function why(entry: LoggedRequestView): string {
   return `${decision.detail}${claim}${cached}${statements}`;
 }
 
-const MAX_ROWS = 500;
+/** Rows the table keeps: as many as one live-log answer carries at most (the server's MAX_BATCH). */
+const MAX_ROWS = 200;
+/** Under load, one live-log read a second at most: a person cannot read faster, and the gateway keeps its speed. */
+const MIN_POLL_MS = 1000;
+let skipped = 0;
 const refusedOnly = document.getElementById('refused-only') as HTMLInputElement;
 
 function addRequests(entries: LoggedRequestView[]): void {
   const tbody = body('requests');
-  for (const entry of entries) {
+  const rows = document.createDocumentFragment();
+  for (const entry of entries.slice(-MAX_ROWS)) {
     const refused = entry.status >= 400;
     const tr = row(
       [
@@ -221,8 +226,10 @@ function addRequests(entries: LoggedRequestView[]): void {
         'data-request-id': entry.requestId,
       },
     );
-    tbody.prepend(tr);
+    rows.prepend(tr);
   }
+  // One insertion (one layout) per answer; the oldest rows beyond MAX_ROWS go.
+  tbody.prepend(rows);
   while (tbody.rows.length > MAX_ROWS) tbody.deleteRow(-1);
 }
 
@@ -233,13 +240,21 @@ refusedOnly.addEventListener('change', () => {
 async function followRequests(): Promise<void> {
   let sequence: number | undefined;
   for (;;) {
+    const started = Date.now();
     try {
-      const answer = await read<{ sequence: number; requests: LoggedRequestView[] }>(
+      const answer = await read<{ sequence: number; requests: LoggedRequestView[]; skipped: number }>(
         `api/requests${sequence === undefined ? '' : `?after=${sequence}`}`,
       );
       addRequests(answer.requests);
+      if (answer.skipped > 0) {
+        skipped += answer.skipped;
+        (document.getElementById('skipped') as HTMLElement).textContent =
+          `${skipped} requests went by too fast to list: GET /_local/requests has them all`;
+      }
       sequence = answer.sequence;
       document.body.dataset.requestSequence = String(sequence);
+      if (answer.requests.length > 0)
+        await new Promise((resolve) => setTimeout(resolve, MIN_POLL_MS - (Date.now() - started)));
     } catch (error) {
       showError(error);
       await new Promise((resolve) => setTimeout(resolve, 2000));

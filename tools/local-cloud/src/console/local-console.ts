@@ -46,7 +46,12 @@ const WAIT_MS = 15_000;
 const MAX_WAITING = 16;
 /** Entries recorded within this of the first are sent together: one answer per burst, not per request. */
 const BATCH_MS = 150;
-const MAX_BATCH = 500;
+/**
+ * The most entries one answer carries: the newest, as many as the page's table shows. Under load (thousands of
+ * requests a second) the rest are counted (`skipped`), not sent: no one reads them there, and serializing them
+ * would slow the gateway the page is watching. `/_local/requests` has them all.
+ */
+const MAX_BATCH = 200;
 
 /**
  * `/_local/console`: the local cloud's page (stacks and routes, the live request log with each decision,
@@ -139,19 +144,28 @@ export class LocalConsole {
     };
   }
 
-  /** `after`: the sequence number of the last entry the page has (none: the latest 200, at once). */
+  /**
+   * `after`: the sequence number of the last entry the page has (none: the latest, at once). `skipped`: entries
+   * after it that are not in the answer (see MAX_BATCH).
+   */
   private async liveRequests(after: string | null): Promise<OutgoingResponse> {
     if (after !== null && !/^\d{1,15}$/.test(after))
       return reply(400, { message: 'after is the sequence number the previous answer gave' });
     const log = this.requests;
-    const answer = (entries: readonly LoggedRequest[]) =>
-      reply(200, { sequence: log.sequence, requests: entries });
-    if (after === null) return answer(log.after(0, 200));
+    const answer = (since: number) => {
+      const requests = log.after(since, MAX_BATCH);
+      return reply(200, {
+        sequence: log.sequence,
+        requests,
+        skipped: since === 0 ? 0 : log.sequence - since - requests.length,
+      });
+    };
+    if (after === null) return answer(0);
     const seq = Number(after);
     // A sequence ahead of the log's (the local cloud restarted): start again from the latest entries.
-    if (seq > log.sequence) return answer(log.after(0, 200));
-    if (seq < log.sequence) return answer(log.after(seq, MAX_BATCH));
-    if (this.waiting >= MAX_WAITING) return answer([]);
+    if (seq > log.sequence) return answer(0);
+    if (seq < log.sequence) return answer(seq);
+    if (this.waiting >= MAX_WAITING) return answer(seq);
     this.waiting++;
     try {
       await new Promise<void>((resolve) => {
@@ -172,6 +186,6 @@ export class LocalConsole {
     } finally {
       this.waiting--;
     }
-    return answer(log.after(seq, MAX_BATCH));
+    return answer(seq);
   }
 }

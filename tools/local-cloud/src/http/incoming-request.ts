@@ -15,6 +15,8 @@ export interface IncomingRequest {
   sourceIp: string;
   /** The client's TCP port (to find which local process holds the connection). */
   sourcePort?: number;
+  /** The TCP connection it came on, as an identity only: what is learnt about a connection is cached against it. */
+  connection?: object;
   requestId: string;
   receivedAt: Date;
 }

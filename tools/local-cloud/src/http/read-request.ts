@@ -50,6 +50,7 @@ export function requestHead(message: IncomingMessage, clock: Clock): IncomingReq
     body: Buffer.alloc(0),
     sourceIp: (message.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
     sourcePort: message.socket.remotePort,
+    connection: message.socket,
     requestId: randomUUID(),
     receivedAt,
   };

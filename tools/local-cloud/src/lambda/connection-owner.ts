@@ -2,6 +2,10 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** The inode of the TCP socket whose local port is `port` and whose peer port is `peerPort` (Linux /proc/net). */
 function socketInode(port: number, peerPort: number): string | undefined {
+  const hex = (value: number) => `:${value.toString(16).toUpperCase().padStart(4, '0')}`;
+  // A busy cloud's table holds thousands of connections (TIME_WAIT too): find the candidate lines by the local
+  // port's text, `<address>:<PORT> `, rather than splitting every line, then check that line's fields exactly.
+  const needle = `${hex(port)} `;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -9,8 +13,10 @@ function socketInode(port: number, peerPort: number): string | undefined {
     } catch {
       continue;
     }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      const start = text.lastIndexOf('\n', at) + 1;
+      const end = text.indexOf('\n', at);
+      const fields = text.slice(start, end === -1 ? undefined : end).trim().split(/\s+/);
       const [local, remote, inode] = [fields[1], fields[2], fields[9]];
       if (!local || !remote || !inode) continue;
       const portOf = (address: string) => parseInt(address.slice(address.lastIndexOf(':') + 1), 16);

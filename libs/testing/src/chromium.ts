@@ -7,9 +7,13 @@ import { chromium, type Browser } from 'playwright-core';
  */
 export const CHROMIUM = '/usr/bin/chromium';
 
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
 /** `describe` when Chromium is there, `describe.skip` (with a warning) when not; on CI a missing one is an error. */
 export function describeInChromium(what: string): jest.Describe {
-  if (existsSync(CHROMIUM)) return describe;
+  if (chromiumAvailable()) return describe;
   if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
   console.warn(`Skipping ${what}: no ${CHROMIUM} (apt-get install chromium)`);
   return describe.skip;
