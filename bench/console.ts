@@ -112,6 +112,8 @@ export async function benchConsole(count: number, rounds: number): Promise<Conso
           const page = await context.newPage();
           await page.goto(`${base}/_local/console/`);
           await page.locator('[data-testid="routes"] tr[data-mechanism]').first().waitFor();
+          // Steady state, as a console that has been open a while: its first render and charts are done.
+          await sleep(2000);
           const result = await load();
           await page.close();
           return result;

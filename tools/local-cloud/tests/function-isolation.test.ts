@@ -38,6 +38,9 @@ exports.handler = async (event) => {
     adminToken: attempt(() => fs.readFileSync(event.queryStringParameters?.token ?? '', 'utf8')),
     // The cloud's own endpoints: a function must not inject faults or deploy.
     health: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/health')).status,
+    // Again on the same keep-alive connection (the cloud remembers per connection whose it is).
+    healthAgain: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/health')).status,
+    console: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/console/api/state')).status,
     injectFault: (await fetch(process.env.AWS_ENDPOINT_URL + '/_local/faults', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -82,6 +85,8 @@ describe('a function runs in its own process with only Lambda’s environment', 
     sameProcessAsCloud: boolean;
     injectFault: number;
     health: number;
+    healthAgain: number;
+    console: number;
     ipc: string;
   };
 
@@ -162,7 +167,8 @@ describe('a function runs in its own process with only Lambda’s environment', 
     expect(results.ipc).toBe('undefined/undefined');
     expect(results.injectFault).toBe(403);
     // Linux tells the cloud which process holds a connection: a function gets none of /_local.
-    if (process.platform === 'linux') expect(results.health).toBe(403);
+    if (process.platform === 'linux')
+      expect([results.health, results.healthAgain, results.console]).toEqual([403, 403, 403]);
     expect((await fetch(`${cloud.url}/_local/health`)).status).toBe(200);
     expect(cloud.faults.list()).toEqual([]);
     expect(inspector.url()).toBeUndefined();
