@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromiumAvailable, launchChromium } from '@sigv4-auth/testing';
@@ -20,8 +21,35 @@ export interface ConsoleResults {
   browser_to_closed?: number;
   browser_to_closed_min?: number;
   browser_to_closed_max?: number;
+  /** Chromium's CPU (all its processes) while the page was open under load, in cores (1: one core's whole time). */
+  browser_cpu_cores?: number;
   /** Live-log entries the reader was told of (sent or counted as skipped), over the requests sent (1: all). */
   reader_seen_fraction: number;
+}
+
+/** CPU seconds used so far by every Chromium process (Linux /proc; 0 elsewhere). */
+function chromiumCpuSeconds(): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!/chrom/i.test(name)) continue;
+      // After the name: the state (the line's 3rd field), ..., utime and stime (its 14th and 15th), in ticks.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / ticksPerSecond;
 }
 
 /** What the console page does (console-page/src/main.ts): a snapshot every second, the live log without pause. */
@@ -96,6 +124,7 @@ export async function benchConsole(count: number, rounds: number): Promise<Conso
     const load = () => runLoad(call, { count, concurrency: 8 });
     const seen = { entries: 0 };
     let readerRequests = 0;
+    const browserCpu: number[] = [];
     const kinds = {
       closed: load,
       reader: async () => {
@@ -114,7 +143,9 @@ export async function benchConsole(count: number, rounds: number): Promise<Conso
           await page.locator('[data-testid="routes"] tr[data-mechanism]').first().waitFor();
           // Steady state, as a console that has been open a while: its first render and charts are done.
           await sleep(2000);
+          const cpuBefore = chromiumCpuSeconds();
           const result = await load();
+          browserCpu.push((chromiumCpuSeconds() - cpuBefore) / result.seconds);
           await page.close();
           return result;
         },
@@ -126,6 +157,7 @@ export async function benchConsole(count: number, rounds: number): Promise<Conso
     for (const name of names) await kinds[name]?.();
     seen.entries = 0;
     readerRequests = 0;
+    browserCpu.length = 0;
     const rps: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
     for (let round = 0; round < rounds; round += 1)
       for (let i = 0; i < names.length; i += 1) {
@@ -154,6 +186,7 @@ export async function benchConsole(count: number, rounds: number): Promise<Conso
         browser_to_closed: inBrowser.median,
         browser_to_closed_min: inBrowser.min,
         browser_to_closed_max: inBrowser.max,
+        browser_cpu_cores: median(browserCpu),
       }),
       reader_seen_fraction: seen.entries / readerRequests,
     };

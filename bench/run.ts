@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     step(
       'console: gateway requests/s (NONE, concurrency 8) with the console closed, read and open in Chromium',
     );
-    const consoleBench = await benchConsole(quick ? 1000 : 4000, quick ? 3 : 5);
+    const consoleBench = await benchConsole(quick ? 1000 : 4000, quick ? 3 : 7);
     console.table({
       result: Object.fromEntries(Object.entries(consoleBench).map(([key, value]) => [key, round(value, 2)])),
     });

@@ -8,22 +8,23 @@ import { deployUserPoolStack } from '../src/testing/user-pool-stack';
 
 // The console (/_local/console) names every caller and decision: only a browser tab opened with a one-time sign-in
 // link may read it, and only from its own origin. Checked over real HTTP against a started local cloud.
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+/** A session cookie, from a fresh one-time link. */
+const signIn = async () => {
+  const link = await fetch(cloud.consoleUrl(), { redirect: 'manual' });
+  return { link, cookie: (link.headers.get('set-cookie') ?? '').split(';')[0] as string };
+};
+
 describe('the local console lets in only its own signed-in page', () => {
-  let cloud: LocalCloud;
-
-  beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
-  });
-
-  afterAll(async () => {
-    await cloud?.stop();
-  });
-
-  const signIn = async () => {
-    const link = await fetch(cloud.consoleUrl(), { redirect: 'manual' });
-    return { link, cookie: (link.headers.get('set-cookie') ?? '').split(';')[0] as string };
-  };
-
   it('signs in once with a link, then reads the state with the session cookie', async () => {
     // Prepare
     const url = cloud.consoleUrl();
@@ -92,17 +93,32 @@ describe('the local console lets in only its own signed-in page', () => {
   });
 });
 
+describe('the live log under load', () => {
+  it('sends the newest 100 entries of a burst and counts the rest as skipped', async () => {
+    // Prepare
+    const { cookie } = await signIn();
+    const first = (await (
+      await fetch(`${cloud.url}/_local/console/api/requests`, { headers: { cookie } })
+    ).json()) as { sequence: number };
+    for (let i = 0; i < 130; i += 1) await fetch(`${cloud.url}/restapis/nope/local/_user_request_/n${i}`);
+
+    // Act
+    const answer = (await (
+      await fetch(`${cloud.url}/_local/console/api/requests?after=${first.sequence}`, { headers: { cookie } })
+    ).json()) as { sequence: number; skipped: number; requests: Array<{ path: string }> };
+
+    // Assess
+    expect({
+      sequence: answer.sequence - first.sequence,
+      skipped: answer.skipped,
+      sent: answer.requests.length,
+      oldest: answer.requests[0]?.path,
+      newest: answer.requests.at(-1)?.path,
+    }).toEqual({ sequence: 130, skipped: 30, sent: 100, oldest: '/n30', newest: '/n129' });
+  });
+});
+
 describe('what the console sends to the browser', () => {
-  let cloud: LocalCloud;
-
-  beforeAll(async () => {
-    cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });
-  });
-
-  afterAll(async () => {
-    await cloud?.stop();
-  });
-
   it('never holds a password, a token, a client secret, an authorizer identity or a key', async () => {
     // Prepare: a user who signed in, a partner's client_credentials token, a cached Lambda-authorizer answer.
     const password = `Pw-${randomBytes(8).toString('hex')}-9`;
@@ -126,8 +142,7 @@ describe('what the console sends to the browser', () => {
     );
     const identity = `identity-${randomBytes(12).toString('hex')}`;
     const allowed = await fetch(`${url}/hello`, { headers: { authorization: identity } });
-    const link = await fetch(cloud.consoleUrl(), { redirect: 'manual' });
-    const cookie = (link.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const { cookie } = await signIn();
 
     // Act
     const state = await (

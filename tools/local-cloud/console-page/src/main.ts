@@ -197,7 +197,7 @@ function why(entry: LoggedRequestView): string {
   return `${decision.detail}${claim}${cached}${statements}`;
 }
 
-/** Rows the table keeps: as many as one live-log answer carries at most (the server's MAX_BATCH). */
+/** Rows the table keeps (one live-log answer carries at most 100: the server's MAX_BATCH). */
 const MAX_ROWS = 200;
 /** Under load, one live-log read a second at most: a person cannot read faster, and the gateway keeps its speed. */
 const MIN_POLL_MS = 1000;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { jsonReply, type IncomingRequest, type OutgoingResponse } from '../http/incoming-request';
-import type { LoggedRequest, RequestLog } from '../requests';
+import type { RequestLog } from '../requests';
 import { consoleSnapshot, type ConsoleSources } from './console-snapshot';
 import { ConsoleSessions } from './console-sessions';
 
@@ -47,11 +47,11 @@ const MAX_WAITING = 16;
 /** Entries recorded within this of the first are sent together: one answer per burst, not per request. */
 const BATCH_MS = 150;
 /**
- * The most entries one answer carries: the newest, as many as the page's table shows. Under load (thousands of
- * requests a second) the rest are counted (`skipped`), not sent: no one reads them there, and serializing them
- * would slow the gateway the page is watching. `/_local/requests` has them all.
+ * The most entries one answer carries: the newest. Under load (thousands of requests a second) the rest are
+ * counted (`skipped`), not sent: the page shows at most this many new rows a second, more than anyone reads, and
+ * serializing and drawing more would take CPU from the gateway it watches. `/_local/requests` has them all.
  */
-const MAX_BATCH = 200;
+const MAX_BATCH = 100;
 
 /**
  * `/_local/console`: the local cloud's page (stacks and routes, the live request log with each decision,
@@ -152,18 +152,19 @@ export class LocalConsole {
     if (after !== null && !/^\d{1,15}$/.test(after))
       return reply(400, { message: 'after is the sequence number the previous answer gave' });
     const log = this.requests;
-    const answer = (since: number) => {
-      const requests = log.after(since, MAX_BATCH);
+    /** The entries after `since`; a first read (`since` undefined) gets the latest and skips nothing. */
+    const answer = (since?: number) => {
+      const requests = log.after(since ?? 0, MAX_BATCH);
       return reply(200, {
         sequence: log.sequence,
         requests,
-        skipped: since === 0 ? 0 : log.sequence - since - requests.length,
+        skipped: since === undefined ? 0 : log.sequence - since - requests.length,
       });
     };
-    if (after === null) return answer(0);
+    if (after === null) return answer();
     const seq = Number(after);
     // A sequence ahead of the log's (the local cloud restarted): start again from the latest entries.
-    if (seq > log.sequence) return answer(0);
+    if (seq > log.sequence) return answer();
     if (seq < log.sequence) return answer(seq);
     if (this.waiting >= MAX_WAITING) return answer(seq);
     this.waiting++;

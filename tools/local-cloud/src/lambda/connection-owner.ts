@@ -16,7 +16,10 @@ function socketInode(port: number, peerPort: number): string | undefined {
     for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
       const start = text.lastIndexOf('\n', at) + 1;
       const end = text.indexOf('\n', at);
-      const fields = text.slice(start, end === -1 ? undefined : end).trim().split(/\s+/);
+      const fields = text
+        .slice(start, end === -1 ? undefined : end)
+        .trim()
+        .split(/\s+/);
       const [local, remote, inode] = [fields[1], fields[2], fields[9]];
       if (!local || !remote || !inode) continue;
       const portOf = (address: string) => parseInt(address.slice(address.lastIndexOf(':') + 1), 16);
