@@ -188,13 +188,17 @@ function describeRequest(entry: LoggedRequestView): string {
 function why(entry: LoggedRequestView): string {
   const decision = entry.decision;
   if (!decision) return entry.authError ?? '';
-  const statements = decision.statements?.length
-    ? `  [${decision.statements.map((s) => `${s.policy}: ${s.statement}`).join('; ')}]`
-    : '';
-  const claim = decision.claim ? `  (claim ${decision.claim})` : '';
-  const cached =
-    decision.cached === undefined ? '' : decision.cached ? '  (cached answer)' : '  (fresh answer)';
-  return `${decision.detail}${claim}${cached}${statements}`;
+  // The detail line often names the claim, the statements and whether the answer was cached already.
+  const { detail } = decision;
+  const extra: string[] = [];
+  if (decision.claim && !detail.includes(decision.claim)) extra.push(`claim ${decision.claim}`);
+  if (decision.cached !== undefined && !/\b(fresh|cached)\b/.test(detail))
+    extra.push(decision.cached ? 'cached answer' : 'fresh answer');
+  const unnamed = (decision.statements ?? []).filter(
+    (s) => !detail.includes(`${s.statement} of ${s.policy}`),
+  );
+  if (unnamed.length) extra.push(unnamed.map((s) => `${s.policy}: ${s.statement}`).join('; '));
+  return extra.length ? `${detail}  [${extra.join('; ')}]` : detail;
 }
 
 /** Rows the table keeps (one live-log answer carries at most 100: the server's MAX_BATCH). */
