@@ -91,14 +91,19 @@ maybe('the local console in a browser', () => {
 
     // Act
     const refused = await partner(`${iamUrl}/orders/o-1`);
-    const { requestId } = (await refused.json()) as { requestId?: string };
+    const body = (await refused.json()) as Record<string, string>;
     const row = page.locator('[data-testid="requests"] tbody tr[data-status="403"]').first();
     await row.waitFor({ timeout: 10_000 });
     await screenshot('refused-request');
 
     // Assess
     expect(refused.status).toBe(403);
-    expect(requestId).toBeUndefined();
+    // The caller gets AWS's body; only the console (the developer) sees why.
+    expect(Object.keys(body)).toEqual(['Message']);
+    expect(body.Message).toMatch(
+      /^User: arn:aws:iam::111111111111:user\/partner is not authorized to perform: execute-api:Invoke/,
+    );
+    expect(body.Message).not.toContain('cross-account');
     const cells = await row.locator('td').allTextContents();
     expect(cells).toEqual([
       expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
