@@ -80,6 +80,37 @@ describe('npx local-cloud start on a port that is taken', () => {
     expect(run.stderr).toContain('stopped: it reported the error above and did not exit');
   }, 60_000);
 
+  it('packages several services side by side, and reports every one that fails before anything listens', async () => {
+    // Arrange
+    const port = await freePort();
+    const broken = path.join(__dirname, 'fixtures', 'broken-service');
+    const notes = path.join(__dirname, 'fixtures', 'notes-service');
+
+    // Act
+    const run = await localCloud(['start', '--deploy', broken, '--deploy', notes], {
+      LOCAL_CLOUD_PORT: String(port),
+      LOCAL_CLOUD_DIR: stateDir,
+    });
+    const listening = await fetch(`http://127.0.0.1:${port}/_local/health`).then(
+      () => true,
+      () => false,
+    );
+    for (const dir of [broken, notes])
+      for (const output of ['.esbuild', '.serverless'])
+        rmSync(path.join(dir, output), { recursive: true, force: true });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '- packaging broken-service, notes-service (serverless package --stage local, side by side)',
+    );
+    expect(run.stdout).toMatch(/ {2}notes-service packaged in \d+\.\ds/);
+    expect(run.stdout).toContain('  broken-service failed');
+    expect(run.stderr).toContain('broken-service: ');
+    expect(run.stderr).toContain('Could not resolve "no-such-module"');
+    expect(listening).toBe(false);
+  }, 90_000);
+
   it('says a local cloud already runs there when its health endpoint answers', async () => {
     // Arrange
     const cloud = await LocalCloud.start({ port: 0, identitiesFile: LOCAL_IDENTITIES_FILE });

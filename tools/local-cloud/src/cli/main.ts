@@ -123,6 +123,35 @@ async function packageWithProgress(serviceDir: string): Promise<PackagedService>
   }
 }
 
+/**
+ * Packages the services side by side (each `serverless package` waits on its own I/O and child processes: on 2
+ * cores the three of the shop take ~6 s together instead of ~13 s one after another), saying as each finishes.
+ * They are deployed afterwards in the order given. Any that fail are all reported, then the start stops.
+ */
+async function packageAll(serviceDirs: string[]): Promise<PackagedService[]> {
+  if (serviceDirs.length <= 1) return Promise.all(serviceDirs.map(packageWithProgress));
+  const started = Date.now();
+  const names = serviceDirs.map((dir) => path.basename(dir));
+  console.log(`- packaging ${names.join(', ')} (serverless package --stage local, side by side)`);
+  const results = await Promise.allSettled(
+    serviceDirs.map(async (dir, index) => {
+      try {
+        const packaged = await packageService(dir);
+        console.log(`  ${names[index]} packaged in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+        return packaged;
+      } catch (error) {
+        console.log(`  ${names[index]} failed`);
+        throw error;
+      }
+    }),
+  );
+  const failures = results.flatMap((result, index) =>
+    result.status === 'rejected' ? [`${names[index]}: ${(result.reason as Error).message}`] : [],
+  );
+  if (failures.length > 0) throw new CliFailure(failures.join('\n'));
+  return results.map((result) => (result as PromiseFulfilledResult<PackagedService>).value);
+}
+
 const endpointsOf = (outputs: Array<{ key: string; value: unknown }>) =>
   outputs.filter((output) => output.key === 'ServiceEndpoint').map((output) => String(output.value));
 
@@ -236,8 +265,7 @@ async function start(args: string[]): Promise<void> {
   );
   mkdirSync(STATE_DIR, { recursive: true });
   // Package before starting: a service that fails to package stops the start before anything listens.
-  const packages: PackagedService[] = [];
-  for (const dir of [...(shop ? SHOP_SERVICES : []), ...dirs]) packages.push(await packageWithProgress(dir));
+  const packages = await packageAll([...(shop ? SHOP_SERVICES : []), ...dirs]);
   const cloud = await LocalCloud.start({
     port,
     stateDir: STATE_DIR,
