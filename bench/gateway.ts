@@ -2,6 +2,7 @@ import { seededUserKeys } from '@sigv4-auth/local-cloud';
 import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { startCloudChild } from './cloud-child';
 import { runLoad } from './load';
+import { interleaved, median, perRound, spreadOf, type Spread } from './measure';
 
 /** The developer's published local keys (infra/local/identities.json). */
 export const DEVELOPER = seededUserKeys('developer');
@@ -30,6 +31,8 @@ export interface GatewayResults {
   /** The NONE probe with ApiKeyRequired (a usage plan that never binds) vs without (issue goal: at least 0.95). */
   keyed_rps: number;
   keyed_to_none: number;
+  /** Each ratio's median (the figure above), lowest and highest round. */
+  spreads: Record<'iam_to_none' | 'cognito_to_none' | 'custom_to_none' | 'keyed_to_none', Spread>;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface GatewayResults {
  * gateway's own cost of AWS_IAM: SigV4 verification and policy evaluation. (The client's signing costs ~20%
  * of the requests/s on this 2-core machine, where client, gateway and function share the cores.)
  */
-export async function benchGateway(count: number): Promise<GatewayResults> {
+export async function benchGateway(count: number, rounds: number): Promise<GatewayResults> {
   const cloud = await startCloudChild(['--probe']);
   try {
     const iam = { url: cloud.urls.iam as string };
@@ -55,7 +58,9 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
     };
     const token = cloud.urls.cognitoIdToken as string;
     const withToken: typeof fetch = (url, init) => fetch(url, { ...init, headers: { authorization: token } });
-    const warm = { count: Math.min(200, count), concurrency: 8 };
+    // The same warm-up in quick and full runs: each function's 8 environments started, the JIT settled. (Quick runs
+    // once warmed up for 200 requests only, and their ratios read 0.55-0.65: warm-up, not the gateway.)
+    const warm = { count: 600, concurrency: 8 };
     await runLoad(call(signedFetch, iam.url), warm);
     await runLoad(call(signedFetch, none.url), warm);
     await runLoad(call(withToken, cloud.urls.cognito as string), warm);
@@ -75,67 +80,62 @@ export async function benchGateway(count: number): Promise<GatewayResults> {
     };
     await runLoad(uncached, warm);
     latencies.length = 0;
-    // Alternate, so drift on a noisy machine touches every kind.
-    const iamRuns = [];
-    const noneRuns = [];
-    const cognitoRuns = [];
-    const plainRuns = [];
-    const customRuns = [];
-    const keyedRuns = [];
-    const uncachedRuns = [];
-    for (let round = 0; round < 3; round += 1) {
-      iamRuns.push(await runLoad(call(signedFetch, iam.url), { count, concurrency: 8 }));
-      noneRuns.push(await runLoad(call(signedFetch, none.url), { count, concurrency: 8 }));
-      cognitoRuns.push(
-        await runLoad(call(withToken, cloud.urls.cognito as string), { count, concurrency: 8 }),
-      );
-      plainRuns.push(await runLoad(call(withToken, none.url), { count, concurrency: 8 }));
-      customRuns.push(await runLoad(call(withToken, cloud.urls.custom as string), { count, concurrency: 8 }));
-      keyedRuns.push(await runLoad(call(withKey, cloud.urls.keyed as string), { count, concurrency: 8 }));
-      uncachedRuns.push(await runLoad(uncached, { count: Math.ceil(count / 3), concurrency: 8 }));
-    }
-    const failures = [
-      ...iamRuns,
-      ...noneRuns,
-      ...cognitoRuns,
-      ...plainRuns,
-      ...customRuns,
-      ...uncachedRuns,
-      ...keyedRuns,
-    ].reduce((sum, run) => sum + run.failures, 0);
+    // Every kind in every round, the order rotated each round: drift on a noisy machine touches each kind alike.
+    const load =
+      (request: () => Promise<boolean>, n = count) =>
+      () =>
+        runLoad(request, { count: n, concurrency: 8 });
+    const runs = await interleaved(
+      {
+        iam: load(call(signedFetch, iam.url)),
+        none: load(call(signedFetch, none.url)),
+        cognito: load(call(withToken, cloud.urls.cognito as string)),
+        plain: load(call(withToken, none.url)),
+        custom: load(call(withToken, cloud.urls.custom as string)),
+        keyed: load(call(withKey, cloud.urls.keyed as string)),
+        uncached: load(uncached, Math.ceil(count / 3)),
+      },
+      rounds,
+    );
+    const failures = Object.values(runs)
+      .flat()
+      .reduce((sum, run) => sum + run.failures, 0);
     if (failures > 0) throw new Error(`gateway bench: ${failures} requests did not answer 200`);
-    const mid = <T>(runs: T[], key: keyof T) =>
-      runs.map((run) => run[key] as number).sort((a, b) => a - b)[1] as number;
-    const results = {
-      iam_rps: mid(iamRuns, 'rps'),
-      none_rps: mid(noneRuns, 'rps'),
-      iam_p50_ms: mid(iamRuns, 'p50_ms'),
-      none_p50_ms: mid(noneRuns, 'p50_ms'),
-    };
-    const cognito = {
-      cognito_rps: mid(cognitoRuns, 'rps'),
-      none_plain_rps: mid(plainRuns, 'rps'),
-      cognito_p50_ms: mid(cognitoRuns, 'p50_ms'),
-    };
+    const rps = (kind: keyof typeof runs) => runs[kind].map((run) => run.rps);
+    const p50 = (kind: keyof typeof runs) => median(runs[kind].map((run) => run.p50_ms));
+    const ratio = (kind: keyof typeof runs, base: keyof typeof runs) =>
+      spreadOf(perRound(rps(kind), rps(base)));
     const sorted = latencies.sort((a, b) => a - b);
     const percentile = (p: number) =>
       sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-    const custom = {
-      custom_rps: mid(customRuns, 'rps'),
-      custom_uncached_p50_ms: mid(uncachedRuns, 'p50_ms'),
-    };
+    const iamToNone = ratio('iam', 'none');
+    const cognitoToNone = ratio('cognito', 'plain');
+    const customToNone = ratio('custom', 'plain');
+    const keyedToNone = ratio('keyed', 'plain');
     return {
-      ...results,
-      iam_to_none: results.iam_rps / results.none_rps,
-      ...cognito,
-      cognito_to_none: cognito.cognito_rps / cognito.none_plain_rps,
-      ...custom,
-      custom_to_none: custom.custom_rps / cognito.none_plain_rps,
-      custom_uncached_to_none_p50: custom.custom_uncached_p50_ms / mid(plainRuns, 'p50_ms'),
+      iam_rps: median(rps('iam')),
+      none_rps: median(rps('none')),
+      iam_p50_ms: p50('iam'),
+      none_p50_ms: p50('none'),
+      iam_to_none: iamToNone.median,
+      cognito_rps: median(rps('cognito')),
+      none_plain_rps: median(rps('plain')),
+      cognito_p50_ms: p50('cognito'),
+      cognito_to_none: cognitoToNone.median,
+      custom_rps: median(rps('custom')),
+      custom_to_none: customToNone.median,
+      custom_uncached_p50_ms: p50('uncached'),
+      custom_uncached_to_none_p50: p50('uncached') / p50('plain'),
       authorizer_latency_p50_ms: percentile(50),
       authorizer_latency_p99_ms: percentile(99),
-      keyed_rps: mid(keyedRuns, 'rps'),
-      keyed_to_none: mid(keyedRuns, 'rps') / cognito.none_plain_rps,
+      keyed_rps: median(rps('keyed')),
+      keyed_to_none: keyedToNone.median,
+      spreads: {
+        iam_to_none: iamToNone,
+        cognito_to_none: cognitoToNone,
+        custom_to_none: customToNone,
+        keyed_to_none: keyedToNone,
+      },
     };
   } finally {
     await cloud.stop();
