@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TRIVIAL_HANDLER } from './peer-handler';
 import {
   ALLOW_API_AUTHORIZER,
   cognitoClient,
@@ -19,10 +20,41 @@ import {
  *   --services  customer-service, identity-service and order-service (in that order), packaged from isolated copies
  *   --cognito   a user pool with a web and a partner client (the local cloud's test-support userPoolStackTemplate): its ids and secret
  *   --console   a one-time sign-in link to the console (`consoleLink`)
+ *   --peers     TRIVIAL_HANDLER (bench/peers.ts) behind NONE, AWS_IAM, COGNITO_USER_POOLS (with an ID token) and a
+ *               cached Lambda TOKEN authorizer: `peerNone`, `peerIam`, `peerCognito`, `peerCustom`, `peerIdToken`
  */
 const ROOT = path.resolve(__dirname, '..');
 /** The benchmark's own key for the metered probe (published: it meters a local probe, nothing else). */
 const BENCH_API_KEY = 'BenchLocalApiKey0123456789';
+
+async function deployPeerStacks(cloud: LocalCloud): Promise<Record<string, string>> {
+  const pool = await deployUserPoolStack(cloud, { stackName: 'peer-pool' });
+  const client = cognitoClient(cloud.url);
+  await createConfirmedUser(client, pool.poolId, 'peer@example.com', 'Peer-Passw0rd');
+  const { id } = await passwordTokens(client, pool.webClientId, 'peer@example.com', 'Peer-Passw0rd');
+  client.destroy();
+  const deploy = async (
+    stackName: string,
+    options: Parameters<typeof deployProbeStack>[1],
+    authorizer?: string,
+  ) =>
+    (await deployProbeStack(cloud, { stackName, handlerSource: TRIVIAL_HANDLER, ...options }, authorizer))
+      .url;
+  return {
+    peerNone: await deploy('peer-none', { authorizationType: 'NONE' }),
+    peerIam: await deploy('peer-iam', { authorizationType: 'AWS_IAM' }),
+    peerCognito: await deploy('peer-cognito', {
+      authorizationType: 'COGNITO_USER_POOLS',
+      cognito: { providerArns: [pool.poolArn] },
+    }),
+    peerCustom: await deploy(
+      'peer-custom',
+      { authorizationType: 'CUSTOM', lambdaAuthorizer: { ttlSeconds: 300 } },
+      ALLOW_API_AUTHORIZER,
+    ),
+    peerIdToken: id,
+  };
+}
 
 async function main(): Promise<void> {
   const wants = new Set(process.argv.slice(2));
@@ -101,6 +133,7 @@ async function main(): Promise<void> {
     const endpoint = stack.outputs.find((output) => output.key === 'ServiceEndpoint')?.value;
     urls[input.stackName.replace(/-local$/, '').replace(/-dev$/, '')] = String(endpoint);
   }
+  if (wants.has('--peers')) Object.assign(urls, await deployPeerStacks(cloud));
   if (wants.has('--console')) urls.consoleLink = cloud.consoleUrl();
   process.stdout.write(`${JSON.stringify(urls)}\n`);
   process.stdin.resume();

@@ -11,6 +11,7 @@ import { benchGateway } from './gateway';
 import { benchLambdaRuntime } from './lambda-runtime';
 import { FULL, QUICK } from './measure';
 import { benchOrders } from './orders';
+import { benchPeers } from './peers';
 import { benchSign } from './sign';
 import { benchStartReady } from './start-ready';
 
@@ -27,6 +28,7 @@ const STEPS = [
   'coldstart',
   'start-ready',
   'cognito',
+  'peers',
 ] as const;
 
 /** `--only a,b` (or `--only=a,b`): the steps to run; all when absent. */
@@ -184,6 +186,22 @@ async function main(): Promise<void> {
     for (const goal of goals) console.log(`  goal ${goal.goal}: ${goal.result} ${goal.met ? '✓' : '✗'}`);
     results.cognito = cognito;
     results.cognito_goals = goals;
+  }
+
+  if (runs('peers')) {
+    step(
+      'peers: the same trivial handler, serverless-offline (NONE) vs the local cloud (NONE, AWS_IAM, Cognito, cached Lambda authorizer), autocannon c=8',
+    );
+    const peers = await benchPeers(quick ? 2 : 4, quick ? 2 : 3);
+    const { ratios, ...figures } = peers;
+    console.table({
+      result: Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value, 1)])),
+    });
+    for (const [kind, spread] of Object.entries(ratios))
+      console.log(
+        `  local ${kind} / serverless-offline NONE: median ${round(spread.median, 2)} (rounds ${round(spread.min, 2)}-${round(spread.max, 2)}); goal >= 2.5 ${spread.median >= 2.5 ? '✓' : '✗'}`,
+      );
+    results.peers = peers;
   }
 
   Object.assign(results, {
