@@ -1,5 +1,11 @@
 import { Clock } from '../clock/clock';
-import { AuthorizerCache, parseAuthorizerResult, type AuthorizerResult } from './lambda-authorizer';
+import {
+  AuthorizerCache,
+  evaluateAuthorizerPolicy,
+  parseAuthorizerResult,
+  type AuthorizerResult,
+} from './lambda-authorizer';
+import type { LambdaAuthorizer } from './types';
 
 // The authorizer cache's rules (research notes D4: ../shared/research/api-gateway-authorizers.md) and the checks
 // of a Lambda authorizer's answer (D2: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
@@ -103,5 +109,73 @@ describe('parseAuthorizerResult', () => {
     const parsed = parseAuthorizerResult(payload);
     expect(typeof parsed).toBe('string');
     expect(parsed).toContain(problem);
+  });
+});
+
+describe('evaluateAuthorizerPolicy on a cached answer', () => {
+  const authorizer: LambdaAuthorizer = {
+    type: 'TOKEN',
+    id: 'a1',
+    name: 'staff',
+    functionName: 'staff-authorizer',
+    identitySources: [],
+    ttlSeconds: 300,
+  };
+  const arn = (path: string) => `arn:aws:execute-api:us-east-1:000000000000:api1/test/GET${path}`;
+  const evaluate = (answer: AuthorizerResult, path: string, sourceIp: string) =>
+    evaluateAuthorizerPolicy(
+      answer,
+      authorizer,
+      arn(path),
+      '000000000000',
+      { 'aws:SourceIp': sourceIp },
+      new Date(),
+    );
+
+  it('decides each method ARN on its own, also once the decisions are remembered', () => {
+    // Prepare
+    const answer: AuthorizerResult = {
+      principalId: 'p',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: arn('/orders/*') }],
+      },
+      context: {},
+    };
+
+    // Act
+    const decisions = ['/orders/1', '/admin', '/orders/1', '/admin'].map(
+      (path) => evaluate(answer, path, '10.0.0.1').allowed,
+    );
+
+    // Assess
+    expect(decisions).toEqual([true, false, true, false]);
+  });
+
+  it('evaluates a policy with conditions again for every request (its keys change between requests)', () => {
+    // Prepare: API Gateway evaluates the cached policy against each request; aws:SourceIp differs per caller.
+    const answer: AuthorizerResult = {
+      principalId: 'p',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Resource: '*',
+            Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+          },
+        ],
+      },
+      context: {},
+    };
+
+    // Act
+    const decisions = ['10.0.0.1', '192.0.2.1', '10.0.0.2'].map(
+      (ip) => evaluate(answer, '/orders/1', ip).allowed,
+    );
+
+    // Assess
+    expect(decisions).toEqual([true, false, true]);
   });
 });

@@ -29,6 +29,12 @@ const list = (value: string | string[] | undefined): string[] =>
  * - everyone else: aws:PrincipalIsAWSService false; no aws:username for roles or the root user.
  */
 function contextLookup(request: AuthorizationRequest): Lookup {
+  // Built on the first lookup: most evaluations (policies without conditions or variables) never make one.
+  let lookup: Lookup | undefined;
+  return (key) => (lookup ??= buildContextLookup(request))(key);
+}
+
+function buildContextLookup(request: AuthorizationRequest): Lookup {
   const { principal } = request;
   const keys = new Map<string, ContextValue>();
   const set = (key: string, value: ContextValue | undefined) =>
