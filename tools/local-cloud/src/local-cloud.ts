@@ -298,6 +298,7 @@ export class LocalCloud {
     );
     this.server?.closeAllConnections(); // before waiting: close() alone waits for every keep-alive client
     await closed;
+    this.requests?.flush();
     await this.dynamodb?.stop();
     if (!this.options.stateDir && this.codeDir) rmSync(this.codeDir, { recursive: true, force: true });
     process.off('SIGUSR1', this.refuseInspectorSignal);

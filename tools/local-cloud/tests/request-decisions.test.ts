@@ -131,11 +131,13 @@ describe('every decision explained in the request log', () => {
     // Act
     const refused = await refusalOf(dynamodb.send(new ListTablesCommand({})));
     const entry = last();
+    cloud.requests.flush(); // appended every 50 ms: now, so the file is read with this entry in it
     const file = readFileSync(path.join(stateDir, 'logs', 'access.jsonl'), 'utf8');
 
     // Assess
     expect(refused.name).toBe('InvalidSignatureException');
     expect(entry).toMatchObject({ service: 'dynamodb', decision: { check: 'sigv4', allowed: false } });
+    expect(file).toContain(`"requestId":"${entry?.requestId}"`);
     expect(file).not.toContain(session.sessionToken);
     expect(JSON.stringify(cloud.requests.all())).not.toContain(session.sessionToken);
   });
@@ -266,6 +268,7 @@ describe('every decision explained in the request log', () => {
       `principal=${encodeURIComponent('arn:aws:iam::000000000000:user/auditor')}&service=dynamodb`,
     );
     const newestTwo = await requests('limit=2');
+    cloud.requests.flush(); // appended every 50 ms: now
     const file = readFileSync(path.join(stateDir, 'logs', 'access.jsonl'), 'utf8')
       .trim()
       .split('\n');

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AccessLogEntry } from '../gateway/access-log';
 import { RequestLog } from './request-log';
 
@@ -45,5 +48,31 @@ describe('RequestLog', () => {
       '/27',
       '/29',
     ]);
+  });
+
+  test('appends to its file in batches: nothing per request, every entry in order once flushed, owner-only', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'request-log-'));
+    const file = path.join(dir, 'access.jsonl');
+    try {
+      const log = new RequestLog({ file });
+
+      for (let index = 0; index < 3; index++) log.record(entry(`/${index}`));
+      const beforeFlush = existsSync(file);
+      await new Promise((resolve) => setTimeout(resolve, 120)); // past the 50 ms batch
+      log.record(entry('/3'));
+      log.flush();
+
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      expect(beforeFlush).toBe(false);
+      expect(lines.map((line) => (JSON.parse(line) as AccessLogEntry).path)).toEqual([
+        '/0',
+        '/1',
+        '/2',
+        '/3',
+      ]);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -117,8 +117,21 @@ function capped(entry: LoggedRequest): LoggedRequest {
  * Every request the gateway answered and every refusal of the other services, newest last: in memory (the last
  * `capacity`) and, with a state folder, appended to `logs/access.jsonl`.
  */
+/** How long a recorded entry may wait in memory before it is appended to the file. */
+const FLUSH_MS = 50;
+/** Pending lines past this are appended at once. */
+const FLUSH_BYTES = 256 * 1024;
+
+/** Logs with lines not yet on disk: flushed when the process exits, stopped or not (one handler for all). */
+const unflushed = new Set<RequestLog>();
+let exitHookInstalled = false;
+
 export class RequestLog {
   private entries: LoggedRequest[] = [];
+  /** Lines recorded but not yet appended to the file, and their length. */
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
   /** How many entries were ever recorded: the sequence number of the newest one. */
   private recorded = 0;
   private readonly listeners = new Set<(entry: LoggedRequest) => void>();
@@ -133,9 +146,36 @@ export class RequestLog {
     // Trimmed in batches: one copy per capacity/10 requests, not one per request.
     if (this.entries.length > capacity + Math.ceil(capacity / 10))
       this.entries = this.entries.slice(this.entries.length - capacity);
-    // Created readable by the developer's OS user only: it names every caller and policy statement.
-    if (this.options.file) appendFileSync(this.options.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    if (this.options.file) {
+      // Appended in batches (every 50 ms, or 256 KB): one write per burst, not an open, write and close per request.
+      const line = `${JSON.stringify(entry)}\n`;
+      this.pending.push(line);
+      this.pendingBytes += line.length;
+      if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+      else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+      unflushed.add(this);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.once('exit', () => unflushed.forEach((log) => log.flush()));
+      }
+    }
     for (const listener of this.listeners) listener(entry);
+  }
+
+  /**
+   * Appends what is pending to the file now (the local cloud calls it when it stops; a process that exits without
+   * stopping flushes too). At most 50 ms of entries are lost if the process is killed.
+   */
+  public flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    unflushed.delete(this);
+    if (!this.options.file || this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    // Created readable by the developer's OS user only: it names every caller and policy statement.
+    appendFileSync(this.options.file, text, { mode: 0o600 });
   }
 
   public all(): readonly LoggedRequest[] {
