@@ -162,7 +162,7 @@ async function main(): Promise<void> {
         ...entry,
         init_ms: round(entry.init_ms),
         baseline_init_ms: round(entry.baseline_init_ms),
-        init_without_source_maps_ms: round(entry.init_without_source_maps_ms),
+        init_with_source_maps_ms: round(entry.init_with_source_maps_ms),
         'init x baseline': round(entry.init_ms / entry.baseline_init_ms, 2),
       })),
     );

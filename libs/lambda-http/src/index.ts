@@ -20,4 +20,5 @@ export {
 } from './http-handler';
 export { parseJsonObjectBody } from './json-body';
 export { createLogger, type LogFields, type Logger, type LoggerOptions } from './logger';
+export { sourceMappedStack } from './source-mapped-stack';
 export { InputValidator } from './validation';

@@ -1,3 +1,5 @@
+import { sourceMappedStack } from './source-mapped-stack';
+
 /** Fields every log line may carry; values must never include secrets or credentials. */
 export type LogFields = Record<string, unknown>;
 
@@ -24,7 +26,8 @@ function serializeError(error: unknown): unknown {
   return {
     name: error.name,
     message: error.message,
-    stack: error.stack,
+    // Bundled code's frames given in the original sources, when the bundle's source map is beside it.
+    stack: error.stack === undefined ? undefined : sourceMappedStack(error.stack),
     ...(error.cause === undefined ? {} : { cause: serializeError(error.cause) }),
   };
 }
