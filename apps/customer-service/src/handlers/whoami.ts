@@ -1,5 +1,5 @@
 import { httpHandler } from '@sigv4-auth/lambda-http';
 import { logger } from '../logger';
-import { whoamiRoute } from './routes';
+import { whoamiRoute } from './whoami-route';
 
 export const handler = httpHandler(logger, whoamiRoute);
