@@ -33,7 +33,8 @@ const HELP: Record<string, string> = {
 
   Starts the local cloud on ${baseUrl} (LOCAL_CLOUD_PORT), with its state in ./.local-cloud (LOCAL_CLOUD_DIR) and
   the identities of LOCAL_CLOUD_IDENTITIES (default: the identities.json it ships). Each --deploy packages a
-  Serverless service (serverless package --stage local) and deploys its template and zips, in the order given.
+  Serverless service (serverless package --stage local; several side by side) and deploys its template and zips,
+  in the order given.
   --shop deploys this repo's three services and makes the demo user (npm start). Ctrl-C stops it.`,
   deploy: `local-cloud deploy <service dir>
 
