@@ -5,6 +5,8 @@
 // the execution role's temporary credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
 // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime), the
 // first link of the default chain, which is what the chain returns there. The local cloud sets the same three.
+// Named profiles, SSO and container or instance metadata are not consulted: a runtime that hands credentials to
+// functions another way (a container credentials URI) needs this alias removed from esbuild.yml.
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
 /** The SDK clients' default credentials: the function's environment (a clear error if they are missing). */

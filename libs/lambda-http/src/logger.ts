@@ -27,7 +27,7 @@ function serializeError(error: unknown): unknown {
     name: error.name,
     message: error.message,
     // Bundled code's frames given in the original sources, when the bundle's source map is beside it.
-    stack: error.stack === undefined ? undefined : sourceMappedStack(error.stack),
+    stack: typeof error.stack === 'string' ? sourceMappedStack(error.stack) : error.stack,
     ...(error.cause === undefined ? {} : { cause: serializeError(error.cause) }),
   };
 }

@@ -68,4 +68,16 @@ describe('sourceMappedStack', () => {
     // Assess
     expect(sourceMappedStack(raw)).toBe(raw);
   });
+
+  it('maps an async frame too', () => {
+    // Prepare: the frame V8 writes for an awaited call, `at async <file>:<line>:<column>`.
+    const raw = stackOf('with-map/bundle.js');
+    const frame = (/\((\/[^()]+with-map\/bundle\.js:\d+:\d+)\)/.exec(raw) as RegExpExecArray)[1] as string;
+
+    // Act
+    const mapped = sourceMappedStack(`Error: x\n    at async ${frame}`);
+
+    // Assess
+    expect(mapped).toMatch(/^Error: x\n {4}at async .*thrower\.ts:3:9$/);
+  });
 });

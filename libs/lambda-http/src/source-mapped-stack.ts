@@ -25,15 +25,28 @@ function mapOf(file: string): SourceMap | null {
   return map;
 }
 
-/** `at name (/var/task/handler.js:1:2345)` or `at /var/task/handler.js:1:2345`: the file, line and column. */
-const FRAME = /^(\s*at (?:.*? \()?)(\/[^():]+\.[cm]?js):(\d+):(\d+)(\)?)$/;
+/**
+ * `at name (/var/task/handler.js:1:2345)`, `at /var/task/handler.js:1:2345` or `at async /var/task/...`: the file,
+ * line and column.
+ */
+const FRAME = /^(\s*at (?:async )?(?:.*? \()?)(\/[^():]+\.[cm]?js):(\d+):(\d+)(\)?)$/;
 
 /**
  * The stack with each frame in a bundled file that has a source map given as the original file, line and
- * column (`src/handlers/create-order.ts:42:11`), as `--enable-source-maps` would print it. Frames it cannot map
- * (node's own, files without a map) are left as they are.
+ * column (`src/handlers/create-order.ts:42:11`), where `--enable-source-maps` would put them. Function names stay
+ * as the bundle has them (minified), as there. Frames it cannot map (node's own, files without a map) are left
+ * as they are; it never throws (a logger calls it).
  */
 export function sourceMappedStack(stack: string): string {
+  if (typeof stack !== 'string') return stack;
+  try {
+    return mapFrames(stack);
+  } catch {
+    return stack;
+  }
+}
+
+function mapFrames(stack: string): string {
   return stack
     .split('\n')
     .map((line) => {

@@ -14,14 +14,16 @@ const SOURCES = [
   'index.html',
   'src',
   'vite.config.mjs',
+  'tsconfig.json',
   'build.mjs',
   path.join('..', '..', '..', 'package-lock.json'),
 ];
 
+/** The newest change in a file or folder (a folder's own time changes when a file in it is added or removed). */
 function newest(file) {
   const stat = statSync(file);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(file).map((name) => newest(path.join(file, name))));
+  return Math.max(stat.mtimeMs, ...readdirSync(file).map((name) => newest(path.join(file, name))));
 }
 
 /** True when the built page is missing or older than one of its sources. */
@@ -49,9 +51,11 @@ export async function buildConsolePage({ force = false } = {}) {
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      // A build that died leaves its lock: after two minutes it is not running any more.
-      if (waited > 120_000 || Date.now() - statSync(LOCK).mtimeMs > 120_000)
-        rmSync(LOCK, { recursive: true, force: true });
+      // A build that died leaves its lock: one over two minutes old is not running any more (a build takes
+      // seconds). The holder may remove it between the mkdir and this look: then there is nothing to look at.
+      const lock = statSync(LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > 120_000) rmSync(LOCK, { recursive: true, force: true });
+      if (waited > 300_000) throw new Error(`Another build has held ${LOCK} for 5 minutes`);
       await sleep(100);
     }
   }

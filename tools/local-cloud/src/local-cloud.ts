@@ -137,8 +137,8 @@ export class LocalCloud {
   public readonly faults = new FaultInjector();
   /** Required (header `x-local-cloud-token`) by the mutating `/_local` endpoints; disk mode writes `admin-token`. */
   public readonly adminToken = new AdminToken();
-  /** Per TCP connection: whether a function's process holds it (`fromFunction`). */
-  private readonly functionConnections = new WeakMap<object, boolean | undefined>();
+  /** Per TCP connection: whether a function's process holds it (`connectionOwner`). */
+  private readonly functionConnections = new WeakMap<object, boolean>();
   private server?: Server;
   private dynamodb?: DynamoDBService;
   private dynamodbApi!: DynamoDBApi;
@@ -606,18 +606,20 @@ export class LocalCloud {
   }
 
   /**
-   * Whether a function's process holds the request's connection. The kernel is asked once per TCP connection (a
-   * connection never changes hands: function processes start no children), so a page that polls over keep-alive
-   * does not make the cloud read /proc/net/tcp, thousands of lines on a busy machine, for every request.
+   * Whose process holds the request's connection: a function's, a local tool's, or unknown. The kernel is asked
+   * once per TCP connection (a connection never changes hands: function processes start no children), so a page
+   * that polls over keep-alive does not make the cloud read /proc/net/tcp, thousands of lines on a busy machine,
+   * for every request.
    */
-  private fromFunction(request: IncomingRequest): boolean {
-    if (request.sourcePort === undefined) return false;
+  private connectionOwner(request: IncomingRequest): 'function' | 'tool' | 'unknown' {
+    if (request.sourcePort === undefined) return 'unknown';
     const { connection } = request;
-    if (connection && this.functionConnections.has(connection))
-      return this.functionConnections.get(connection) === true;
+    const known = connection ? this.functionConnections.get(connection) : undefined;
+    if (known !== undefined) return known ? 'function' : 'tool';
     const owned = connectionOwnedBy(request.sourcePort, this.port, this.lambda.environmentPids());
-    if (connection) this.functionConnections.set(connection, owned);
-    return owned === true;
+    // Only clear answers are kept: one that could not be told is asked again on the connection's next request.
+    if (connection && owned !== undefined) this.functionConnections.set(connection, owned);
+    return owned === undefined ? 'unknown' : owned ? 'function' : 'tool';
   }
 
   /** The local cloud's own endpoints (loopback only): health, deploy, remove. */
@@ -642,9 +644,16 @@ export class LocalCloud {
         message: 'POST /_local/... takes a JSON body with content-type: application/json',
       });
     // A function reaches the cloud over loopback like any local tool, so ask the kernel whose connection this is
-    // (Linux /proc; elsewhere the token is the only guard, and functions never get it).
-    if (this.fromFunction(request))
+    // (Linux /proc; elsewhere the token is the only guard, and functions never get it). On Linux an answer that
+    // cannot be told is refused: fail closed.
+    const owner = this.connectionOwner(request);
+    if (owner === 'function')
       return jsonReply(403, { message: 'Functions may not call the local cloud’s own /_local endpoints' });
+    if (owner === 'unknown' && process.platform === 'linux')
+      return jsonReply(403, {
+        message:
+          'The local cloud could not tell from /proc whether this connection is a function’s, so it refuses it: retry, or check that /proc/net/tcp is readable',
+      });
     if (isConsole) return this.console.handle(request);
     // The request log names every caller, path and policy statement: read with the token too (off Linux, where
     // functions cannot be told from local tools, the token is what keeps them out).

@@ -257,8 +257,8 @@ async function followRequests(): Promise<void> {
       }
       sequence = answer.sequence;
       document.body.dataset.requestSequence = String(sequence);
-      if (answer.requests.length > 0)
-        await new Promise((resolve) => setTimeout(resolve, MIN_POLL_MS - (Date.now() - started)));
+      // Also when an answer came back at once and empty (the cloud had too many pages waiting already).
+      await new Promise((resolve) => setTimeout(resolve, MIN_POLL_MS - (Date.now() - started)));
     } catch (error) {
       showError(error);
       await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -147,7 +147,9 @@ async function packageAll(serviceDirs: string[]): Promise<PackagedService[]> {
     }),
   );
   const failures = results.flatMap((result, index) =>
-    result.status === 'rejected' ? [`${names[index]}: ${(result.reason as Error).message}`] : [],
+    result.status === 'rejected'
+      ? [`${names[index]}: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`]
+      : [],
   );
   if (failures.length > 0) throw new CliFailure(failures.join('\n'));
   return results.map((result) => (result as PromiseFulfilledResult<PackagedService>).value);
@@ -266,7 +268,9 @@ async function start(args: string[]): Promise<void> {
   );
   mkdirSync(STATE_DIR, { recursive: true });
   // Package before starting: a service that fails to package stops the start before anything listens.
-  const packages = await packageAll([...(shop ? SHOP_SERVICES : []), ...dirs]);
+  // Each folder once: two packagings of one folder at once would write the same .serverless and .esbuild.
+  const serviceDirs = [...new Set([...(shop ? SHOP_SERVICES : []), ...dirs].map((dir) => path.resolve(dir)))];
+  const packages = await packageAll(serviceDirs);
   const cloud = await LocalCloud.start({
     port,
     stateDir: STATE_DIR,

@@ -1,15 +1,25 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-/** The inode of the TCP socket whose local port is `port` and whose peer port is `peerPort` (Linux /proc/net). */
-function socketInode(port: number, peerPort: number): string | undefined {
+/** `st` of a live connection in /proc/net/tcp (TIME_WAIT and the others have no owner: inode 0). */
+const ESTABLISHED = '01';
+
+/**
+ * The inodes of the live TCP sockets whose local port is `port` and whose peer port is `peerPort` (Linux
+ * /proc/net; undefined where neither table can be read). More than one when connections from two loopback
+ * addresses share the port pair.
+ */
+function socketInodes(port: number, peerPort: number): string[] | undefined {
   const hex = (value: number) => `:${value.toString(16).toUpperCase().padStart(4, '0')}`;
   // A busy cloud's table holds thousands of connections (TIME_WAIT too): find the candidate lines by the local
   // port's text, `<address>:<PORT> `, rather than splitting every line, then check that line's fields exactly.
   const needle = `${hex(port)} `;
+  let readable = false;
+  const inodes: string[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
       text = readFileSync(table, 'utf8');
+      readable = true;
     } catch {
       continue;
     }
@@ -20,19 +30,20 @@ function socketInode(port: number, peerPort: number): string | undefined {
         .slice(start, end === -1 ? undefined : end)
         .trim()
         .split(/\s+/);
-      const [local, remote, inode] = [fields[1], fields[2], fields[9]];
-      if (!local || !remote || !inode) continue;
+      const [local, remote, state, inode] = [fields[1], fields[2], fields[3], fields[9]];
+      if (!local || !remote || state !== ESTABLISHED || !inode || inode === '0') continue;
       const portOf = (address: string) => parseInt(address.slice(address.lastIndexOf(':') + 1), 16);
-      if (portOf(local) === port && portOf(remote) === peerPort) return inode;
+      if (portOf(local) === port && portOf(remote) === peerPort) inodes.push(inode);
     }
   }
-  return undefined;
+  return readable ? inodes : undefined;
 }
 
 /**
  * Whether the loopback connection from `remotePort` (to the cloud's `localPort`) belongs to one of `pids`, by
  * finding the socket's inode in /proc/net/tcp and then among the processes' open file descriptors. Linux only:
- * undefined where /proc cannot tell. Function processes may start no children, so their own pids are all of them.
+ * undefined where /proc cannot tell (no table, no such live connection, a process whose descriptors cannot be
+ * read). Function processes may start no children, so their own pids are all of them.
  */
 export function connectionOwnedBy(
   remotePort: number,
@@ -40,23 +51,27 @@ export function connectionOwnedBy(
   pids: readonly number[],
 ): boolean | undefined {
   if (pids.length === 0) return false;
-  const inode = socketInode(remotePort, localPort);
-  if (inode === undefined) return undefined;
-  const link = `socket:[${inode}]`;
+  const inodes = socketInodes(remotePort, localPort);
+  if (inodes === undefined || inodes.length === 0) return undefined;
+  // Every candidate counts: the connection is a function's if a function process holds any of them.
+  const links = new Set(inodes.map((inode) => `socket:[${inode}]`));
+  let unsure = false;
   for (const pid of pids) {
     let fds: string[];
     try {
       fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
+    } catch (error) {
+      // Gone (ENOENT) holds nothing; anything else (EACCES) means this answer cannot be trusted.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unsure = true;
       continue;
     }
     for (const fd of fds) {
       try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === link) return true;
+        if (links.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
       } catch {
         // closed meanwhile
       }
     }
   }
-  return false;
+  return unsure ? undefined : false;
 }

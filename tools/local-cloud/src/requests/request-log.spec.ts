@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AccessLogEntry } from '../gateway/access-log';
@@ -59,11 +59,13 @@ describe('RequestLog', () => {
       for (let index = 0; index < 3; index++) log.record(entry(`/${index}`));
       const beforeFlush = existsSync(file);
       await new Promise((resolve) => setTimeout(resolve, 120)); // past the 50 ms batch
+      const afterBatch = readFileSync(file, 'utf8').trim().split('\n').length;
       log.record(entry('/3'));
       log.flush();
 
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       expect(beforeFlush).toBe(false);
+      expect(afterBatch).toBe(3);
       expect(lines.map((line) => (JSON.parse(line) as AccessLogEntry).path)).toEqual([
         '/0',
         '/1',
@@ -71,6 +73,24 @@ describe('RequestLog', () => {
         '/3',
       ]);
       expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('keeps the entries when the file cannot be written, and writes them once it can', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'request-log-'));
+    const file = path.join(dir, 'logs', 'access.jsonl'); // logs/ does not exist yet
+    try {
+      const log = new RequestLog({ file });
+      log.record(entry('/kept'));
+
+      expect(() => log.flush()).not.toThrow();
+      mkdirSync(path.dirname(file));
+      log.flush();
+
+      expect(log.all()).toHaveLength(1);
+      expect(readFileSync(file, 'utf8')).toContain('"path":"/kept"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -132,6 +132,7 @@ export class RequestLog {
   private pending: string[] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  private writeFailed = false;
   /** How many entries were ever recorded: the sequence number of the newest one. */
   private recorded = 0;
   private readonly listeners = new Set<(entry: LoggedRequest) => void>();
@@ -151,13 +152,13 @@ export class RequestLog {
       const line = `${JSON.stringify(entry)}\n`;
       this.pending.push(line);
       this.pendingBytes += line.length;
-      if (this.pendingBytes >= FLUSH_BYTES) this.flush();
-      else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
       unflushed.add(this);
       if (!exitHookInstalled) {
         exitHookInstalled = true;
         process.once('exit', () => unflushed.forEach((log) => log.flush()));
       }
+      if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+      else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
     }
     for (const listener of this.listeners) listener(entry);
   }
@@ -172,10 +173,26 @@ export class RequestLog {
     unflushed.delete(this);
     if (!this.options.file || this.pending.length === 0) return;
     const text = this.pending.join('');
+    try {
+      // Created readable by the developer's OS user only: it names every caller and policy statement.
+      appendFileSync(this.options.file, text, { mode: 0o600 });
+    } catch (error) {
+      // The logs folder gone, the disk full: the entries stay in memory (and in /_local/requests), the cloud runs
+      // on, and the next batch tries again. Said once per failing spell, not per batch.
+      if (!this.writeFailed)
+        process.emitWarning(
+          `The request log could not be appended to ${this.options.file}: ${(error as Error).message}`,
+        );
+      this.writeFailed = true;
+      // Kept for the next try, up to one batch's worth: the oldest go first.
+      while (this.pendingBytes > FLUSH_BYTES && this.pending.length > 1)
+        this.pendingBytes -= (this.pending.shift() as string).length;
+      unflushed.add(this);
+      return;
+    }
+    this.writeFailed = false;
     this.pending = [];
     this.pendingBytes = 0;
-    // Created readable by the developer's OS user only: it names every caller and policy statement.
-    appendFileSync(this.options.file, text, { mode: 0o600 });
   }
 
   public all(): readonly LoggedRequest[] {
