@@ -1,10 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-/** `st` of a live connection in /proc/net/tcp (TIME_WAIT and the others have no owner: inode 0). */
-const ESTABLISHED = '01';
-
 /**
- * The inodes of the live TCP sockets whose local port is `port` and whose peer port is `peerPort` (Linux
+ * The inodes of the held TCP sockets whose local port is `port` and whose peer port is `peerPort` (Linux
  * /proc/net; undefined where neither table can be read). More than one when connections from two loopback
  * addresses share the port pair.
  */
@@ -30,8 +27,10 @@ function socketInodes(port: number, peerPort: number): string[] | undefined {
         .slice(start, end === -1 ? undefined : end)
         .trim()
         .split(/\s+/);
-      const [local, remote, state, inode] = [fields[1], fields[2], fields[3], fields[9]];
-      if (!local || !remote || state !== ESTABLISHED || !inode || inode === '0') continue;
+      const [local, remote, inode] = [fields[1], fields[2], fields[9]];
+      // Inode 0: a socket no process holds any more (TIME_WAIT). Any other state counts (a client that closed its
+      // sending side is FIN_WAIT2 while its request is answered).
+      if (!local || !remote || !inode || inode === '0') continue;
       const portOf = (address: string) => parseInt(address.slice(address.lastIndexOf(':') + 1), 16);
       if (portOf(local) === port && portOf(remote) === peerPort) inodes.push(inode);
     }
