@@ -1,1 +1,1 @@
-export { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, AdminToken, readAdminToken } from './admin-token';
+export { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HEADER, AdminToken, readAdminToken, StartSecret } from './admin-token';
