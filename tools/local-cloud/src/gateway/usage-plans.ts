@@ -53,11 +53,6 @@ export function periodStart(period: QuotaSettings['period'], ms: number): number
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
 
-/**
- * The deployed API keys and usage plans (by stack) and their counters: a token bucket per key and plan (or per
- * key, plan and method where the plan's API stage throttles that method), a quota counter per key and plan for
- * the current UTC period, and daily counts for `get-usage`. Counters are kept across restarts in disk mode.
- */
 /** A usage plan's settings and its keys' quota use now. */
 export interface UsagePlanCounters {
   id: string;
@@ -74,6 +69,11 @@ export interface UsagePlanCounters {
   }>;
 }
 
+/**
+ * The deployed API keys and usage plans (by stack) and their counters: a token bucket per key and plan (or per
+ * key, plan and method where the plan's API stage throttles that method), a quota counter per key and plan for
+ * the current UTC period, and daily counts for `get-usage`. Counters are kept across restarts in disk mode.
+ */
 export class UsagePlanStore {
   private readonly stacks = new Map<string, { keys: ApiKey[]; plans: UsagePlan[] }>();
   private keysById = new Map<string, ApiKey>();
