@@ -60,7 +60,8 @@ const MAX_BATCH = 100;
  */
 export class LocalConsole {
   public readonly sessions = new ConsoleSessions();
-  private readonly assets = new Map<string, { type: string; body: Buffer }>();
+  /** The page's files, read on the console's first request (not at every start of the local cloud). */
+  private loaded?: Map<string, { type: string; body: Buffer }>;
   private waiting = 0;
   /** The live-log requests waiting now: answered at once when the local cloud stops. */
   private readonly waiters = new Set<() => void>();
@@ -68,22 +69,28 @@ export class LocalConsole {
   public constructor(
     private readonly sources: ConsoleSources,
     private readonly requests: RequestLog,
-    assetsDir = consoleAssetsDir(),
-  ) {
-    if (!assetsDir) return;
-    // Read once: only these files are served, so no request path ever reaches the file system.
+    private readonly assetsDir = consoleAssetsDir(),
+  ) {}
+
+  /** Read once: only these files are served, so no request path ever reaches the file system. */
+  private get assets(): Map<string, { type: string; body: Buffer }> {
+    if (this.loaded) return this.loaded;
+    const assets = new Map<string, { type: string; body: Buffer }>();
+    const dir = this.assetsDir;
+    if (!dir) return (this.loaded = assets);
     const add = (relative: string) => {
       const type = TYPES[path.extname(relative)];
-      if (type) this.assets.set(relative, { type, body: readFileSync(path.join(assetsDir, relative)) });
+      if (type) assets.set(relative, { type, body: readFileSync(path.join(dir, relative)) });
     };
     try {
       add('index.html');
-      const assetDir = path.join(assetsDir, 'assets');
+      const assetDir = path.join(dir, 'assets');
       if (existsSync(assetDir)) for (const file of readdirSync(assetDir)) add(`assets/${file}`);
     } catch {
-      // Being rebuilt at this moment (console-page/build.mjs empties the folder first): served as not built.
-      this.assets.clear();
+      // Being rebuilt at this moment (console-page/build.mjs empties the folder first): not built, asked again.
+      return new Map();
     }
+    return (this.loaded = assets);
   }
 
   /**
