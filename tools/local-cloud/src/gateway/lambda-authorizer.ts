@@ -236,17 +236,9 @@ export interface CachedAuthorizerAnswer {
 }
 
 /**
- * Decisions already made for an answer's policy, per method ARN: a policy without conditions or policy variables
- * decides the same for the same ARN every time, so a cached answer (reused for every request within its TTL) is
- * evaluated once per route and path, not once per request. Answers with either are evaluated every time (their
- * keys, e.g. aws:CurrentTime or aws:SourceIp, change from request to request). Freed with the answer.
- */
-const decisionsOf = new WeakMap<AuthorizerResult, Map<string, Decision> | 'per-request'>();
-const MAX_DECISIONS_PER_ANSWER = 256;
-
-/**
  * The authorizer's policy for this request's method ARN, with the IAM engine (the same wildcard and condition
- * rules as every other policy of the local cloud).
+ * rules as every other policy of the local cloud). A cached answer without conditions or variables is decided once
+ * per method ARN: the engine remembers decisions on context-free policies.
  */
 export function evaluateAuthorizerPolicy(
   result: AuthorizerResult,
@@ -256,15 +248,7 @@ export function evaluateAuthorizerPolicy(
   context: Record<string, ContextValue>,
   now: Date,
 ): Decision {
-  let decisions = decisionsOf.get(result);
-  if (decisions === undefined) {
-    const text = JSON.stringify(result.policy);
-    decisions = text.includes('"Condition"') || text.includes('${') ? 'per-request' : new Map();
-    decisionsOf.set(result, decisions);
-  }
-  const known = decisions === 'per-request' ? undefined : decisions.get(methodArn);
-  if (known) return known;
-  const decision = authorize({
+  return authorize({
     principal: { arn: `principalId ${result.principalId}`, accountId, type: 'User' },
     action: 'execute-api:Invoke',
     resource: methodArn,
@@ -275,9 +259,4 @@ export function evaluateAuthorizerPolicy(
     context,
     now,
   });
-  if (decisions !== 'per-request') {
-    if (decisions.size >= MAX_DECISIONS_PER_ANSWER) decisions.clear();
-    decisions.set(methodArn, decision);
-  }
-  return decision;
 }

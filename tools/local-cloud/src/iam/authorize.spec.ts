@@ -1851,3 +1851,138 @@ describe('authorize: context values worked out on demand', () => {
     expect(computed).toBe(1);
   });
 });
+
+// Every signed request asks the engine for a decision; on policies without conditions or variables it is the same
+// every time for the same principal, action, resource and policies, so the engine remembers it. Whatever the request
+// context can change (conditions, variables) is decided afresh.
+describe('authorize: remembered decisions', () => {
+  const table = 'arn:aws:dynamodb:us-east-1:111122223333:table/orders';
+
+  it('answers a repeated request on context-free policies with the same frozen decision', () => {
+    // Prepare
+    const ask = () => request({ identityPolicies: [allowS3] });
+
+    // Act
+    const first = authorize(ask());
+    const second = authorize(ask());
+
+    // Assess
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.decidedBy)).toBe(true);
+    expect(first.allowed).toBe(true);
+  });
+
+  it('keeps deciding per principal, action, resource and policy name', () => {
+    // Prepare: one document, one remembered decision each, none answering for another.
+    const document: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table },
+    };
+    const named = (name: string): NamedPolicy => ({ name, document });
+    const ask = (fields: Partial<AuthorizationRequest>) =>
+      authorize(
+        request({ action: 'dynamodb:GetItem', resource: table, identityPolicies: [named('A')], ...fields }),
+      );
+
+    // Act
+    const answers = [
+      ask({}),
+      ask({ action: 'dynamodb:PutItem' }),
+      ask({ resource: `${table}-archive` }),
+      ask({ principal: user('Alice', OTHER_ACCOUNT) }),
+      ask({ identityPolicies: [named('B')] }),
+      ask({}),
+    ];
+
+    // Assess
+    expect(answers.map((decision) => decision.allowed)).toEqual([true, false, false, false, true, true]);
+    expect(answers[4]?.explanation).toContain('of B');
+    expect(answers[5]?.explanation).toContain('of A');
+  });
+
+  it('tells no session policies from an empty list of them', () => {
+    // Prepare
+    const session = roleSession('Reader', 's1');
+
+    // Act
+    const withoutSessionPolicies = authorize(request({ principal: session, identityPolicies: [allowS3] }));
+    const withEmptyList = authorize(
+      request({ principal: session, identityPolicies: [allowS3], sessionPolicies: [] }),
+    );
+
+    // Assess
+    expect(withoutSessionPolicies.allowed).toBe(true);
+    expect(withEmptyList.allowed).toBe(false);
+  });
+
+  it('decides a policy with a condition again for every request: aws:SourceIp', () => {
+    // Prepare
+    const fromOffice = policy('Office', {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    });
+    const from = (ip: string) =>
+      authorize(request({ identityPolicies: [fromOffice], context: { 'aws:SourceIp': ip } }));
+
+    // Act
+    const decisions = ['10.0.0.1', '192.0.2.1', '10.0.0.2', '192.0.2.1'].map((ip) => from(ip).allowed);
+
+    // Assess
+    expect(decisions).toEqual([true, false, true, false]);
+  });
+
+  it('decides a policy with a condition again for every request: aws:CurrentTime and principal tags', () => {
+    // Prepare: the same principal ARN and documents, a different clock and tags.
+    const untilNoon = policy('UntilNoon', {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { DateLessThan: { 'aws:CurrentTime': '2026-12-02T12:00:00Z' } },
+    });
+    const teamOnly = policy('TeamOnly', {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/team': 'shop' } },
+    });
+
+    // Act
+    const atTime = (iso: string) =>
+      authorize(request({ identityPolicies: [untilNoon], now: new Date(iso) })).allowed;
+    const tagged = (team: string) =>
+      authorize(request({ principal: user('Bob', ACCOUNT, { team }), identityPolicies: [teamOnly] })).allowed;
+
+    // Assess
+    expect([
+      atTime('2026-12-02T11:00:00Z'),
+      atTime('2026-12-02T13:00:00Z'),
+      atTime('2026-12-02T11:30:00Z'),
+    ]).toEqual([true, false, true]);
+    expect([tagged('shop'), tagged('ops'), tagged('shop')]).toEqual([true, false, true]);
+  });
+
+  it('resolves a policy variable in Resource for every request', () => {
+    // Prepare: two users named alike in ARN order, one document with ${aws:username}.
+    const ownFolder = policy('OwnFolder', {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::home/${aws:username}/*',
+    });
+    const ask = (name: string, folder: string) =>
+      authorize(
+        request({
+          principal: { ...user(name), arn: 'arn:aws:iam::111122223333:user/same-arn' },
+          identityPolicies: [ownFolder],
+          resource: `arn:aws:s3:::home/${folder}/file`,
+        }),
+      ).allowed;
+
+    // Act
+    const decisions = [ask('alice', 'alice'), ask('bob', 'alice'), ask('alice', 'alice')];
+
+    // Assess
+    expect(decisions).toEqual([true, false, true]);
+  });
+});

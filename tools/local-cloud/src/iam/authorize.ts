@@ -138,35 +138,60 @@ function compileStatement(statement: PolicyStatement, id: string, variables: boo
   };
 }
 
-const compiledPolicies = new WeakMap<PolicyDocument, CompiledStatement[]>();
+/** A policy document compiled once: its statements, and what a decision on it can depend on. */
+interface CompiledPolicy {
+  /** A number never given to another document: part of the decision memo's keys. */
+  id: number;
+  statements: CompiledStatement[];
+  /**
+   * No statement has a Condition, and no Resource/NotResource a policy variable: every decision on this document
+   * follows from the principal, action, resource and the policies alone, never from the request's context or time.
+   */
+  contextFree: boolean;
+}
 
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+const compiledPolicies = new WeakMap<PolicyDocument, CompiledPolicy>();
+let lastPolicyId = 0;
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
+  return value;
+}
+
+function dependsOnContext(statement: PolicyStatement, variables: boolean): boolean {
+  if (statement.Condition !== undefined && Object.keys(statement.Condition).length > 0) return true;
+  if (!variables) return false;
+  return [...list(statement.Resource), ...list(statement.NotResource)].some((pattern) =>
+    pattern.includes('${'),
+  );
 }
 
 /**
- * A policy's statements, compiled on first use and kept for as long as the document lives (a role's policies live
- * as long as the role: no per-request parsing). A change of policy is a new document.
+ * A policy, compiled on first use and kept for as long as the document lives (a role's policies live as long as the
+ * role: no per-request parsing). A change of policy is a new document.
  */
-function compiled(policy: NamedPolicy): CompiledStatement[] {
-  let statements = compiledPolicies.get(policy.document);
-  if (!statements) {
-    // Frozen from here on: a document changed in place would leave its compiled statements stale, so any such
-    // change now throws where it is made instead.
+function compiled(policy: NamedPolicy): CompiledPolicy {
+  let entry = compiledPolicies.get(policy.document);
+  if (!entry) {
+    // Frozen from here on: a document changed in place would leave its compiled statements (and remembered
+    // decisions) stale, so any such change now throws where it is made instead.
     deepFreeze(policy.document);
     // "If you do not include [Version 2012-10-17], ... variables such as ${aws:username} aren't recognized as
     // variables and are instead treated as literal strings in the policy."
     const variables = policy.document.Version === '2012-10-17';
-    statements = ([] as PolicyStatement[])
-      .concat(policy.document.Statement ?? [])
-      .map((statement, index) =>
+    const statements = ([] as PolicyStatement[]).concat(policy.document.Statement ?? []);
+    entry = {
+      id: (lastPolicyId += 1),
+      statements: statements.map((statement, index) =>
         compileStatement(statement, statement.Sid ?? `Statement[${index}]`, variables),
-      );
-    compiledPolicies.set(policy.document, statements);
+      ),
+      contextFree: !statements.some((statement) => dependsOnContext(statement, variables)),
+    };
+    compiledPolicies.set(policy.document, entry);
   }
-  return statements;
+  return entry;
 }
 
 /**
@@ -234,7 +259,7 @@ function evaluatePolicies(
 ): StatementMatch[] {
   const found: StatementMatch[] = [];
   for (const policy of policies) {
-    for (const { statement, id, applies } of compiled(policy)) {
+    for (const { statement, id, applies } of compiled(policy).statements) {
       let principalMatch: PrincipalMatch;
       if (isResourcePolicy) {
         if (statement.NotPrincipal !== undefined) {
@@ -263,6 +288,58 @@ const describe = (refs: DecidingStatement[]) =>
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
  */
 export function authorize(request: AuthorizationRequest): Decision {
+  const key = decisionKey(request);
+  if (key === undefined) return evaluate(request);
+  const known = decisions.get(key);
+  if (known) return known;
+  // Frozen: one decision object answers every request with this key.
+  const decision = deepFreeze(evaluate(request));
+  if (decisions.size >= MAX_DECISIONS) decisions.clear();
+  decisions.set(key, decision);
+  return decision;
+}
+
+/**
+ * Decisions already made on context-free policies. Such a decision is the same for the same principal, action,
+ * resource and policies every time, so a caller that signs hundreds of requests to one route has its policies
+ * evaluated once: every signed request to the gateway, DynamoDB, STS, ... asks the engine. Any policy with a Condition
+ * or a variable makes the request's decision be worked out afresh (its keys, aws:SourceIp, aws:CurrentTime, tags,
+ * can change from request to request). Bounded: cleared when full.
+ */
+const decisions = new Map<string, Decision>();
+const MAX_DECISIONS = 4096;
+
+/** Length-prefixed, so that no two different requests share a key whatever their strings contain. */
+const field = (text: string) => `${text.length}:${text}`;
+
+/** The memo key of a request on context-free policies only; undefined when any policy depends on the context. */
+function decisionKey(request: AuthorizationRequest): string | undefined {
+  const { principal } = request;
+  let key =
+    field(principal.type) +
+    field(principal.arn) +
+    field(principal.accountId) +
+    field(principal.roleArn ?? '') +
+    field(request.action) +
+    field(request.resource) +
+    field(request.resourceAccountId);
+  const add = (kind: string, policies: readonly NamedPolicy[]): boolean => {
+    key += `${kind}${policies.length};`;
+    for (const policy of policies) {
+      const { id, contextFree } = compiled(policy);
+      if (!contextFree) return false;
+      key += `${id};${field(policy.name)}`;
+    }
+    return true;
+  };
+  if (!add('i', request.identityPolicies)) return undefined;
+  // No session policies (a user, a role session without any) and an empty list are different requests.
+  if (request.sessionPolicies !== undefined && !add('s', request.sessionPolicies)) return undefined;
+  if (request.resourcePolicy !== undefined && !add('r', [request.resourcePolicy])) return undefined;
+  return key;
+}
+
+function evaluate(request: AuthorizationRequest): Decision {
   const lookup = contextLookup(request);
   const identity = evaluatePolicies(request.identityPolicies, request, lookup, false);
   const resource = request.resourcePolicy
