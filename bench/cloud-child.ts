@@ -6,6 +6,8 @@ const ROOT = path.resolve(__dirname, '..');
 
 export interface CloudChild {
   urls: Record<string, string>;
+  /** The cloud's process id (its children are the function environments). */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startCloudChild(args: string[]): Promise<CloudChild> {
   });
   return {
     urls: JSON.parse(line) as Record<string, string>,
+    pid: child.pid as number,
     stop: async () => {
       child.stdin?.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

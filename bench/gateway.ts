@@ -3,6 +3,7 @@ import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { startCloudChild } from './cloud-child';
 import { runLoad } from './load';
 import { interleaved, median, perRound, spreadOf, type Spread } from './measure';
+import { withCpu, type CpuPerRequest } from './process-cpu';
 
 /** The developer's published local keys (infra/local/identities.json). */
 export const DEVELOPER = seededUserKeys('developer');
@@ -33,6 +34,11 @@ export interface GatewayResults {
   keyed_to_none: number;
   /** Each ratio's median (the figure above), lowest and highest round. */
   spreads: Record<'iam_to_none' | 'cognito_to_none' | 'custom_to_none' | 'keyed_to_none', Spread>;
+  /**
+   * CPU µs per request of the cloud, the functions and the load generator, per kind (medians over the rounds; Linux
+   * only): what each mechanism costs the cloud, free of the scheduling noise the requests/s ratios carry.
+   */
+  cpu?: Record<'iam' | 'none' | 'cognito' | 'plain' | 'custom' | 'keyed', CpuPerRequest>;
 }
 
 /**
@@ -84,7 +90,7 @@ export async function benchGateway(count: number, rounds: number): Promise<Gatew
     const load =
       (request: () => Promise<boolean>, n = count) =>
       () =>
-        runLoad(request, { count: n, concurrency: 8 });
+        withCpu(cloud.pid, () => runLoad(request, { count: n, concurrency: 8 }));
     const runs = await interleaved(
       {
         iam: load(call(signedFetch, iam.url)),
@@ -112,6 +118,20 @@ export async function benchGateway(count: number, rounds: number): Promise<Gatew
     const cognitoToNone = ratio('cognito', 'plain');
     const customToNone = ratio('custom', 'plain');
     const keyedToNone = ratio('keyed', 'plain');
+    const cpuOf = (kind: keyof typeof runs): CpuPerRequest | undefined => {
+      const measured = runs[kind].flatMap((run) => (run.cpu ? [run.cpu] : []));
+      if (measured.length === 0) return undefined;
+      const field = (name: keyof CpuPerRequest) => median(measured.map((cpu) => cpu[name]));
+      return {
+        cloud_us: field('cloud_us'),
+        functions_us: field('functions_us'),
+        driver_us: field('driver_us'),
+      };
+    };
+    const kinds = ['iam', 'none', 'cognito', 'plain', 'custom', 'keyed'] as const;
+    const cpu = kinds.every((kind) => cpuOf(kind))
+      ? (Object.fromEntries(kinds.map((kind) => [kind, cpuOf(kind)])) as GatewayResults['cpu'])
+      : undefined;
     return {
       iam_rps: median(rps('iam')),
       none_rps: median(rps('none')),
@@ -136,6 +156,7 @@ export async function benchGateway(count: number, rounds: number): Promise<Gatew
         custom_to_none: customToNone,
         keyed_to_none: keyedToNone,
       },
+      ...(cpu ? { cpu } : {}),
     };
   } finally {
     await cloud.stop();

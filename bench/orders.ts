@@ -2,6 +2,7 @@ import { createSignedFetch } from '@sigv4-auth/signed-fetch';
 import { DEVELOPER } from './gateway';
 import { startCloudChild } from './cloud-child';
 import { runLoad } from './load';
+import { withCpu, type CpuPerRequest } from './process-cpu';
 
 export interface OrdersResults {
   p50_ms: number;
@@ -9,6 +10,12 @@ export interface OrdersResults {
   rps_c16: number;
   requests_c1: number;
   requests_c16: number;
+  /**
+   * CPU µs per order of the cloud, the function environments and the load generator, at concurrency 1 and 16
+   * (Linux only): their sum against the machine's cores bounds the orders/s.
+   */
+  cpu_c1?: CpuPerRequest;
+  cpu_c16?: CpuPerRequest;
 }
 
 /**
@@ -47,8 +54,8 @@ export async function benchOrders(count: number): Promise<OrdersResults> {
     // Warm at the concurrency measured below: every function environment the pool will use is started, so the
     // orders/s are steady-state (cold starts are measured on their own, in coldstart.ts).
     await runLoad(post, { count: 100, concurrency: 16 });
-    const serial = await runLoad(post, { count, concurrency: 1 });
-    const parallel = await runLoad(post, { count: count * 2, concurrency: 16 });
+    const serial = await withCpu(cloud.pid, () => runLoad(post, { count, concurrency: 1 }));
+    const parallel = await withCpu(cloud.pid, () => runLoad(post, { count: count * 2, concurrency: 16 }));
     const failures = serial.failures + parallel.failures;
     if (failures > 0) throw new Error(`orders bench: ${failures} orders were not created (201)`);
     return {
@@ -57,6 +64,8 @@ export async function benchOrders(count: number): Promise<OrdersResults> {
       rps_c16: parallel.rps,
       requests_c1: serial.requests,
       requests_c16: parallel.requests,
+      ...(serial.cpu ? { cpu_c1: serial.cpu } : {}),
+      ...(parallel.cpu ? { cpu_c16: parallel.cpu } : {}),
     };
   } finally {
     await cloud.stop();

@@ -92,10 +92,19 @@ async function main(): Promise<void> {
   if (runs('gateway')) {
     step('gateway: the same function behind AWS_IAM, COGNITO_USER_POOLS, CUSTOM and NONE, concurrency 8');
     const gateway = await benchGateway(quick ? 600 : 3000, quick ? 3 : 5);
-    const { spreads, ...figures } = gateway;
+    const { spreads, cpu, ...figures } = gateway;
     console.table({
       result: Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value, 2)])),
     });
+    if (cpu) {
+      console.log('  CPU µs per request, by process (medians over the rounds):');
+      console.table(cpu);
+      const extra = (kind: 'iam' | 'cognito' | 'custom' | 'keyed', base: 'none' | 'plain') =>
+        cpu[kind].cloud_us - cpu[base].cloud_us;
+      console.log(
+        `  the cloud's extra CPU per request vs NONE: AWS_IAM ${extra('iam', 'none')} µs, COGNITO ${extra('cognito', 'plain')} µs, CUSTOM cached ${extra('custom', 'plain')} µs, API key ${extra('keyed', 'plain')} µs`,
+      );
+    }
     const goals = { iam_to_none: 0.95, cognito_to_none: 0.95, custom_to_none: 0.92, keyed_to_none: 0.95 };
     for (const [key, spread] of Object.entries(spreads))
       console.log(
@@ -134,9 +143,19 @@ async function main(): Promise<void> {
   if (runs('orders')) {
     step('POST /orders end to end (packaging both services first)');
     const orders = await benchOrders(quick ? 60 : 300);
+    const { cpu_c1, cpu_c16, ...orderFigures } = orders;
     console.table({
-      result: Object.fromEntries(Object.entries(orders).map(([key, value]) => [key, round(value, 1)])),
+      result: Object.fromEntries(Object.entries(orderFigures).map(([key, value]) => [key, round(value, 1)])),
     });
+    if (cpu_c1 && cpu_c16) {
+      console.log('  CPU µs per order, by process:');
+      console.table({ 'concurrency 1': cpu_c1, 'concurrency 16': cpu_c16 });
+      const total = cpu_c1.cloud_us + cpu_c1.functions_us + cpu_c1.driver_us;
+      const cores = os.availableParallelism();
+      console.log(
+        `  ${total} µs of CPU per order (concurrency 1): at most ${Math.round((cores * 1e6) / total)} orders/s on ${cores} cores`,
+      );
+    }
     results.orders = orders;
   }
 
