@@ -1900,6 +1900,74 @@ describe('authorize: remembered decisions', () => {
     expect(answers[5]?.explanation).toContain('of A');
   });
 
+  it('keeps deciding per principal ARN and per resource policy, present or not', () => {
+    // Prepare: the same account, no identity policies: only the resource policy naming Alice can allow.
+    const namesAlice: NamedPolicy = policy('bucket policy', {
+      Effect: 'Allow',
+      Principal: { AWS: user('Alice').arn },
+      Action: 's3:GetObject',
+      Resource: '*',
+    });
+    const ask = (name: string, resourcePolicy?: NamedPolicy) =>
+      authorize(request({ principal: user(name), resourcePolicy })).allowed;
+
+    // Act
+    const decisions = [
+      ask('Alice', namesAlice),
+      ask('Bob', namesAlice),
+      ask('Alice'),
+      ask('Alice', namesAlice),
+    ];
+
+    // Assess
+    expect(decisions).toEqual([true, false, false, true]);
+  });
+
+  it('decides a new document under an old name afresh (a changed policy is a new document)', () => {
+    // Prepare
+    const version = (effect: 'Allow' | 'Deny') =>
+      policy('Reports', { Effect: effect, Action: 's3:GetObject', Resource: '*' });
+
+    // Act
+    const before = authorize(request({ identityPolicies: [version('Allow')] }));
+    const after = authorize(request({ identityPolicies: [version('Deny')] }));
+
+    // Assess
+    expect(before.allowed).toBe(true);
+    expect(after.kind).toBe('ExplicitDeny');
+  });
+
+  it('takes "Condition": null as no condition, as validation does', () => {
+    // Prepare
+    const nullCondition = {
+      name: 'NullCondition',
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: null }],
+      } as unknown as PolicyDocument,
+    };
+
+    // Act
+    const decisions = [1, 2].map(() => authorize(request({ identityPolicies: [nullCondition] })));
+
+    // Assess
+    expect(decisions.map((decision) => decision.allowed)).toEqual([true, true]);
+  });
+
+  it('remembers nothing for a request with a very long resource, and still decides it', () => {
+    // Prepare: a gateway path can be ~10 KB; such keys are not kept.
+    const ask = () =>
+      request({ identityPolicies: [allowS3], resource: `arn:aws:s3:::bucket/${'a'.repeat(3000)}` });
+
+    // Act
+    const first = authorize(ask());
+    const second = authorize(ask());
+
+    // Assess
+    expect([first.allowed, second.allowed]).toEqual([true, true]);
+    expect(second).not.toBe(first);
+  });
+
   it('tells no session policies from an empty list of them', () => {
     // Prepare
     const session = roleSession('Reader', 's1');
@@ -1964,7 +2032,7 @@ describe('authorize: remembered decisions', () => {
   });
 
   it('resolves a policy variable in Resource for every request', () => {
-    // Prepare: two users named alike in ARN order, one document with ${aws:username}.
+    // Prepare: two principals sharing one ARN but not their aws:username, one document with ${aws:username}.
     const ownFolder = policy('OwnFolder', {
       Effect: 'Allow',
       Action: 's3:GetObject',

@@ -153,15 +153,18 @@ interface CompiledPolicy {
 const compiledPolicies = new WeakMap<PolicyDocument, CompiledPolicy>();
 let lastPolicyId = 0;
 
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+/** Freezes every object reachable from `value`, also inside objects that were frozen only at their top level. */
+function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return value;
+  seen.add(value);
   Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
+  for (const child of Object.values(value)) deepFreeze(child, seen);
   return value;
 }
 
 function dependsOnContext(statement: PolicyStatement, variables: boolean): boolean {
-  if (statement.Condition !== undefined && Object.keys(statement.Condition).length > 0) return true;
+  // `"Condition": null` is accepted (as no condition) by validation and compilation alike.
+  if (statement.Condition != null && Object.keys(statement.Condition).length > 0) return true;
   if (!variables) return false;
   return [...list(statement.Resource), ...list(statement.NotResource)].some((pattern) =>
     pattern.includes('${'),
@@ -294,7 +297,11 @@ export function authorize(request: AuthorizationRequest): Decision {
   if (known) return known;
   // Frozen: one decision object answers every request with this key.
   const decision = deepFreeze(evaluate(request));
-  if (decisions.size >= MAX_DECISIONS) decisions.clear();
+  if (decisions.size >= MAX_DECISIONS) {
+    // The oldest goes first (a Map keeps insertion order).
+    const oldest = decisions.keys().next();
+    if (!oldest.done) decisions.delete(oldest.value);
+  }
   decisions.set(key, decision);
   return decision;
 }
@@ -304,13 +311,19 @@ export function authorize(request: AuthorizationRequest): Decision {
  * resource and policies every time, so a caller that signs hundreds of requests to one route has its policies
  * evaluated once: every signed request to the gateway, DynamoDB, STS, ... asks the engine. Any policy with a Condition
  * or a variable makes the request's decision be worked out afresh (its keys, aws:SourceIp, aws:CurrentTime, tags,
- * can change from request to request). Bounded: cleared when full.
+ * can change from request to request). Bounded: at most 4,096 decisions, the oldest dropped first, and none for
+ * a request whose key is longer than 2,048 characters (a gateway path can be ~10 KB: such requests are decided
+ * afresh rather than let anyone fill the memory with them).
  */
 const decisions = new Map<string, Decision>();
 const MAX_DECISIONS = 4096;
+const MAX_KEY_LENGTH = 2048;
 
-/** Length-prefixed, so that no two different requests share a key whatever their strings contain. */
-const field = (text: string) => `${text.length}:${text}`;
+/**
+ * Length-prefixed, so that no two different requests share a key whatever their strings contain; an absent value
+ * is `-`, never the empty string's `0:`.
+ */
+const field = (text: string | undefined) => (text === undefined ? '-' : `${text.length}:${text}`);
 
 /** The memo key of a request on context-free policies only; undefined when any policy depends on the context. */
 function decisionKey(request: AuthorizationRequest): string | undefined {
@@ -319,7 +332,7 @@ function decisionKey(request: AuthorizationRequest): string | undefined {
     field(principal.type) +
     field(principal.arn) +
     field(principal.accountId) +
-    field(principal.roleArn ?? '') +
+    field(principal.roleArn) +
     field(request.action) +
     field(request.resource) +
     field(request.resourceAccountId);
@@ -336,7 +349,7 @@ function decisionKey(request: AuthorizationRequest): string | undefined {
   // No session policies (a user, a role session without any) and an empty list are different requests.
   if (request.sessionPolicies !== undefined && !add('s', request.sessionPolicies)) return undefined;
   if (request.resourcePolicy !== undefined && !add('r', [request.resourcePolicy])) return undefined;
-  return key;
+  return key.length <= MAX_KEY_LENGTH ? key : undefined;
 }
 
 function evaluate(request: AuthorizationRequest): Decision {
