@@ -28,16 +28,30 @@ export function indexHeaders(headers: ReadonlyArray<readonly [string, string]>):
   return index;
 }
 
+/** True when `value` has no tab, CR or LF, no two spaces in a row and none at either end: already canonical. */
+function isCanonicalValue(value: string): boolean {
+  const last = value.length - 1;
+  for (let i = 0; i <= last; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code === 0x09 || code === 0x0a || code === 0x0d) return false;
+    if (code === 0x20 && (i === 0 || i === last || value.charCodeAt(i + 1) === 0x20)) return false;
+  }
+  return true;
+}
+
+function canonicalValue(value: string): string {
+  // Nearly every value is canonical already: checked without a regular expression or a copy.
+  if (isCanonicalValue(value)) return value;
+  const collapsed = value.replace(HTTP_WHITESPACE_RUN, ' ');
+  const start = collapsed.startsWith(' ') ? 1 : 0;
+  const end = collapsed.endsWith(' ') ? collapsed.length - 1 : collapsed.length;
+  return collapsed.slice(start, Math.max(start, end));
+}
+
 /** Each value trimmed with inner whitespace runs (folded lines too) collapsed to one space; joined with ','. */
 export function canonicalHeaderValue(values: readonly string[]): string {
-  return values
-    .map((value) => {
-      const collapsed = value.replace(HTTP_WHITESPACE_RUN, ' ');
-      const start = collapsed.startsWith(' ') ? 1 : 0;
-      const end = collapsed.endsWith(' ') ? collapsed.length - 1 : collapsed.length;
-      return collapsed.slice(start, Math.max(start, end));
-    })
-    .join(',');
+  if (values.length === 1) return canonicalValue(values[0] as string);
+  return values.map(canonicalValue).join(',');
 }
 
 /** A header's canonical value, or undefined when it is absent or blank. */

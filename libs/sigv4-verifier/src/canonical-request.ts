@@ -18,12 +18,10 @@ export interface CanonicalRequestInput {
 
 /** The canonical request AWS hashes into the string to sign (and quotes back when a signature is wrong). */
 export function buildCanonicalRequest(input: CanonicalRequestInput): string {
-  return [
-    input.method,
-    canonicalUri(input.path, input.normalizePath),
-    canonicalQuery(input.query, input.excludedQueryKeys),
-    canonicalHeaders(input.signedHeaders, input.headers),
-    input.signedHeaders.join(';'),
-    input.payloadHash,
-  ].join('\n');
+  return (
+    `${input.method}\n${canonicalUri(input.path, input.normalizePath)}\n` +
+    `${canonicalQuery(input.query, input.excludedQueryKeys)}\n` +
+    `${canonicalHeaders(input.signedHeaders, input.headers)}\n` +
+    `${input.signedHeaders.join(';')}\n${input.payloadHash}`
+  );
 }

@@ -1,4 +1,6 @@
-import { canonicalUri } from './canonical-uri';
+import { canonicalUri, normalizedPath } from './canonical-uri';
+import { uriEncode } from './percent-encoding';
+import { everyString } from './testing/every-string';
 
 describe('canonicalUri', () => {
   it.each([
@@ -35,5 +37,27 @@ describe('canonicalUri', () => {
 
     // Assess
     expect(canonical).toBe('//example/./a%20b/c%20d/..');
+  });
+});
+
+describe('canonicalUri: the fast path for paths normalisation leaves alone', () => {
+  // The general form: normalise, then encode every segment (what canonicalUri does for any path it cannot answer
+  // at once).
+  const reference = (path: string) => {
+    if (path === '' || path === '/') return '/';
+    const encoded = normalizedPath(path).split('/').map(uriEncode).join('/');
+    return path.startsWith('/') ? encoded : encoded.slice(1);
+  };
+
+  it('answers every path of up to 6 characters of "a./%~ " exactly as normalising and encoding does', () => {
+    // Prepare: every string over the alphabet, lengths 0 to 6 (56,000 paths).
+    const alphabet = ['a', '.', '/', '%', '~', ' '];
+    const all = everyString(alphabet, 6);
+
+    // Act
+    const differing = all.filter((path) => canonicalUri(path, true) !== reference(path));
+
+    // Assess
+    expect(differing).toEqual([]);
   });
 });

@@ -20,12 +20,14 @@ function isEscapeAt(text: string, index: number): boolean {
   );
 }
 
+/** An RFC 3986 unreserved character's code (letters, digits, '-', '.', '_', '~'). */
+export function isUnreservedCode(code: number): boolean {
+  return code < 128 && UNRESERVED[code] === 1;
+}
+
 /** True when nothing in `text` needs encoding: the common case, answered without allocating. */
 export function isUnreservedText(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || UNRESERVED[code] !== 1) return false;
-  }
+  for (let i = 0; i < text.length; i += 1) if (!isUnreservedCode(text.charCodeAt(i))) return false;
   return true;
 }
 
@@ -33,10 +35,9 @@ export function isUnreservedText(text: string): boolean {
 export function encodeBytes(bytes: Uint8Array): string {
   let encoded = '';
   for (const byte of bytes) {
-    encoded +=
-      byte < 128 && UNRESERVED[byte] === 1
-        ? String.fromCharCode(byte)
-        : `%${HEX_DIGITS.charAt(byte >> 4)}${HEX_DIGITS.charAt(byte & 15)}`;
+    encoded += isUnreservedCode(byte)
+      ? String.fromCharCode(byte)
+      : `%${HEX_DIGITS.charAt(byte >> 4)}${HEX_DIGITS.charAt(byte & 15)}`;
   }
   return encoded;
 }

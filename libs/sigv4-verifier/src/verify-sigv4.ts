@@ -26,9 +26,8 @@ const PRESIGNED_TOKEN_EXCLUDED: ReadonlySet<string> = new Set([QUERY.signature, 
 
 type Verified = Omit<Extract<VerifyResult, { ok: true }>, 'ok'>;
 
-function isHostHeader(name: string): boolean {
-  const lower = asciiLowerCase(name);
-  return lower === HEADER.host || lower === HEADER.authority;
+function isHostHeader(lowerCaseName: string): boolean {
+  return lowerCaseName === HEADER.host || lowerCaseName === HEADER.authority;
 }
 
 /**
@@ -38,11 +37,11 @@ function isHostHeader(name: string): boolean {
  * X-Amz-Security-Token, which some services take added after signing (the AWS suite's post-sts-header-after);
  * it is bound to the access key and checked against the issued token anyway.
  */
-function unsignedAmzHeaders(headers: HeaderIndex, signedHeaders: readonly string[]): string[] {
-  const signed = new Set(signedHeaders.map(asciiLowerCase));
+function unsignedAmzHeaders(headers: HeaderIndex, signedLowerCase: readonly string[]): string[] {
   const unsigned: string[] = [];
   for (const name of headers.keys())
-    if (name.startsWith('x-amz-') && name !== HEADER.securityToken && !signed.has(name)) unsigned.push(name);
+    if (name.startsWith('x-amz-') && name !== HEADER.securityToken && !signedLowerCase.includes(name))
+      unsigned.push(name);
   return unsigned;
 }
 
@@ -87,8 +86,9 @@ function verifyOrThrow(request: SignedRequest, options: VerifyOptions, maxSkewMs
   const time = readRequestTime(parts.requestDateText, parts.dateFromHttpDateHeader);
   checkRequestTime(time, parts.expires, options.now, maxSkewMs);
   const signedHeaders = parts.signedHeaders.split(';');
-  if (!signedHeaders.some(isHostHeader)) throw new SignatureDoesNotMatchError(MESSAGE.hostNotSigned);
-  const unsigned = unsignedAmzHeaders(headers, signedHeaders);
+  const signedLowerCase = signedHeaders.map(asciiLowerCase);
+  if (!signedLowerCase.some(isHostHeader)) throw new SignatureDoesNotMatchError(MESSAGE.hostNotSigned);
+  const unsigned = unsignedAmzHeaders(headers, signedLowerCase);
   if (unsigned.length > 0) throw new SignatureDoesNotMatchError(MESSAGE.headersNotSigned(unsigned));
   if (parts.algorithm !== ALGORITHM)
     throw new IncompleteSignatureError(MESSAGE.unsupportedAlgorithm(parts.algorithm));
@@ -114,7 +114,7 @@ function verifyOrThrow(request: SignedRequest, options: VerifyOptions, maxSkewMs
   };
   const expected = computeSignature(computation, parts.form === 'query' ? PRESIGNED_EXCLUDED : NOT_EXCLUDED);
   // A signed header that is absent would sign as empty: refuse rather than let a header be dropped.
-  const allSignedHeadersPresent = signedHeaders.every((name) => headers.has(asciiLowerCase(name)));
+  const allSignedHeadersPresent = signedLowerCase.every((name) => headers.has(name));
   const matches =
     allSignedHeadersPresent &&
     (constantTimeEquals(expected.signature, parts.signature) ||
