@@ -123,6 +123,28 @@ describe('verifySigV4 against @smithy/signature-v4', () => {
     expect(result).toMatchObject({ ok: true, form: 'query' });
   });
 
+  it('checks x-amz-* headers against a long SignedHeaders list as against a short one', async () => {
+    // Prepare: 20 x-amz-meta-* headers, all signed (the list is then searched through a Set).
+    const input = { url: `${API}/prod/customers/42` };
+    const request = unsignedRequest(input);
+    for (let index = 0; index < 20; index += 1) request.headers[`x-amz-meta-${index}`] = `value ${index}`;
+    const headers = await signRequest(request, USER, scopeOf(input), { signingDate: NOW });
+    const signed = asReceived(request.url, { ...request.headers, ...headers }, request);
+    const withUnsigned = { ...signed, headers: [...signed.headers, ['X-Amz-Target', 'DeleteItem'] as const] };
+
+    // Act
+    const accepted = verifySigV4(signed, optionsFor(input));
+    const refused = verifySigV4(withUnsigned, optionsFor(input));
+
+    // Assess
+    expect(accepted).toMatchObject({ ok: true });
+    expect(accepted.ok && accepted.signedHeaders.length).toBeGreaterThan(16);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { message: 'There were headers present in the request which were not signed: x-amz-target' },
+    });
+  });
+
   it('refuses the same request once its path was changed after signing', async () => {
     // Prepare
     const input = { url: `${API}/prod/customers/a b` };
