@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { generateKeyPair, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import {
   freePort,
   LOCAL_IDENTITIES_FILE,
   LocalCloud,
   machineTokenResponse,
+  newRsaKeyPair,
   packageService,
   readCorporateIdp,
   removeIsolatedBuilds,
@@ -171,7 +172,7 @@ describe('/admin routes with a Lambda authorizer on the local IdP', () => {
   });
 
   test('a token of another issuer, an expired one, a tampered one: 401 (the authorizer says Unauthorized)', async () => {
-    const { privateKey } = await generateKeyPair('RS256');
+    const { privateKey } = newRsaKeyPair();
     const foreign = await new SignJWT({ sub: 'mallory', groups: ['admin'] })
       .setProtectedHeader({ alg: 'RS256', kid: 'mallory' })
       .setIssuer('https://evil.example.com')

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type KeyLike } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { exportJWK, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { createLogger } from '@sigv4-auth/lambda-http';
 import { createJwtAuthorizer, type TokenAuthorizerHandler } from './jwt-authorizer';
 import { policyForGroups } from './group-policy';
@@ -22,11 +23,24 @@ let otherKey: KeyLike;
 let authorizer: TokenAuthorizerHandler;
 const logged: Array<Record<string, unknown>> = [];
 
+/**
+ * Generated as PEM, then imported: Node 20 can hang for good when a KeyObject straight from generateKeyPair is exported
+ * as a JWK while the garbage collector destroys its generation job (see the local cloud's crypto/rsa-key-pair.ts).
+ */
+function rsaKeyPair() {
+  const pem = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { privateKey: createPrivateKey(pem.privateKey), publicKey: createPublicKey(pem.publicKey) };
+}
+
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
+  const pair = rsaKeyPair();
   signingKey = pair.privateKey;
   const { publicKey } = pair;
-  ({ privateKey: otherKey } = await generateKeyPair('RS256'));
+  ({ privateKey: otherKey } = rsaKeyPair());
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   server = createServer((request, response) => {
     response.writeHead(request.url === '/keys' ? 200 : 404, { 'content-type': 'application/json' });

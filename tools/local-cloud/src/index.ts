@@ -32,6 +32,7 @@ export {
   type Refusal,
 } from './testing/cognito-helpers';
 export { freePort } from './testing/free-port';
+export { newRsaKeyPair, newRsaKeyPairAsync, type RsaKeyPair } from './crypto/rsa-key-pair';
 export {
   machineTokenResponse,
   readCorporateIdp,

@@ -1,5 +1,6 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT, type JWTPayload } from 'jose';
+import { newRsaKeyPair } from '../src/crypto/rsa-key-pair';
 import type { UserPool, UserPools } from '../src/cognito';
 import { checkCognitoToken } from '../src/gateway/cognito-authorizer';
 import type { ApiMethod, CognitoAuthorizer } from '../src/gateway';
@@ -44,7 +45,7 @@ let foreignIdToken: string;
 let accessToken: string;
 let pools: UserPools;
 /** The attacker's own key pair (one for the run: making one per case would take minutes). */
-const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const attacker = newRsaKeyPair();
 const authorizer = (): CognitoAuthorizer => ({
   type: 'COGNITO_USER_POOLS',
   id: 'fuzz',

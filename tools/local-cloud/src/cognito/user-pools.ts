@@ -1,4 +1,5 @@
-import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { newRsaKeyPair } from '../crypto/rsa-key-pair';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PasswordVerifier } from './srp';
@@ -153,7 +154,7 @@ export interface UserPool {
 }
 
 function signingKey(): SigningKey {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { publicKey, privateKey } = newRsaKeyPair();
   const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   return {
     kid: randomBytes(32).toString('base64'),

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, type JWK } from 'jose';
+import { newRsaKeyPairAsync } from '../crypto/rsa-key-pair';
 import type { Clock } from '../clock/clock';
 
 /** Where the local cloud serves the IdP: issuer `http://127.0.0.1:<port>/oidc` (DESIGN.md Part 2). */
@@ -93,7 +94,7 @@ function clientMetadata(client: IdpClient): Record<string, unknown> {
 async function signingKey(stateDir: string | undefined): Promise<JWK> {
   const file = stateDir && path.join(stateDir, 'oidc', 'signing-key.json');
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as JWK;
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const { privateKey } = await newRsaKeyPairAsync();
   const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' };
   const key = { ...jwk, kid: `local-${Date.now().toString(36)}` };
   if (file) {
