@@ -86,7 +86,7 @@ type ResourceTest = (arn: string, lookup: Lookup) => boolean;
  * portion of the ARN. This portion of the ARN appears after the fifth colon (:)": `${...}` before it is literal.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
-function compileResource(pattern: string, variables: boolean): ResourceTest {
+function compileResource(pattern: string, variables: boolean): { test: ResourceTest; readsContext: boolean } {
   // The fifth colon of the ARN itself, not one inside a `${aws:...}` before it.
   let fifthColon = -1;
   let colons = 0;
@@ -99,10 +99,14 @@ function compileResource(pattern: string, variables: boolean): ResourceTest {
   }
   const head = fifthColon === -1 ? pattern : pattern.slice(0, fifthColon + 1);
   const tail = fifthColon === -1 ? '' : pattern.slice(fifthColon + 1);
-  if (!variables || !tail.includes('${')) return (arn) => resourceMatch(pattern, arn);
-  return (arn, lookup) => {
-    const resolved = substituteVariables(tail, lookup, true);
-    return resolved !== undefined && resourceMatch(head + resolved, arn);
+  if (!variables || !tail.includes('${'))
+    return { test: (arn) => resourceMatch(pattern, arn), readsContext: false };
+  return {
+    test: (arn, lookup) => {
+      const resolved = substituteVariables(tail, lookup, true);
+      return resolved !== undefined && resourceMatch(head + resolved, arn);
+    },
+    readsContext: true,
   };
 }
 
@@ -112,13 +116,19 @@ interface CompiledStatement {
   statement: PolicyStatement;
   /** Whether Action/NotAction, Resource/NotResource and Condition all match the request. */
   applies: (request: AuthorizationRequest, lookup: Lookup) => boolean;
+  /** Whether `applies` reads the request context (a condition, or a policy variable in a resource). */
+  readsContext: boolean;
 }
 
 function compileStatement(statement: PolicyStatement, id: string, variables: boolean): CompiledStatement {
   const actions = list(statement.Action);
   const notActions = list(statement.NotAction);
-  const resources = list(statement.Resource).map((pattern) => compileResource(pattern, variables));
-  const notResources = list(statement.NotResource).map((pattern) => compileResource(pattern, variables));
+  const compiledResources = list(statement.Resource).map((pattern) => compileResource(pattern, variables));
+  const compiledNotResources = list(statement.NotResource).map((pattern) =>
+    compileResource(pattern, variables),
+  );
+  const resources = compiledResources.map((resource) => resource.test);
+  const notResources = compiledNotResources.map((resource) => resource.test);
   const conditions: CompiledCondition[] = [];
   for (const [operator, entries] of Object.entries(statement.Condition ?? {}))
     for (const [key, expected] of Object.entries(entries))
@@ -135,6 +145,9 @@ function compileStatement(statement: PolicyStatement, id: string, variables: boo
       if (statement.NotResource !== undefined && anyResource(notResources)) return false;
       return conditions.every((condition) => condition(lookup));
     },
+    readsContext:
+      conditions.length > 0 ||
+      [...compiledResources, ...compiledNotResources].some((resource) => resource.readsContext),
   };
 }
 
@@ -144,8 +157,9 @@ interface CompiledPolicy {
   id: number;
   statements: CompiledStatement[];
   /**
-   * No statement has a Condition, and no Resource/NotResource a policy variable: every decision on this document
-   * follows from the principal, action, resource and the policies alone, never from the request's context or time.
+   * No statement reads the request context (no condition, no policy variable in a Resource/NotResource): every
+   * decision on this document follows from the principal, action, resource and the policies alone, never from the
+   * request's context or time.
    */
   contextFree: boolean;
 }
@@ -162,15 +176,6 @@ function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
   return value;
 }
 
-function dependsOnContext(statement: PolicyStatement, variables: boolean): boolean {
-  // `"Condition": null` is accepted (as no condition) by validation and compilation alike.
-  if (statement.Condition != null && Object.keys(statement.Condition).length > 0) return true;
-  if (!variables) return false;
-  return [...list(statement.Resource), ...list(statement.NotResource)].some((pattern) =>
-    pattern.includes('${'),
-  );
-}
-
 /**
  * A policy, compiled on first use and kept for as long as the document lives (a role's policies live as long as the
  * role: no per-request parsing). A change of policy is a new document.
@@ -184,13 +189,15 @@ function compiled(policy: NamedPolicy): CompiledPolicy {
     // "If you do not include [Version 2012-10-17], ... variables such as ${aws:username} aren't recognized as
     // variables and are instead treated as literal strings in the policy."
     const variables = policy.document.Version === '2012-10-17';
-    const statements = ([] as PolicyStatement[]).concat(policy.document.Statement ?? []);
+    const statements = ([] as PolicyStatement[])
+      .concat(policy.document.Statement ?? [])
+      .map((statement, index) =>
+        compileStatement(statement, statement.Sid ?? `Statement[${index}]`, variables),
+      );
     entry = {
       id: (lastPolicyId += 1),
-      statements: statements.map((statement, index) =>
-        compileStatement(statement, statement.Sid ?? `Statement[${index}]`, variables),
-      ),
-      contextFree: !statements.some((statement) => dependsOnContext(statement, variables)),
+      statements,
+      contextFree: !statements.some((statement) => statement.readsContext),
     };
     compiledPolicies.set(policy.document, entry);
   }
