@@ -38,13 +38,11 @@ function isHostHeader(lowerCaseName: string): boolean {
  * it is bound to the access key and checked against the issued token anyway.
  */
 function unsignedAmzHeaders(headers: HeaderIndex, signedLowerCase: readonly string[]): string[] {
-  // A handful of names (every real request) is searched in place; a long list, which only a crafted request sends,
-  // through a Set, so that many x-amz-* headers against many signed names stay linear.
-  const signed = signedLowerCase.length > 16 ? new Set(signedLowerCase) : undefined;
-  const isSigned = (name: string) => (signed ? signed.has(name) : signedLowerCase.includes(name));
+  // A Set, so that a crafted request with many x-amz-* headers and many signed names stays linear.
+  const signed = new Set(signedLowerCase);
   const unsigned: string[] = [];
   for (const name of headers.keys())
-    if (name.startsWith('x-amz-') && name !== HEADER.securityToken && !isSigned(name)) unsigned.push(name);
+    if (name.startsWith('x-amz-') && name !== HEADER.securityToken && !signed.has(name)) unsigned.push(name);
   return unsigned;
 }
 
