@@ -113,10 +113,6 @@ function capped(entry: LoggedRequest): LoggedRequest {
   return copy as unknown as LoggedRequest;
 }
 
-/**
- * Every request the gateway answered and every refusal of the other services, newest last: in memory (the last
- * `capacity`) and, with a state folder, appended to `logs/access.jsonl`.
- */
 /** How long a recorded entry may wait in memory before it is appended to the file. */
 const FLUSH_MS = 50;
 /** Pending lines past this are appended at once. */
@@ -126,6 +122,10 @@ const FLUSH_BYTES = 256 * 1024;
 const unflushed = new Set<RequestLog>();
 let exitHookInstalled = false;
 
+/**
+ * Every request the gateway answered and every refusal of the other services, newest last: in memory (the last
+ * `capacity`) and, with a state folder, appended to `logs/access.jsonl`.
+ */
 export class RequestLog {
   private entries: LoggedRequest[] = [];
   /** Lines recorded but not yet appended to the file, and their length. */
